@@ -1,0 +1,66 @@
+export interface Config {
+  /** Configuration of the Hermes operations agent. */
+  hermes?: {
+    /** The skills library (procedural memory). */
+    skills?: {
+      /**
+       * Directories whose sub-folders each hold a SKILL.md, read at start-up (read-only).
+       * Relative paths resolve against the backend's working directory.
+       */
+      directories?: string[];
+    };
+
+    /**
+     * Clusters Hermes reads live state from, in addition to the clusters of the Backstage
+     * Kubernetes plugin's `kubernetes.clusterLocatorMethods` (type `config`).
+     */
+    clusters?: Array<{
+      /** Unique cluster name, used by audits and findings. */
+      name: string;
+      /** URL of the Kubernetes API server. */
+      url: string;
+      /**
+       * Bearer token of a service account allowed to list the audited kinds.
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /** Base64-encoded certificate authority bundle of the API server. */
+      caData?: string;
+      /** Skip TLS verification of the API server (development only). */
+      skipTLSVerify?: boolean;
+    }>;
+
+    /** Model providers: any OpenAI-compatible endpoint (OpenAI, OpenRouter, Ollama, vLLM). */
+    model?: {
+      providers?: {
+        [name: string]: {
+          /** Base URL of the OpenAI-compatible API, e.g. https://openrouter.ai/api/v1 */
+          baseUrl: string;
+          /**
+           * API key sent as a bearer token.
+           * @visibility secret
+           */
+          apiKey?: string;
+          /**
+           * Extra HTTP headers sent with every request.
+           * @visibility secret
+           */
+          headers?: { [name: string]: string };
+        };
+      };
+    };
+
+    /**
+     * The model used for each purpose. Without any, Hermes runs deterministic features only
+     * (drift detection, triage rules, policy checks) and says so where a model is needed.
+     */
+    models?: {
+      /** Conversations with the agent. */
+      chat?: { provider: string; model: string };
+      /** Narrative summaries of drift audits. */
+      audit?: { provider: string; model: string };
+      /** The learning loop that proposes new skills. */
+      reflection?: { provider: string; model: string };
+    };
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * The Hermes backend plugin: a self-improving operations agent for Backstage.
+ *
+ * @packageDocumentation
+ */
+export { hermesPlugin as default } from './plugin';

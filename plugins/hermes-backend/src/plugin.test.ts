@@ -1,0 +1,137 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { createTestDatabases } from './__testUtils__/databases';
+import { hermesPlugin } from './plugin';
+
+const databases = createTestDatabases();
+
+function writeSkill(dir: string, folder: string, text: string) {
+  fs.mkdirSync(path.join(dir, folder), { recursive: true });
+  fs.writeFileSync(path.join(dir, folder, 'SKILL.md'), text);
+}
+
+describe.each(databases.eachSupportedId())(
+  'hermes backend plugin on %s',
+  databaseId => {
+    let skillsDir: string;
+
+    beforeEach(() => {
+      skillsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-skills-'));
+      writeSkill(
+        skillsDir,
+        'knative-autoscaler-drift',
+        '---\nname: knative-autoscaler-drift\ndescription: Replica drift from the Knative autoscaler is expected.\n---\nBody\n',
+      );
+      writeSkill(
+        skillsDir,
+        'broken',
+        '---\nname: Broken Name\ndescription: x\n---\n',
+      );
+    });
+
+    afterEach(() => fs.rmSync(skillsDir, { recursive: true, force: true }));
+
+    async function start(config: object) {
+      const knex = await databases.init(databaseId);
+      const { server } = await startTestBackend({
+        features: [
+          hermesPlugin,
+          mockServices.rootConfig.factory({ data: config }),
+          mockServices.database.factory({ knex }),
+        ],
+      });
+      return server;
+    }
+
+    const fullConfig = () => ({
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [{ name: 'neuroscale-prod', url: 'https://10.0.0.1' }],
+          },
+        ],
+      },
+      hermes: {
+        skills: { directories: [skillsDir] },
+        clusters: [{ name: 'edge-eu', url: 'https://10.0.0.2' }],
+        model: {
+          providers: { openrouter: { baseUrl: 'http://127.0.0.1:1/v1' } },
+        },
+        models: { chat: { provider: 'openrouter', model: 'strong-model' } },
+      },
+    });
+
+    it('reports version, database, clusters, models and skills to a signed-in user', async () => {
+      const server = await start(fullConfig());
+      const res = await request(server)
+        .get('/api/hermes/status')
+        .set('Authorization', mockCredentials.user.header());
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+        database: {
+          client: databaseId.startsWith('POSTGRES') ? 'pg' : 'better-sqlite3',
+        },
+        clusters: [
+          { name: 'neuroscale-prod', source: 'kubernetes' },
+          { name: 'edge-eu', source: 'hermes' },
+        ],
+        models: [
+          { purpose: 'chat', provider: 'openrouter', model: 'strong-model' },
+        ],
+        skills: {
+          names: ['knative-autoscaler-drift'],
+          errors: [
+            {
+              location: path.join(skillsDir, 'broken', 'SKILL.md'),
+              message: expect.stringMatching(/^name: must be lowercase/),
+            },
+          ],
+        },
+      });
+    });
+
+    it('reports no clusters, no models and no skills when nothing is configured', async () => {
+      const server = await start({});
+      const res = await request(server)
+        .get('/api/hermes/status')
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        clusters: [],
+        models: [],
+        skills: { names: [], errors: [] },
+      });
+    });
+
+    it('refuses the status without credentials but answers the health check', async () => {
+      const server = await start({});
+      const anonymous = await request(server)
+        .get('/api/hermes/status')
+        .set('Authorization', mockCredentials.none.header());
+      expect(anonymous.status).toBe(401);
+      const health = await request(server).get('/api/hermes/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toEqual({ status: 'ok' });
+    });
+
+    it('fails start-up naming the key when a model points at an unknown provider', async () => {
+      await expect(
+        start({
+          hermes: { models: { audit: { provider: 'nope', model: 'm' } } },
+        }),
+      ).rejects.toThrow(
+        /hermes\.models\.audit\.provider: unknown provider "nope"/,
+      );
+    });
+  },
+);

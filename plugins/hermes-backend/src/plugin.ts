@@ -1,0 +1,81 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node';
+import fs from 'node:fs';
+import path from 'node:path';
+import { readModelSelections } from './agent/models';
+import { readClusterDefinitions } from './drift/clusters';
+import { applyDatabaseMigrations } from './migrations';
+import { createRouter } from './router';
+import { KnexSkillStore } from './skills/SkillStore';
+import { DefaultSkillsService } from './skills/SkillsService';
+import { DefaultStatusService } from './status/StatusService';
+
+/**
+ * The Hermes backend plugin. Only wiring lives here; each capability is in its own folder.
+ *
+ * @public
+ */
+export const hermesPlugin = createBackendPlugin({
+  pluginId: 'hermes',
+  register(env) {
+    const moduleSkillDirectories: string[] = [];
+    env.registerExtensionPoint(hermesSkillsExtensionPoint, {
+      addSkillDirectory(directory) {
+        moduleSkillDirectories.push(directory);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+      },
+      async init({ config, logger, database, httpAuth, httpRouter }) {
+        // Read config first so a mistake fails start-up with a message naming the key.
+        const clusters = readClusterDefinitions(config);
+        const models = readModelSelections(config);
+        const configuredDirectories = (
+          config.getOptionalStringArray('hermes.skills.directories') ?? []
+        ).map(dir => path.resolve(dir));
+
+        const knex = await database.getClient();
+        if (!database.migrations?.skip) {
+          await applyDatabaseMigrations(knex);
+        }
+
+        const skills = new DefaultSkillsService({
+          store: new KnexSkillStore(knex),
+          logger: logger.child({ capability: 'skills' }),
+          directories: [...configuredDirectories, ...moduleSkillDirectories],
+        });
+        await skills.reloadDirectories();
+
+        const status = new DefaultStatusService({
+          version: readPackageVersion(),
+          databaseClient: String(knex.client.config.client),
+          clusters,
+          models,
+          skills,
+        });
+
+        httpRouter.use(createRouter({ httpAuth, status }));
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});
+
+function readPackageVersion(): string {
+  const file = resolvePackagePath(
+    '@hermes-backstage/plugin-hermes-backend',
+    'package.json',
+  );
+  return JSON.parse(fs.readFileSync(file, 'utf8')).version;
+}

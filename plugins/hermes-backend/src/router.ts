@@ -1,0 +1,19 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import express from 'express';
+import Router from 'express-promise-router';
+import { StatusService } from './status/StatusService';
+import { createStatusRouter } from './status/router';
+
+/** Mounts the capability routers. Everything but `/health` requires Backstage credentials. */
+export function createRouter(options: {
+  httpAuth: HttpAuthService;
+  status: StatusService;
+}): express.Router {
+  const router = Router();
+  router.use(express.json());
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.use(createStatusRouter(options));
+  return router;
+}

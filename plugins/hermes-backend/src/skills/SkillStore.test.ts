@@ -1,0 +1,107 @@
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  applyDatabaseMigrations,
+  rollbackDatabaseMigrations,
+} from '../migrations';
+import { DirectorySkill, KnexSkillStore } from './SkillStore';
+
+const databases = createTestDatabases();
+
+function skill(name: string, document = `doc of ${name}`): DirectorySkill {
+  return {
+    name,
+    description: `About ${name}`,
+    location: `/skills/${name}/SKILL.md`,
+    contentHash: `hash-${document}`,
+    document,
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'KnexSkillStore on %s',
+  databaseId => {
+    async function createStore() {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      return { knex, store: new KnexSkillStore(knex) };
+    }
+
+    it('adds, updates by content hash and removes directory skills', async () => {
+      const { store } = await createStore();
+
+      const first = await store.syncDirectorySkills([skill('a'), skill('b')]);
+      expect(first).toEqual({
+        added: ['a', 'b'],
+        updated: [],
+        removed: [],
+        conflicts: [],
+      });
+
+      const second = await store.syncDirectorySkills([
+        skill('a'),
+        skill('b', 'changed'),
+      ]);
+      expect(second).toEqual({
+        added: [],
+        updated: ['b'],
+        removed: [],
+        conflicts: [],
+      });
+
+      const third = await store.syncDirectorySkills([skill('b', 'changed')]);
+      expect(third).toEqual({
+        added: [],
+        updated: [],
+        removed: ['a'],
+        conflicts: [],
+      });
+
+      const listed = await store.listSkills();
+      expect(listed).toEqual([
+        expect.objectContaining({
+          name: 'b',
+          description: 'About b',
+          source: 'directory',
+          location: '/skills/b/SKILL.md',
+          contentHash: 'hash-changed',
+        }),
+      ]);
+      expect(Number.isNaN(Date.parse(listed[0].updatedAt))).toBe(false);
+    });
+
+    it('never overwrites or removes a skill written by a person', async () => {
+      const { knex, store } = await createStore();
+      await knex('hermes_skills').insert({
+        name: 'runbook',
+        description: 'Written in the UI',
+        source: 'user',
+        content_hash: 'user-hash',
+        document: 'user text',
+      });
+
+      const result = await store.syncDirectorySkills([skill('runbook')]);
+      expect(result.conflicts).toEqual([
+        {
+          name: 'runbook',
+          location: '/skills/runbook/SKILL.md',
+          source: 'user',
+        },
+      ]);
+      await store.syncDirectorySkills([]);
+      const [kept] = await store.listSkills();
+      expect(kept).toMatchObject({
+        name: 'runbook',
+        source: 'user',
+        contentHash: 'user-hash',
+      });
+    });
+
+    it('migrates down and up again', async () => {
+      const { knex } = await createStore();
+      await rollbackDatabaseMigrations(knex);
+      expect(await knex.schema.hasTable('hermes_skills')).toBe(false);
+      await applyDatabaseMigrations(knex);
+      expect(await knex.schema.hasTable('hermes_skills')).toBe(true);
+    });
+  },
+);

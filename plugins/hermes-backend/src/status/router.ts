@@ -1,0 +1,16 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import Router from 'express-promise-router';
+import { StatusService } from './StatusService';
+
+export function createStatusRouter(options: {
+  httpAuth: HttpAuthService;
+  status: StatusService;
+}) {
+  const { httpAuth, status } = options;
+  const router = Router();
+  router.get('/status', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await status.getStatus());
+  });
+  return router;
+}

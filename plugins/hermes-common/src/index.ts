@@ -1,0 +1,7 @@
+/**
+ * Isomorphic types and logic shared by the Hermes frontend, backend and CLI.
+ *
+ * @packageDocumentation
+ */
+export * from './status';
+export * from './skills';

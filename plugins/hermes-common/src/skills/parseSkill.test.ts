@@ -1,0 +1,74 @@
+import { parseSkillDocument, SkillParseError } from './parseSkill';
+
+const valid = `---
+name: kyverno-drift-response
+description: What to do when an admission policy was changed in the cluster.
+metadata:
+  hermes:
+    tags: [kyverno, drift]
+---
+# Kyverno drift response
+
+1. Find who changed the policy.
+`;
+
+describe('parseSkillDocument', () => {
+  it('reads name, description, metadata and body', () => {
+    const skill = parseSkillDocument(
+      valid,
+      'skills/kyverno-drift-response/SKILL.md',
+    );
+    expect(skill.name).toBe('kyverno-drift-response');
+    expect(skill.description).toMatch(/admission policy/);
+    expect(skill.metadata).toEqual({ hermes: { tags: ['kyverno', 'drift'] } });
+    expect(skill.body).toBe(
+      '# Kyverno drift response\n\n1. Find who changed the policy.\n',
+    );
+  });
+
+  it('accepts Windows line endings', () => {
+    const skill = parseSkillDocument(
+      valid.replace(/\n/g, '\r\n'),
+      'x/SKILL.md',
+    );
+    expect(skill.name).toBe('kyverno-drift-response');
+  });
+
+  it.each([
+    ['no front matter', '# Just markdown', /missing YAML front matter/],
+    [
+      'a name that is too long',
+      `---\nname: ${'a'.repeat(65)}\ndescription: d\n---\n`,
+      /name: .*64/,
+    ],
+    [
+      'a name with capitals',
+      '---\nname: Kyverno\ndescription: d\n---\n',
+      /name: must be lowercase/,
+    ],
+    ['no description', '---\nname: ok\n---\n', /description: /],
+    [
+      'a description over 1024 characters',
+      `---\nname: ok\ndescription: ${'d'.repeat(1025)}\n---\n`,
+      /description: .*1024/,
+    ],
+    [
+      'broken YAML',
+      '---\nname: ok\ndescription: [unclosed\n---\n',
+      /invalid YAML in front matter at line 3/,
+    ],
+  ])(
+    'rejects %s with a message naming the file and field',
+    (_, text, message) => {
+      expect(() => parseSkillDocument(text, 'skills/bad/SKILL.md')).toThrow(
+        SkillParseError,
+      );
+      expect(() => parseSkillDocument(text, 'skills/bad/SKILL.md')).toThrow(
+        /^skills\/bad\/SKILL\.md: /,
+      );
+      expect(() => parseSkillDocument(text, 'skills/bad/SKILL.md')).toThrow(
+        message,
+      );
+    },
+  );
+});

@@ -1,0 +1,30 @@
+/** The purposes a model can be configured for (`hermes.models.<purpose>`). */
+export const MODEL_PURPOSES = ['chat', 'audit', 'reflection'] as const;
+
+/** @public */
+export type ModelPurpose = (typeof MODEL_PURPOSES)[number];
+
+/**
+ * What `GET /api/hermes/status` reports: enough for a platform engineer to see at a glance
+ * whether Hermes is wired to their database, clusters, models and skills.
+ *
+ * @public
+ */
+export interface HermesStatus {
+  /** Version of the installed backend plugin package. */
+  version: string;
+  database: {
+    /** The knex client in use, e.g. `better-sqlite3` or `pg`. */
+    client: string;
+  };
+  /** Clusters Hermes can audit, from the `kubernetes` config section and `hermes.clusters`. */
+  clusters: Array<{ name: string; source: 'kubernetes' | 'hermes' }>;
+  /** One entry per configured purpose; empty when no model is configured. */
+  models: Array<{ purpose: ModelPurpose; provider: string; model: string }>;
+  skills: {
+    /** Names of the skills currently in the library. */
+    names: string[];
+    /** Skill documents that could not be loaded, with the reason. */
+    errors: Array<{ location: string; message: string }>;
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * Node library for modules that extend the Hermes backend.
+ *
+ * @packageDocumentation
+ */
+export * from './extensions';

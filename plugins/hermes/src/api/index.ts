@@ -1,0 +1,2 @@
+export * from './HermesApi';
+export * from './HermesClient';

@@ -1,0 +1,1 @@
+export { HermesStatusContent, HermesStatusView } from './HermesStatusContent';

@@ -1,0 +1,10 @@
+/**
+ * Hermes frontend plugin: the default export is for the new frontend system; the named
+ * `legacyHermesPlugin` and `HermesPage` are for apps on the legacy system.
+ *
+ * @packageDocumentation
+ */
+export { hermesPlugin as default } from './plugin';
+export { legacyHermesPlugin, HermesPage, rootRouteRef } from './legacy';
+export { hermesApiRef, HermesClient } from './api';
+export type { HermesApi } from './api';

