@@ -10,6 +10,16 @@ export interface Config {
       directories?: string[];
     };
 
+    /** Kyverno policy pre-checks. */
+    policies?: {
+      /**
+       * Where the policies the clusters enforce live: local files or directories (relative to
+       * the backend's working directory) or URLs read through the configured integrations.
+       * The default for the scaffolder step and for POST /api/hermes/policy/check.
+       */
+      sources?: string[];
+    };
+
     /**
      * Clusters Hermes reads live state from, in addition to the clusters of the Backstage
      * Kubernetes plugin's `kubernetes.clusterLocatorMethods` (type `config`).

@@ -30,7 +30,7 @@ test('a guest opens the Hermes page and sees the live backend status', async ({
     page.getByRole('region', { name: 'Models' }).getByText(/Models: none/),
   ).toBeVisible();
   const skills = page.getByRole('region', { name: 'Skills' });
-  await expect(skills.getByText('2 skills loaded')).toBeVisible();
+  await expect(skills.getByText('3 skills loaded')).toBeVisible();
   await expect(skills.getByText('kyverno-drift-response')).toBeVisible();
 
   const screenshot = testInfo.outputPath('hermes-status.png');
@@ -61,6 +61,77 @@ test('a guest opens a demo model endpoint in the catalog', async ({
   const screenshot = testInfo.outputPath('fraud-detector.png');
   await page.screenshot({ path: screenshot, fullPage: true });
   await testInfo.attach('fraud-detector', {
+    path: screenshot,
+    contentType: 'image/png',
+  });
+});
+
+test('the model endpoint template stops a latest image without limits at the policy pre-check', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  await page.goto('/create');
+  await page.getByRole('button', { name: 'Choose' }).click();
+
+  await page.getByLabel('Endpoint name').fill('ranker-nightly');
+  await page.getByLabel('Storage URI').fill('s3://models/ranker/nightly');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  const owner = page.getByRole('textbox', { name: 'Owning team' });
+  await owner.click();
+  await owner.fill('ranking');
+  await page
+    .getByRole('option', { name: /ranking/i })
+    .first()
+    .click();
+  await page.getByLabel('Cost center').fill('cc-4410');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // No requests or limits, and a custom runtime on :latest.
+  await page.getByLabel('CPU').fill('');
+  await page.getByLabel('Memory').fill('');
+  await page.getByLabel('Custom runtime image (optional)').fill('nginx:latest');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  const error = page.getByRole('alert');
+  await expect(
+    error.getByText(
+      'Error: Policy pre-check failed: 2 violations (failOn: enforce)',
+    ),
+  ).toBeVisible();
+  const violations = error.getByRole('listitem');
+  await expect(violations).toHaveCount(2);
+  await expect(violations.nth(0)).toContainText(
+    'disallow-latest-tag/pin-predictor-image: The predictor image nginx:latest',
+  );
+  await expect(violations.nth(1)).toContainText(
+    'require-resource-limits/require-predictor-resources',
+  );
+  // The step log names each violation: file, resource, policy/rule and the field path.
+  await expect(
+    page
+      .getByText(
+        'fail (Enforce): inferenceservice.yaml: InferenceService serving-stack/ranker-nightly: disallow-latest-tag/pin-predictor-image',
+        { exact: false },
+      )
+      .first(),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByText(
+        'require-resource-limits/require-predictor-resources at /spec/predictor/model/resources/',
+        {
+          exact: false,
+        },
+      )
+      .first(),
+  ).toBeVisible();
+
+  const screenshot = testInfo.outputPath('policy-precheck.png');
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await testInfo.attach('policy-precheck', {
     path: screenshot,
     contentType: 'image/png',
   });

@@ -35,7 +35,10 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-// Hermes
+// Hermes, and its policy pre-check step for software templates
 backend.add(import('@hermes-backstage/plugin-hermes-backend'));
+backend.add(
+  import('@hermes-backstage/plugin-scaffolder-backend-module-hermes'),
+);
 
 backend.start();

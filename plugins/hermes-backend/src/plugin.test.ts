@@ -124,6 +124,103 @@ describe.each(databases.eachSupportedId())(
       expect(health.body).toEqual({ status: 'ok' });
     });
 
+    describe('POST /api/hermes/policy/check', () => {
+      const policies = path.resolve(
+        __dirname,
+        '../../../examples/gitops/infrastructure/kyverno/policies',
+      );
+      const manifest = [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: { name: scorer, namespace: serving-stack, labels: { owner: ranking, cost-center: cc-1 } }',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      securityContext: { runAsNonRoot: true }',
+        '      containers:',
+        '        - name: scorer',
+        '          image: nginx:latest',
+      ].join('\n');
+
+      it('checks manifests against the configured policies', async () => {
+        const server = await start({
+          hermes: { policies: { sources: [policies] } },
+        });
+        const res = await request(server)
+          .post('/api/hermes/policy/check')
+          .set('Authorization', mockCredentials.user.header())
+          .send({ files: [{ name: 'deploy.yaml', content: manifest }] });
+        expect(res.status).toBe(200);
+        const failures = res.body.results
+          .filter((r: any) => r.result === 'fail')
+          .map((r: any) => r.rule);
+        expect(failures.sort()).toEqual([
+          'autogen-pin-image-tags',
+          'autogen-require-pod-resources',
+        ]);
+        expect(res.body.summary).toMatchObject({
+          failed: 2,
+          enforcedFailures: 2,
+        });
+      });
+
+      it('honours exemptions and names unreadable policy sources', async () => {
+        const server = await start({
+          hermes: { policies: { sources: [policies] } },
+        });
+        const res = await request(server)
+          .post('/api/hermes/policy/check')
+          .set('Authorization', mockCredentials.user.header())
+          .send({
+            files: [{ name: 'deploy.yaml', content: manifest }],
+            policies: [policies, '/nonexistent/policies'],
+            exemptions: [
+              {
+                policy: 'disallow-latest-tag',
+                rule: 'pin-image-tags',
+                reason: 'vendor image, ticket OPS-12',
+              },
+            ],
+          });
+        expect(res.status).toBe(200);
+        expect(res.body.summary).toMatchObject({ failed: 1, exempted: 1 });
+        expect(res.body.problems).toEqual([
+          {
+            source: '/nonexistent/policies',
+            message: expect.stringMatching(
+              /^cannot read policy source: .*ENOENT/,
+            ),
+          },
+        ]);
+      });
+
+      it('rejects a malformed request with the field that is wrong', async () => {
+        const server = await start({
+          hermes: { policies: { sources: [policies] } },
+        });
+        const res = await request(server)
+          .post('/api/hermes/policy/check')
+          .set('Authorization', mockCredentials.user.header())
+          .send({ files: [{ content: manifest }] });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(
+          /^Invalid policy check request: files\.0\.name: /,
+        );
+      });
+
+      it('says what to configure when no policy source is known', async () => {
+        const server = await start({});
+        const res = await request(server)
+          .post('/api/hermes/policy/check')
+          .set('Authorization', mockCredentials.user.header())
+          .send({ files: [{ name: 'deploy.yaml', content: manifest }] });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(
+          /configure hermes\.policies\.sources/,
+        );
+      });
+    });
+
     it('fails start-up naming the key when a model points at an unknown provider', async () => {
       await expect(
         start({

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { readModelSelections } from './agent/models';
 import { readClusterDefinitions } from './drift/clusters';
 import { applyDatabaseMigrations } from './migrations';
+import { DefaultPolicyService } from './policy/PolicyService';
 import { createRouter } from './router';
 import { KnexSkillStore } from './skills/SkillStore';
 import { DefaultSkillsService } from './skills/SkillsService';
@@ -36,8 +37,16 @@ export const hermesPlugin = createBackendPlugin({
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        urlReader: coreServices.urlReader,
       },
-      async init({ config, logger, database, httpAuth, httpRouter }) {
+      async init({
+        config,
+        logger,
+        database,
+        httpAuth,
+        httpRouter,
+        urlReader,
+      }) {
         // Read config first so a mistake fails start-up with a message naming the key.
         const clusters = readClusterDefinitions(config);
         const models = readModelSelections(config);
@@ -65,7 +74,13 @@ export const hermesPlugin = createBackendPlugin({
           skills,
         });
 
-        httpRouter.use(createRouter({ httpAuth, status }));
+        const policy = new DefaultPolicyService({
+          urlReader,
+          defaultSources:
+            config.getOptionalStringArray('hermes.policies.sources') ?? [],
+        });
+
+        httpRouter.use(createRouter({ httpAuth, status, policy }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -1,6 +1,8 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { PolicyService } from './policy/PolicyService';
+import { createPolicyRouter } from './policy/router';
 import { StatusService } from './status/StatusService';
 import { createStatusRouter } from './status/router';
 
@@ -8,6 +10,7 @@ import { createStatusRouter } from './status/router';
 export function createRouter(options: {
   httpAuth: HttpAuthService;
   status: StatusService;
+  policy: PolicyService;
 }): express.Router {
   const router = Router();
   router.use(express.json());
@@ -15,5 +18,6 @@ export function createRouter(options: {
     res.json({ status: 'ok' });
   });
   router.use(createStatusRouter(options));
+  router.use(createPolicyRouter(options));
   return router;
 }

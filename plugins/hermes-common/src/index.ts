@@ -5,3 +5,4 @@
  */
 export * from './status';
 export * from './skills';
+export * from './policy';

@@ -1,6 +1,7 @@
 /**
- * Node library for modules that extend the Hermes backend.
+ * Node library for Hermes backend modules: extension points and shared backend helpers.
  *
  * @packageDocumentation
  */
 export * from './extensions';
+export * from './policySources';

@@ -1,0 +1,161 @@
+// Policy engine benchmark: 10,000 generated manifests against 20 policies.
+// Prints evaluations per second, peak memory, and the cost of checking relative to parsing
+// the same YAML (target: checking costs no more than parsing, ratio <= 1.0).
+//
+// Run: yarn bench:policy [--manifests N]
+import {
+  checkResources,
+  compilePolicies,
+  parseKubernetesYaml,
+} from '@hermes-backstage/plugin-hermes-common';
+import fs from 'node:fs';
+import path from 'node:path';
+import { benchPolicies } from './policies';
+
+const count =
+  Number(process.argv[process.argv.indexOf('--manifests') + 1]) || 10_000;
+const demoPolicies = path.resolve(
+  __dirname,
+  '../../examples/gitops/infrastructure/kyverno/policies',
+);
+
+function container(i: number, j: number) {
+  const image =
+    i % 10 === 0
+      ? 'nginx:latest'
+      : `registry.neuroscale.internal/model-${i % 50}:1.${j}.0`;
+  const limits =
+    i % 7 === 0
+      ? ''
+      : `
+          resources:
+            requests: { cpu: "500m", memory: "1Gi" }
+            limits: { cpu: "1", memory: "2Gi" }`;
+  return `
+        - name: c${j}
+          image: ${image}
+          ports: [{ containerPort: 8080 }]
+          readinessProbe: { httpGet: { path: /ready, port: 8080 }, periodSeconds: 5 }
+          securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false }${limits}`;
+}
+
+/** A realistic mix: Deployments (most), Pods and InferenceServices, some violating policies. */
+function manifest(i: number): string {
+  const labels = `{ app.kubernetes.io/name: svc-${i}, owner: team-${i % 9}${
+    i % 11 === 0 ? '' : `, cost-center: cc-${i % 40}`
+  } }`;
+  if (i % 5 === 0) {
+    return `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: model-${i}, namespace: serving-stack, labels: ${labels} }
+spec:
+  predictor:
+    model:
+      modelFormat: { name: ${
+        ['xgboost', 'pytorch', 'sklearn', 'lightgbm'][i % 4]
+      } }
+      storageUri: s3://models/m-${i}/v1
+      resources: { requests: { cpu: "1", memory: 2Gi }, limits: { cpu: "1", memory: 2Gi } }
+`;
+  }
+  const containers = [0, 1, 2]
+    .slice(0, 1 + (i % 3))
+    .map(j => container(i, j))
+    .join('');
+  if (i % 5 === 1) {
+    return `apiVersion: v1
+kind: Pod
+metadata: { name: pod-${i}, namespace: serving-stack, labels: ${labels} }
+spec:
+  securityContext: { runAsNonRoot: true, seccompProfile: { type: RuntimeDefault } }
+  containers:${containers.replace(/\n {4}/g, '\n')}
+`;
+  }
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: deploy-${i}, namespace: serving-stack, labels: ${labels} }
+spec:
+  replicas: 3
+  selector: { matchLabels: { app.kubernetes.io/name: svc-${i} } }
+  template:
+    metadata: { labels: ${labels} }
+    spec:
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: RuntimeDefault } }
+      containers:${containers}
+`;
+}
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function main() {
+  let peakRss = 0;
+  const sample = setInterval(
+    () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)),
+    5,
+  );
+
+  const policyTexts = [
+    ...fs.readdirSync(demoPolicies).map(f => ({
+      text: fs.readFileSync(path.join(demoPolicies, f), 'utf8'),
+      source: f,
+    })),
+    ...benchPolicies.map((text, i) => ({ text, source: `bench-${i}.yaml` })),
+  ];
+  const policyObjects = policyTexts.flatMap(
+    p => parseKubernetesYaml(p.text, p.source).objects,
+  );
+  const { policies, problems } = compilePolicies(policyObjects);
+  if (problems.length)
+    throw new Error(`policy problems: ${JSON.stringify(problems)}`);
+  const rules = policies.reduce((n, p) => n + p.rules.length, 0);
+
+  const text = Array.from({ length: count }, (_, i) => manifest(i)).join(
+    '---\n',
+  );
+
+  const parseStart = process.hrtime.bigint();
+  const { objects, problems: parseProblems } = parseKubernetesYaml(
+    text,
+    'bench.yaml',
+    { maxBytes: 1e9 },
+  );
+  const parseTime = seconds(parseStart);
+  if (parseProblems.length || objects.length !== count) {
+    throw new Error(
+      `expected ${count} manifests, parsed ${objects.length}: ${JSON.stringify(
+        parseProblems[0],
+      )}`,
+    );
+  }
+
+  const checkStart = process.hrtime.bigint();
+  const results = checkResources(policies, objects);
+  const checkTime = seconds(checkStart);
+  clearInterval(sample);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+  const applied = results.filter(r => r.applies);
+  const failed = applied.filter(r => r.result === 'fail').length;
+  const errors = applied.filter(r => r.result === 'error').length;
+  const line = (label: string, value: string) =>
+    process.stdout.write(`${label.padEnd(34)} ${value}\n`);
+  line('manifests', `${count} (${(text.length / 1e6).toFixed(1)} MB of YAML)`);
+  line('policies / rules (with autogen)', `${policies.length} / ${rules}`);
+  line(
+    'rule evaluations',
+    `${results.length} (${applied.length} applicable; ${failed} fail, ${errors} error)`,
+  );
+  line('YAML parse time', `${parseTime.toFixed(2)} s`);
+  line('policy check time', `${checkTime.toFixed(2)} s`);
+  line('evaluations per second', `${Math.round(results.length / checkTime)}`);
+  line('manifests per second (check)', `${Math.round(count / checkTime)}`);
+  line('peak RSS', `${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  line(
+    'check time / parse time',
+    `${(checkTime / parseTime).toFixed(2)} (target <= 1.0)`,
+  );
+}
+
+main();

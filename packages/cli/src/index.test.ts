@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from './index';
+
+const kyverno = path.resolve(
+  __dirname,
+  '../../../examples/gitops/infrastructure/kyverno',
+);
+
+async function run(...args: string[]) {
+  const lines: string[] = [];
+  const code = await main(args, line => lines.push(line));
+  return { code, out: lines.join('\n') };
+}
+
+describe('hermes policy test', () => {
+  it('runs every kyverno-test.yaml of the demo and agrees with each expectation', async () => {
+    const { code, out } = await run(
+      'policy',
+      'test',
+      path.join(kyverno, 'tests'),
+    );
+    expect(out).not.toMatch(/MISMATCH|problem:/);
+    expect(out.split('\n').pop()).toMatch(/^\d+ passed, 0 failed$/);
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 and names the mismatch when an expectation is wrong', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-kt-'));
+    fs.writeFileSync(
+      path.join(dir, 'resources.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: demo }\nspec:\n  containers:\n    - { name: web, image: "nginx:latest" }\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'kyverno-test.yaml'),
+      [
+        'apiVersion: cli.kyverno.io/v1alpha1',
+        'kind: Test',
+        'metadata: { name: wrong-expectation }',
+        `policies: [${path.join(
+          kyverno,
+          'policies/disallow-latest-tag.yaml',
+        )}]`,
+        'resources: [resources.yaml]',
+        'results:',
+        '  - { policy: disallow-latest-tag, rule: pin-image-tags, kind: Pod, resources: [web], result: pass }',
+      ].join('\n'),
+    );
+    const { code, out } = await run('policy', 'test', dir, '--output', 'json');
+    expect(code).toBe(1);
+    const report = JSON.parse(out);
+    expect(report.summary).toEqual({ passed: 0, failed: 1, tests: 1 });
+    expect(report.results[0]).toMatchObject({
+      test: 'wrong-expectation',
+      policy: 'disallow-latest-tag',
+      rule: 'pin-image-tags',
+      resource: { name: 'web' },
+      expected: 'pass',
+      result: 'fail',
+      matched: false,
+    });
+  });
+});
+
+describe('hermes policy check', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-check-'));
+  });
+
+  it('exits 1 on enforced failures and prints where and why', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: demo }\nspec:\n  containers:\n    - { name: web, image: "nginx:latest" }\n',
+    );
+    const { code, out } = await run(
+      'policy',
+      'check',
+      dir,
+      '--policies',
+      path.join(kyverno, 'policies'),
+    );
+    expect(code).toBe(1);
+    expect(out).toContain(
+      `FAIL (Enforce)  Pod demo/web  ${path.join(dir, 'pod.yaml')}:1`,
+    );
+    expect(out).toContain(
+      'disallow-latest-tag / pin-image-tags  at /spec/containers/0/',
+    );
+    expect(out).toMatch(
+      /\n\d+ passed, 3 failed \(3 enforced\), 0 warnings, 0 errors, \d+ skipped$/,
+    );
+  });
+
+  it('writes one JSON document with every result and exits 0 when only audit rules fail', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'isvc.yaml'),
+      [
+        'apiVersion: serving.kserve.io/v1beta1',
+        'kind: InferenceService',
+        'metadata: { name: churn, namespace: serving-stack, labels: { owner: ranking, cost-center: cc-1 } }',
+        'spec:',
+        '  predictor:',
+        '    model:',
+        '      modelFormat: { name: lightgbm }',
+        '      storageUri: s3://models/churn/v1',
+        '      resources: { requests: { cpu: "1", memory: 1Gi }, limits: { cpu: "1", memory: 1Gi } }',
+      ].join('\n'),
+    );
+    const { code, out } = await run(
+      'policy',
+      'check',
+      dir,
+      '--policies',
+      path.join(kyverno, 'policies'),
+      '--output',
+      'json',
+    );
+    const report = JSON.parse(out);
+    expect(report.results).toContainEqual(
+      expect.objectContaining({
+        policy: 'require-model-format',
+        rule: 'allowed-model-format',
+        resource: {
+          kind: 'InferenceService',
+          namespace: 'serving-stack',
+          name: 'churn',
+        },
+        result: 'fail',
+        failureAction: 'Audit',
+      }),
+    );
+    expect(report.summary.enforcedFailures).toBe(0);
+    expect(code).toBe(0);
+  });
+
+  it('reports malformed YAML with file, line and column, and fails', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'bad.yaml'),
+      'apiVersion: v1\nkind: [Pod\n',
+    );
+    const { code, out } = await run(
+      'policy',
+      'check',
+      dir,
+      '--policies',
+      path.join(kyverno, 'policies'),
+    );
+    expect(out).toMatch(
+      new RegExp(
+        `problem: ${path.join(dir, 'bad.yaml')}:\\d+:\\d+: invalid YAML`,
+      ),
+    );
+    expect(code).toBe(1);
+  });
+
+  it('refuses to run without policies, naming the option', async () => {
+    await expect(run('policy', 'check', dir)).rejects.toThrow(
+      '--policies <dir|file> is required',
+    );
+  });
+});

@@ -1,0 +1,81 @@
+import { UrlReaderService } from '@backstage/backend-plugin-api';
+import {
+  applyExemptions,
+  checkResources,
+  compilePolicies,
+  DocumentProblem,
+  ExemptedResult,
+  parseKubernetesYaml,
+  PolicyExemption,
+  summarizeResults,
+  CheckSummary,
+} from '@hermes-backstage/plugin-hermes-common';
+import { loadYamlSources } from '@hermes-backstage/plugin-hermes-node';
+import { InputError } from '@backstage/errors';
+
+export interface PolicyCheckRequest {
+  /** Manifests to check: file name (for reports) and YAML text. */
+  files: Array<{ name: string; content: string }>;
+  /** Policy sources; default `hermes.policies.sources`. */
+  policies?: string[];
+  exemptions?: PolicyExemption[];
+}
+
+export interface PolicyCheckResponse {
+  summary: CheckSummary;
+  results: ExemptedResult[];
+  problems: DocumentProblem[];
+  warnings: string[];
+}
+
+/** Policy pre-checks: the engine lives in hermes-common; this reads the policy sources. */
+export interface PolicyService {
+  check(request: PolicyCheckRequest): Promise<PolicyCheckResponse>;
+}
+
+export class DefaultPolicyService implements PolicyService {
+  constructor(
+    private readonly options: {
+      urlReader: UrlReaderService;
+      defaultSources: string[];
+    },
+  ) {}
+
+  async check(request: PolicyCheckRequest): Promise<PolicyCheckResponse> {
+    const sources = request.policies ?? this.options.defaultSources;
+    if (sources.length === 0) {
+      throw new InputError(
+        'No policy sources: pass "policies" or configure hermes.policies.sources',
+      );
+    }
+    const loaded = await loadYamlSources(sources, {
+      urlReader: this.options.urlReader,
+    });
+    const { policies, problems: policyProblems } = compilePolicies(
+      loaded.objects,
+    );
+    const problems = [...loaded.problems, ...policyProblems];
+    if (policies.length === 0) {
+      throw new InputError(
+        `No Kyverno policies found in ${sources.join(', ')}`,
+      );
+    }
+    const resources = request.files.flatMap(file => {
+      const parsed = parseKubernetesYaml(file.content, file.name);
+      problems.push(...parsed.problems);
+      return parsed.objects;
+    });
+    const results = applyExemptions(
+      checkResources(policies, resources).filter(r => r.applies),
+      request.exemptions,
+    );
+    return {
+      summary: summarizeResults(results),
+      results,
+      problems,
+      warnings: policies.flatMap(p =>
+        p.warnings.map(w => `policy ${p.name}: ${w}`),
+      ),
+    };
+  }
+}

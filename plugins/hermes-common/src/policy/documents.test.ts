@@ -1,0 +1,111 @@
+import { parseKubernetesYaml } from './documents';
+
+describe('parseKubernetesYaml', () => {
+  it('reads multi-document YAML and expands Lists, keeping the line of each document', () => {
+    const text = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }',
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata: { name: b }',
+      '',
+    ].join('\n---\n');
+    const { objects, problems } = parseKubernetesYaml(text, 'x.yaml');
+    expect(problems).toEqual([]);
+    expect(
+      objects.map(o => [o.object.kind, o.object.metadata.name, o.line]),
+    ).toEqual([
+      ['ConfigMap', 'a', 1],
+      ['Secret', 'b', 5],
+    ]);
+  });
+
+  it('names the file, line and column of malformed YAML and keeps the other documents', () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ok }\n---\napiVersion: v1\nkind: [unclosed\n';
+    const { objects, problems } = parseKubernetesYaml(text, 'bad.yaml');
+    expect(objects).toHaveLength(1);
+    expect(problems).toEqual([
+      {
+        source: 'bad.yaml',
+        line: expect.any(Number),
+        column: expect.any(Number),
+        message: expect.stringMatching(/^invalid YAML/),
+      },
+    ]);
+    expect(problems[0].line).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each([
+    [
+      'a scalar document',
+      'just text',
+      /^not a Kubernetes object: the document is not a map$/,
+    ],
+    [
+      'no kind',
+      'apiVersion: v1\nmetadata: { name: x }',
+      /^not a Kubernetes object: missing kind$/,
+    ],
+    [
+      'no apiVersion',
+      'kind: Pod\nmetadata: { name: x }',
+      /^not a Kubernetes object: missing apiVersion$/,
+    ],
+    [
+      'no name',
+      'apiVersion: v1\nkind: Pod\nmetadata: {}',
+      /^not a Kubernetes object: Pod has no metadata\.name$/,
+    ],
+    [
+      'duplicate keys',
+      'apiVersion: v1\nkind: Pod\nkind: Service\nmetadata: { name: x }',
+      /invalid YAML: Map keys must be unique/,
+    ],
+  ])('rejects %s with a clear message', (_, text, message) => {
+    const { objects, problems } = parseKubernetesYaml(text, 'f.yaml');
+    expect(objects).toEqual([]);
+    expect(problems[0].message).toMatch(message);
+  });
+
+  it('refuses alias bombs', () => {
+    const bomb = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: { name: bomb }',
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+    ].join('\n');
+    const { objects, problems } = parseKubernetesYaml(bomb, 'bomb.yaml');
+    expect(objects).toEqual([]);
+    expect(problems[0].message).toMatch(/^refused: .*alias/i);
+  });
+
+  it('refuses files over the size limit before parsing', () => {
+    const { problems } = parseKubernetesYaml('x'.repeat(2000), 'big.yaml', {
+      maxBytes: 1000,
+    });
+    expect(problems).toEqual([
+      {
+        source: 'big.yaml',
+        message: 'file is 2000 bytes, over the limit of 1000 bytes; refused',
+      },
+    ]);
+  });
+
+  it('keeps __proto__ keys as data, never as prototypes', () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  __proto__: { polluted: true }\ndata:\n  constructor: { prototype: { polluted: true } }';
+    const { objects } = parseKubernetesYaml(text, 'p.yaml');
+    expect(({} as any).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(objects[0].object.metadata)).toBe(
+      Object.prototype,
+    );
+    expect(
+      Object.prototype.hasOwnProperty.call(
+        objects[0].object.metadata,
+        '__proto__',
+      ),
+    ).toBe(true);
+  });
+});

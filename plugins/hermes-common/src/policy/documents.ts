@@ -1,0 +1,176 @@
+import { isMap, isScalar, parseAllDocuments } from 'yaml';
+
+/** A Kubernetes object as read from YAML. */
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name?: string;
+    generateName?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** A Kubernetes object and where it came from. */
+export interface SourcedObject {
+  object: KubernetesObject;
+  /** File name or URL the object was read from. */
+  source: string;
+  /** 1-based line of the document start in the source. */
+  line: number;
+}
+
+/** A document that could not be used, with where and why. */
+export interface DocumentProblem {
+  source: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface ParseOptions {
+  /** Sources larger than this are refused before parsing. Default 5 MiB. */
+  maxBytes?: number;
+  /** YAML alias expansions allowed per document (defends against alias bombs). Default 100. */
+  maxAliasCount?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+
+/** Maps offsets to 1-based line numbers; offsets must be asked for in increasing order. */
+function lineCounter(text: string) {
+  let line = 1;
+  let position = 0;
+  return (offset: number) => {
+    for (; position < offset && position < text.length; position++) {
+      if (text.charCodeAt(position) === 10) line++;
+    }
+    return line;
+  };
+}
+
+/**
+ * Parses multi-document YAML into Kubernetes objects (expanding `kind: List`). Every
+ * unusable document is reported with its source, line and column; the rest are kept.
+ * Keys such as `__proto__` become plain own properties, never prototypes.
+ */
+export function parseKubernetesYaml(
+  text: string,
+  source: string,
+  options: ParseOptions = {},
+): { objects: SourcedObject[]; problems: DocumentProblem[] } {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const objects: SourcedObject[] = [];
+  const problems: DocumentProblem[] = [];
+  const size = new TextEncoder().encode(text).length;
+  if (size > maxBytes) {
+    problems.push({
+      source,
+      message: `file is ${size} bytes, over the limit of ${maxBytes} bytes; refused`,
+    });
+    return { objects, problems };
+  }
+
+  const docs = parseAllDocuments(text, {
+    prettyErrors: true,
+    uniqueKeys: true,
+  });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const lineOf = lineCounter(text);
+  for (const doc of list) {
+    const line = lineOf(
+      (doc.contents as { range?: number[] } | null)?.range?.[0] ??
+        doc.range?.[0] ??
+        0,
+    );
+    if (doc.errors.length > 0) {
+      const error = doc.errors[0];
+      problems.push({
+        source,
+        line: error.linePos?.[0].line ?? line,
+        column: error.linePos?.[0].col,
+        message: `invalid YAML: ${error.message.split('\n')[0]}`,
+      });
+      continue;
+    }
+    // An empty document, e.g. after a trailing "---".
+    if (
+      doc.contents === null ||
+      (isScalar(doc.contents) && doc.contents.value === null)
+    )
+      continue;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
+    } catch (error) {
+      problems.push({
+        source,
+        line,
+        message: `refused: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    if (!isMap(doc.contents)) {
+      problems.push({
+        source,
+        line,
+        message: 'not a Kubernetes object: the document is not a map',
+      });
+      continue;
+    }
+    const items =
+      (value as KubernetesObject).kind === 'List'
+        ? (value as any).items
+        : [value];
+    if (!Array.isArray(items)) {
+      problems.push({
+        source,
+        line,
+        message: 'not a Kubernetes List: items is not a list',
+      });
+      continue;
+    }
+    for (const item of items) {
+      const problem = checkObject(item);
+      if (problem)
+        problems.push({
+          source,
+          line,
+          message: `not a Kubernetes object: ${problem}`,
+        });
+      else objects.push({ object: item as KubernetesObject, source, line });
+    }
+  }
+  return { objects, problems };
+}
+
+function checkObject(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'not a map';
+  const obj = value as Record<string, unknown>;
+  if (typeof obj.apiVersion !== 'string' || !obj.apiVersion)
+    return 'missing apiVersion';
+  if (typeof obj.kind !== 'string' || !obj.kind) return 'missing kind';
+  const metadata = obj.metadata as Record<string, unknown> | undefined;
+  if (typeof metadata !== 'object' || metadata === null)
+    return `${obj.kind} has no metadata`;
+  if (
+    typeof metadata.name !== 'string' &&
+    typeof metadata.generateName !== 'string'
+  ) {
+    return `${obj.kind} has no metadata.name`;
+  }
+  return undefined;
+}
+
+/** Display name of an object: `Kind namespace/name`. */
+export function describeObject(object: KubernetesObject): string {
+  const name = object.metadata.name ?? `${object.metadata.generateName ?? ''}*`;
+  return `${object.kind} ${
+    object.metadata.namespace ? `${object.metadata.namespace}/` : ''
+  }${name}`;
+}

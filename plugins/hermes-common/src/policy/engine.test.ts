@@ -1,0 +1,615 @@
+import { stringify } from 'yaml';
+import { parseKubernetesYaml } from './documents';
+import { checkResources, PolicyCheckResult } from './engine';
+import { compilePolicies } from './policies';
+import { summarizeResults } from './report';
+
+function load(...docs: object[]) {
+  return parseKubernetesYaml(
+    docs.map(d => stringify(d)).join('---\n'),
+    'test.yaml',
+  ).objects;
+}
+
+function check(policy: object, ...resources: object[]): PolicyCheckResult[] {
+  const { policies, problems } = compilePolicies(load(policy));
+  expect(problems).toEqual([]);
+  return checkResources(policies, load(...resources)).filter(r => r.applies);
+}
+
+const clusterPolicy = (
+  rules: object[],
+  spec: object = {},
+  annotations?: Record<string, string>,
+) => ({
+  apiVersion: 'kyverno.io/v1',
+  kind: 'ClusterPolicy',
+  metadata: { name: 'p', ...(annotations ? { annotations } : {}) },
+  spec: { rules, ...spec },
+});
+
+const podRule = (validate: object, extra: object = {}) => ({
+  name: 'r',
+  match: { any: [{ resources: { kinds: ['Pod'] } }] },
+  validate,
+  ...extra,
+});
+
+const pod = (name: string, containers: object[], metadata: object = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'serving-stack', ...metadata },
+  spec: { containers },
+});
+
+describe('checkResources', () => {
+  it('reports pattern failures with the message, rule and path, Kyverno style', () => {
+    const [result] = check(
+      clusterPolicy([
+        podRule({
+          message: 'Images must be pinned',
+          pattern: { spec: { containers: [{ image: '!*:latest' }] } },
+        }),
+      ]),
+      pod('web', [{ name: 'web', image: 'nginx:latest' }]),
+    );
+    expect(result).toMatchObject({
+      policy: 'p',
+      rule: 'r',
+      resource: { kind: 'Pod', namespace: 'serving-stack', name: 'web' },
+      result: 'fail',
+      path: '/spec/containers/0/image/',
+      message:
+        'validation error: Images must be pinned. rule r failed at path /spec/containers/0/image/',
+      failureAction: 'Audit',
+      source: 'test.yaml',
+    });
+  });
+
+  it('uses the rule failureAction over the policy validationFailureAction', () => {
+    const results = check(
+      clusterPolicy(
+        [
+          podRule({
+            failureAction: 'Audit',
+            pattern: { metadata: { labels: { owner: '?*' } } },
+          }),
+          {
+            ...podRule({ pattern: { metadata: { labels: { team: '?*' } } } }),
+            name: 'r2',
+          },
+        ],
+        { validationFailureAction: 'enforce' },
+      ),
+      pod('web', []),
+    );
+    expect(results.map(r => [r.rule, r.failureAction])).toEqual([
+      ['r', 'Audit'],
+      ['r2', 'Enforce'],
+    ]);
+  });
+
+  it('substitutes variables in messages and patterns', () => {
+    const [result] = check(
+      clusterPolicy([
+        podRule({
+          message:
+            '{{ request.object.metadata.name }} must carry its own name as app label',
+          pattern: {
+            metadata: { labels: { app: '{{ request.object.metadata.name }}' } },
+          },
+        }),
+      ]),
+      pod('web', [], { labels: { app: 'api' } }),
+    );
+    expect(result.result).toBe('fail');
+    expect(result.message).toMatch(/^validation error: web must carry/);
+  });
+
+  it('denies with conditions, including Kyverno functions', () => {
+    const policy = clusterPolicy([
+      podRule({
+        message: 'name too long',
+        deny: {
+          conditions: {
+            any: [
+              {
+                key: '{{ length(request.object.metadata.name) }}',
+                operator: 'GreaterThan',
+                value: 10,
+              },
+            ],
+          },
+        },
+      }),
+    ]);
+    expect(check(policy, pod('short', []))[0].result).toBe('pass');
+    expect(check(policy, pod('a-very-long-name', []))[0]).toMatchObject({
+      result: 'fail',
+      message: 'name too long',
+    });
+  });
+
+  it('skips a rule whose preconditions do not hold', () => {
+    const policy = clusterPolicy([
+      podRule(
+        {
+          pattern: {
+            spec: { containers: [{ image: 'registry.neuroscale.internal/*' }] },
+          },
+        },
+        {
+          preconditions: {
+            all: [
+              {
+                key: "{{ request.object.metadata.labels.tier || '' }}",
+                operator: 'Equals',
+                value: 'prod',
+              },
+            ],
+          },
+        },
+      ),
+    ]);
+    expect(
+      check(policy, pod('dev', [{ image: 'docker.io/x:1' }]))[0],
+    ).toMatchObject({
+      result: 'skip',
+      message: 'preconditions not met',
+    });
+    expect(
+      check(
+        policy,
+        pod('prod', [{ image: 'docker.io/x:1' }], { labels: { tier: 'prod' } }),
+      )[0].result,
+    ).toBe('fail');
+  });
+
+  it('runs foreach with deny per element and names the failing element', () => {
+    const policy = clusterPolicy([
+      podRule({
+        message: 'image {{ element.image }} uses latest',
+        foreach: [
+          {
+            list: 'request.object.spec.containers',
+            preconditions: {
+              all: [
+                {
+                  key: '{{ element.name }}',
+                  operator: 'NotEquals',
+                  value: 'istio-proxy',
+                },
+              ],
+            },
+            deny: {
+              conditions: {
+                any: [
+                  {
+                    key: '{{ element.image }}',
+                    operator: 'Equals',
+                    value: '*:latest',
+                  },
+                ],
+              },
+            },
+          },
+        ],
+      }),
+    ]);
+    const [bad] = check(
+      policy,
+      pod('web', [
+        { name: 'a', image: 'a:1' },
+        { name: 'b', image: 'b:latest' },
+      ]),
+    );
+    expect(bad).toMatchObject({
+      result: 'fail',
+      message: 'validation failure: image b:latest uses latest',
+      path: '/spec/containers/1/',
+    });
+    // No element to check: Kyverno gives no response at all for the rule.
+    expect(
+      check(
+        policy,
+        pod('mesh', [{ name: 'istio-proxy', image: 'proxy:latest' }]),
+      ),
+    ).toEqual([]);
+    expect(
+      check(policy, pod('ok', [{ name: 'a', image: 'a:1' }]))[0].result,
+    ).toBe('pass');
+  });
+
+  it('runs foreach with a pattern applied to each element', () => {
+    const policy = clusterPolicy([
+      podRule({
+        message: 'limits required',
+        foreach: [
+          {
+            list: 'request.object.spec.containers',
+            pattern: { resources: { limits: { memory: '?*' } } },
+          },
+        ],
+      }),
+    ]);
+    expect(
+      check(
+        policy,
+        pod('web', [
+          { name: 'a', resources: { limits: { memory: '1Gi' } } },
+          { name: 'b' },
+        ]),
+      )[0],
+    ).toMatchObject({
+      result: 'fail',
+      message:
+        'validation failure: validation error: limits required. rule r failed at path /resources/',
+      path: '/spec/containers/1/resources/',
+    });
+  });
+
+  it('passes anyPattern when one pattern passes and lists every failure otherwise', () => {
+    const policy = clusterPolicy([
+      podRule({
+        message: 'run as non-root',
+        anyPattern: [
+          { spec: { securityContext: { runAsNonRoot: true } } },
+          {
+            spec: { containers: [{ securityContext: { runAsNonRoot: true } }] },
+          },
+        ],
+      }),
+    ]);
+    expect(
+      check(policy, pod('a', [{ securityContext: { runAsNonRoot: true } }]))[0]
+        .result,
+    ).toBe('pass');
+    expect(check(policy, pod('b', [{}]))[0].message).toBe(
+      'validation error: run as non-root. rule r[0] failed at path /spec/securityContext/ rule r[1] failed at path /spec/containers/0/securityContext/',
+    );
+  });
+
+  it('reports an unresolvable variable as an error naming it', () => {
+    const [result] = check(
+      clusterPolicy([
+        podRule({
+          deny: {
+            conditions: {
+              all: [
+                {
+                  key: '{{ request.object.spec.nodeName }}',
+                  operator: 'Equals',
+                  value: 'x',
+                },
+              ],
+            },
+          },
+        }),
+      ]),
+      pod('web', []),
+    );
+    expect(result.result).toBe('error');
+    expect(result.message).toContain('request.object.spec.nodeName');
+  });
+
+  it('excludes resources and honours the namespace of a namespaced Policy', () => {
+    const results = check(
+      {
+        apiVersion: 'kyverno.io/v1',
+        kind: 'Policy',
+        metadata: { name: 'p', namespace: 'serving-stack' },
+        spec: {
+          rules: [
+            podRule(
+              { pattern: { metadata: { labels: { owner: '?*' } } } },
+              {
+                exclude: {
+                  any: [
+                    {
+                      resources: {
+                        selector: {
+                          matchLabels: {
+                            'serving.knative.dev/configuration': '*',
+                          },
+                        },
+                      },
+                    },
+                  ],
+                },
+              },
+            ),
+          ],
+        },
+      },
+      pod('in-namespace', []),
+      pod('knative', [], {
+        labels: { 'serving.knative.dev/configuration': 'fraud' },
+      }),
+      {
+        ...pod('elsewhere', []),
+        metadata: { name: 'elsewhere', namespace: 'kube-system' },
+      },
+    );
+    expect(results.map(r => `${r.resource.name}:${r.result}`)).toEqual([
+      'in-namespace:fail',
+    ]);
+  });
+
+  it('marks failures of unscored policies, which reports count as warnings', () => {
+    const results = check(
+      clusterPolicy(
+        [podRule({ pattern: { metadata: { labels: { owner: '?*' } } } })],
+        {},
+        { 'policies.kyverno.io/scored': 'false' },
+      ),
+      pod('web', []),
+    );
+    expect(results[0]).toMatchObject({ result: 'fail', scored: false });
+    expect(summarizeResults(results)).toMatchObject({ failed: 0, warned: 1 });
+  });
+
+  it('reports rules it cannot evaluate as skipped with the reason, never as passed', () => {
+    const results = check(
+      clusterPolicy([
+        {
+          name: 'add-label',
+          match: { any: [{ resources: { kinds: ['Pod'] } }] },
+          mutate: { patchStrategicMerge: {} },
+        },
+        {
+          name: 'cel',
+          match: { any: [{ resources: { kinds: ['Pod'] } }] },
+          validate: { cel: { expressions: [] } },
+        },
+        {
+          name: 'images',
+          match: { any: [{ resources: { kinds: ['Pod'] } }] },
+          verifyImages: [{}],
+        },
+        {
+          name: 'lookup',
+          match: { any: [{ resources: { kinds: ['Pod'] } }] },
+          context: [{ name: 'cm', configMap: { name: 'x', namespace: 'y' } }],
+          validate: { deny: {} },
+        },
+      ]),
+      pod('web', []),
+    );
+    expect(results.map(r => [r.rule, r.result, r.message])).toEqual([
+      ['add-label', 'skip', expect.stringMatching(/^unsupported: mutate/)],
+      ['cel', 'skip', expect.stringMatching(/^unsupported: CEL/)],
+      ['images', 'skip', expect.stringMatching(/^unsupported: verifyImages/)],
+      [
+        'lookup',
+        'skip',
+        expect.stringMatching(/^unsupported: context entry "cm"/),
+      ],
+    ]);
+  });
+
+  describe('auto-generated rules for Pod controllers', () => {
+    const policy = clusterPolicy([
+      podRule({
+        message: 'limits required',
+        pattern: {
+          spec: { containers: [{ resources: { limits: { memory: '?*' } } }] },
+        },
+      }),
+    ]);
+    const template = {
+      metadata: { labels: { app: 'x' } },
+      spec: { containers: [{ name: 'a', image: 'a:1' }] },
+    };
+
+    it.each([
+      [
+        'apps/v1',
+        'Deployment',
+        { template },
+        'autogen-r',
+        '/spec/template/spec/containers/0/resources/',
+      ],
+      [
+        'apps/v1',
+        'StatefulSet',
+        { template },
+        'autogen-r',
+        '/spec/template/spec/containers/0/resources/',
+      ],
+      [
+        'apps/v1',
+        'DaemonSet',
+        { template },
+        'autogen-r',
+        '/spec/template/spec/containers/0/resources/',
+      ],
+      [
+        'apps/v1',
+        'ReplicaSet',
+        { template },
+        'autogen-r',
+        '/spec/template/spec/containers/0/resources/',
+      ],
+      [
+        'v1',
+        'ReplicationController',
+        { template },
+        'autogen-r',
+        '/spec/template/spec/containers/0/resources/',
+      ],
+      [
+        'batch/v1',
+        'Job',
+        { template },
+        'autogen-r',
+        '/spec/template/spec/containers/0/resources/',
+      ],
+      [
+        'batch/v1',
+        'CronJob',
+        { schedule: '@daily', jobTemplate: { spec: { template } } },
+        'autogen-cronjob-r',
+        '/spec/jobTemplate/spec/template/spec/containers/0/resources/',
+      ],
+    ])('checks a %s %s under rule %s', (apiVersion, kind, spec, rule, path) => {
+      const results = check(policy, {
+        apiVersion,
+        kind,
+        metadata: { name: 'w', namespace: 'serving-stack' },
+        spec,
+      });
+      expect(results).toEqual([
+        expect.objectContaining({ rule, result: 'fail', path }),
+      ]);
+    });
+
+    it('rewrites variables to the pod template', () => {
+      const foreachPolicy = clusterPolicy([
+        podRule({
+          message: 'no latest',
+          foreach: [
+            {
+              list: 'request.object.spec.containers',
+              deny: {
+                conditions: {
+                  any: [
+                    {
+                      key: '{{ element.image }}',
+                      operator: 'Equals',
+                      value: '*:latest',
+                    },
+                  ],
+                },
+              },
+            },
+          ],
+        }),
+      ]);
+      const results = check(foreachPolicy, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'w' },
+        spec: {
+          template: {
+            spec: { containers: [{ name: 'a', image: 'a:latest' }] },
+          },
+        },
+      });
+      expect(results).toEqual([
+        expect.objectContaining({
+          rule: 'autogen-r',
+          result: 'fail',
+          message: 'validation failure: no latest',
+        }),
+      ]);
+    });
+
+    it('follows the autogen-controllers annotation', () => {
+      const limited = clusterPolicy(
+        policy.spec.rules,
+        {},
+        { 'pod-policies.kyverno.io/autogen-controllers': 'Deployment' },
+      );
+      const { policies } = compilePolicies(load(limited));
+      expect(policies[0].rules.map(r => r.name)).toEqual(['r', 'autogen-r']);
+      const none = clusterPolicy(
+        policy.spec.rules,
+        {},
+        { 'pod-policies.kyverno.io/autogen-controllers': 'none' },
+      );
+      expect(
+        compilePolicies(load(none)).policies[0].rules.map(r => r.name),
+      ).toEqual(['r']);
+    });
+
+    it('is generated only for the Pod rules of a policy that also has other rules', () => {
+      const mixed = clusterPolicy([
+        podRule({ pattern: { metadata: { name: '*' } } }),
+        {
+          ...podRule({ pattern: { metadata: { name: '*' } } }),
+          name: 'svc',
+          match: { any: [{ resources: { kinds: ['Service'] } }] },
+        },
+      ]);
+      expect(
+        compilePolicies(load(mixed)).policies[0].rules.map(r => r.name),
+      ).toEqual(['r', 'svc', 'autogen-r', 'autogen-cronjob-r']);
+    });
+
+    it('is not generated when a rule lists Pod with other kinds or uses names or selectors', () => {
+      const together = clusterPolicy([
+        podRule(
+          { pattern: {} },
+          { match: { any: [{ resources: { kinds: ['Pod', 'Service'] } }] } },
+        ),
+      ]);
+      expect(
+        compilePolicies(load(together)).policies[0].rules.map(r => r.name),
+      ).toEqual(['r']);
+      const named = clusterPolicy([
+        podRule(
+          { pattern: {} },
+          {
+            match: {
+              any: [{ resources: { kinds: ['Pod'], names: ['web-*'] } }],
+            },
+          },
+        ),
+      ]);
+      expect(
+        compilePolicies(load(named)).policies[0].rules.map(r => r.name),
+      ).toEqual(['r']);
+    });
+  });
+});
+
+describe('compilePolicies', () => {
+  it('warns about unknown fields and still evaluates the policy', () => {
+    const { policies, problems } = compilePolicies(
+      load(
+        clusterPolicy(
+          [
+            podRule(
+              { patern: {}, pattern: { metadata: { name: '*' } } },
+              { mach: {} },
+            ),
+          ],
+          { validationFailureActon: 'Enforce' },
+        ),
+      ),
+    );
+    expect(problems).toEqual([]);
+    expect(policies[0].warnings).toEqual([
+      'spec.validationFailureActon: unknown field (ignored)',
+      'spec.rules[0].mach: unknown field (ignored)',
+      'spec.rules[0].validate.patern: unknown field (ignored)',
+    ]);
+    expect(policies[0].rules[0].unsupported).toBeUndefined();
+  });
+
+  it('reports documents that are not usable policies', () => {
+    const { policies, problems } = compilePolicies(
+      load(
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } },
+        {
+          apiVersion: 'kyverno.io/v1',
+          kind: 'ClusterPolicy',
+          metadata: { name: 'empty' },
+          spec: {},
+        },
+        {
+          apiVersion: 'kyverno.io/v1',
+          kind: 'ClusterPolicy',
+          metadata: { name: 'nameless' },
+          spec: { rules: [{}] },
+        },
+      ),
+    );
+    expect(policies).toEqual([]);
+    expect(problems.map(p => p.message)).toEqual([
+      'ConfigMap "cm" is not a Kyverno ClusterPolicy or Policy; ignored',
+      'ClusterPolicy "empty" has no spec.rules; ignored',
+      'ClusterPolicy "nameless": spec.rules[0] has no name; policy ignored',
+    ]);
+  });
+});

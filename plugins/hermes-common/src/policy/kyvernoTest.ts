@@ -1,0 +1,245 @@
+import { parse as parseYaml } from 'yaml';
+import {
+  parseKubernetesYaml,
+  DocumentProblem,
+  SourcedObject,
+} from './documents';
+import { checkResources } from './engine';
+import { compilePolicies } from './policies';
+import { RuleStatus } from './types';
+
+/** One expected result of a kyverno-test.yaml (`results[]`), one resource at a time. */
+export interface KyvernoTestExpectation {
+  policy: string;
+  rule: string;
+  kind: string;
+  namespace?: string;
+  resource: string;
+  result: RuleStatus;
+}
+
+/** How one expectation turned out. */
+export interface ExpectationOutcome extends KyvernoTestExpectation {
+  test: string;
+  /** What Hermes computed; `excluded` when the rule gives no response for the resource. */
+  actual?: RuleStatus | 'excluded';
+  matched: boolean;
+  message: string;
+}
+
+export interface KyvernoTestRun {
+  test: string;
+  file: string;
+  outcomes: ExpectationOutcome[];
+  /** Files that could not be read or parsed, and policies Hermes could not use. */
+  problems: DocumentProblem[];
+}
+
+/** Reads a file named in the test, relative to the test file's folder. */
+export type TestFileReader = (relativePath: string) => Promise<string>;
+
+const STATUSES: RuleStatus[] = ['pass', 'fail', 'skip', 'error', 'warn'];
+
+function asStringList(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : [];
+}
+
+function expectationsOf(
+  results: unknown,
+  file: string,
+  problems: DocumentProblem[],
+): KyvernoTestExpectation[] {
+  const out: KyvernoTestExpectation[] = [];
+  (Array.isArray(results) ? results : []).forEach((entry: any, i: number) => {
+    const result = String(
+      entry?.result ?? entry?.status ?? '',
+    ).toLowerCase() as RuleStatus;
+    if (!entry?.policy || !STATUSES.includes(result)) {
+      problems.push({
+        source: file,
+        message: `results[${i}] needs a policy and a result of ${STATUSES.join(
+          '|',
+        )}`,
+      });
+      return;
+    }
+    const names = [
+      ...asStringList(entry.resources),
+      ...asStringList(entry.resource),
+    ];
+    for (const name of names) {
+      // Newer Kyverno CLIs also accept "namespace/name".
+      const [namespace, resource] = name.includes('/')
+        ? name.split('/', 2)
+        : [entry.namespace, name];
+      out.push({
+        policy: String(entry.policy).split('/').pop()!,
+        rule: entry.rule ? String(entry.rule) : '',
+        kind: String(entry.kind ?? ''),
+        namespace,
+        resource,
+        result,
+      });
+    }
+  });
+  return out;
+}
+
+/** Builds the lookup of kyverno-test values: global, per policy/rule and per resource. */
+function valuesLookup(values: any) {
+  const global = values?.globalValues ?? {};
+  return (policy: string, rule: string, resourceName: string) => {
+    const merged: Record<string, unknown> = { ...global };
+    const p = (values?.policies ?? []).find((x: any) => x?.name === policy);
+    Object.assign(
+      merged,
+      (p?.rules ?? []).find((r: any) => r?.name === rule)?.values ?? {},
+    );
+    Object.assign(
+      merged,
+      (p?.resources ?? []).find((r: any) => r?.name === resourceName)?.values ??
+        {},
+    );
+    return merged;
+  };
+}
+
+/**
+ * Runs one `kyverno-test.yaml` (cli.kyverno.io/v1alpha1 Test): loads its policies and
+ * resources, evaluates them, and compares each expected result with what Hermes computed.
+ */
+export async function runKyvernoTest(
+  text: string,
+  file: string,
+  read: TestFileReader,
+): Promise<KyvernoTestRun> {
+  const problems: DocumentProblem[] = [];
+  let doc: any;
+  try {
+    doc = parseYaml(text, { maxAliasCount: 100 });
+  } catch (error) {
+    return {
+      test: file,
+      file,
+      outcomes: [],
+      problems: [
+        {
+          source: file,
+          message: `invalid YAML: ${(error as Error).message.split('\n')[0]}`,
+        },
+      ],
+    };
+  }
+  const test = String(doc?.metadata?.name ?? doc?.name ?? file);
+  if (doc?.kind && doc.kind !== 'Test') {
+    problems.push({
+      source: file,
+      message: `kind is "${doc.kind}", expected Test`,
+    });
+  }
+  const load = async (relative: string): Promise<SourcedObject[]> => {
+    try {
+      const parsed = parseKubernetesYaml(await read(relative), relative);
+      problems.push(...parsed.problems);
+      return parsed.objects;
+    } catch (error) {
+      problems.push({
+        source: relative,
+        message: `cannot read: ${(error as Error).message}`,
+      });
+      return [];
+    }
+  };
+  const policyObjects = (
+    await Promise.all(asStringList(doc?.policies).map(load))
+  ).flat();
+  const resources = (
+    await Promise.all(asStringList(doc?.resources).map(load))
+  ).flat();
+  let values: unknown;
+  const valuesFile = doc?.variables ?? doc?.values;
+  if (typeof valuesFile === 'string') {
+    try {
+      values = parseYaml(await read(valuesFile), { maxAliasCount: 100 });
+    } catch (error) {
+      problems.push({
+        source: valuesFile,
+        message: `cannot read values: ${(error as Error).message}`,
+      });
+    }
+  } else if (valuesFile && typeof valuesFile === 'object') {
+    values = valuesFile;
+  }
+
+  const { policies, problems: policyProblems } = compilePolicies(policyObjects);
+  problems.push(...policyProblems);
+  const results = checkResources(policies, resources, {
+    valuesFor: valuesLookup(values),
+  });
+
+  const policyNames = new Set(policies.map(p => p.name));
+  const outcomes = expectationsOf(doc?.results, file, problems).flatMap(
+    (expected): ExpectationOutcome[] => {
+      const base = { ...expected, test };
+      if (!policyNames.has(expected.policy)) {
+        return [
+          {
+            ...base,
+            matched: false,
+            message: `policy "${expected.policy}" is not among the test's policies`,
+          },
+        ];
+      }
+      const forResource = results.filter(
+        r =>
+          r.policy === expected.policy &&
+          r.resource.name === expected.resource &&
+          (!expected.namespace ||
+            (r.resource.namespace ?? 'default') === expected.namespace),
+      );
+      if (forResource.length === 0) {
+        return [
+          {
+            ...base,
+            matched: false,
+            message: `resource "${expected.resource}" is not among the test's resources`,
+          },
+        ];
+      }
+      // Like the Kyverno CLI, "rule: x" also covers the generated autogen-x and autogen-cronjob-x.
+      const names = expected.rule
+        ? [
+            expected.rule,
+            `autogen-${expected.rule}`,
+            `autogen-cronjob-${expected.rule}`,
+          ]
+        : undefined;
+      const responses = forResource.filter(
+        r => r.applies && (!names || names.includes(r.rule)),
+      );
+      if (responses.length === 0) {
+        // Kyverno counts a rule that gives no response (not matched, empty foreach) as passing.
+        return [
+          {
+            ...base,
+            actual: 'excluded',
+            matched: true,
+            message:
+              'the rule does not apply to the resource (Kyverno: Excluded)',
+          },
+        ];
+      }
+      return responses.map(r => ({
+        ...base,
+        rule: r.rule,
+        actual: r.result,
+        matched: r.result === expected.result,
+        message: r.message,
+      }));
+    },
+  );
+  return { test, file, outcomes, problems };
+}

@@ -1,0 +1,269 @@
+import { generateControllerRules } from './autogen';
+import { DocumentProblem, KubernetesObject, SourcedObject } from './documents';
+import { offlineUnsupportedFields } from './match';
+import { FailureAction, KyvernoRule } from './types';
+
+/** A rule ready to evaluate, with the settings it inherits from its policy. */
+export interface CompiledRule {
+  name: string;
+  definition: KyvernoRule;
+  failureAction: FailureAction;
+  /** Why Hermes cannot evaluate this rule offline; such rules are reported as skipped. */
+  unsupported?: string;
+}
+
+export interface CompiledPolicy {
+  name: string;
+  kind: 'ClusterPolicy' | 'Policy';
+  /** For a namespaced `Policy`: the only namespace it applies to. */
+  namespace?: string;
+  source: string;
+  /** `policies.kyverno.io/scored: "false"` turns failures into warnings. */
+  scored: boolean;
+  rules: CompiledRule[];
+  /** Unknown fields and other things worth knowing; the policy is still evaluated. */
+  warnings: string[];
+}
+
+const KNOWN_FIELDS: Record<string, string[]> = {
+  spec: [
+    'rules',
+    'validationFailureAction',
+    'validationFailureActionOverrides',
+    'background',
+    'admission',
+    'failurePolicy',
+    'webhookTimeoutSeconds',
+    'mutateExistingOnPolicyUpdate',
+    'generateExisting',
+    'generateExistingOnPolicyUpdate',
+    'useServerSideApply',
+    'schemaValidation',
+    'applyRules',
+    'emitWarning',
+    'webhookConfiguration',
+    'evaluation',
+  ],
+  rule: [
+    'name',
+    'match',
+    'exclude',
+    'context',
+    'preconditions',
+    'validate',
+    'mutate',
+    'generate',
+    'verifyImages',
+    'imageExtractors',
+    'celPreconditions',
+    'skipBackgroundRequests',
+    'reportProperties',
+  ],
+  validate: [
+    'message',
+    'failureAction',
+    'failureActionOverrides',
+    'allowExistingViolations',
+    'pattern',
+    'anyPattern',
+    'deny',
+    'foreach',
+    'cel',
+    'podSecurity',
+    'manifests',
+    'assert',
+  ],
+  block: ['any', 'all', 'resources', 'subjects', 'roles', 'clusterRoles'],
+  filter: ['resources', 'subjects', 'roles', 'clusterRoles'],
+  resources: [
+    'kinds',
+    'name',
+    'names',
+    'namespaces',
+    'annotations',
+    'selector',
+    'namespaceSelector',
+    'operations',
+  ],
+  foreach: [
+    'list',
+    'elementScope',
+    'preconditions',
+    'pattern',
+    'anyPattern',
+    'deny',
+    'foreach',
+    'context',
+  ],
+};
+
+function unknownFields(
+  value: unknown,
+  known: string,
+  path: string,
+  out: string[],
+) {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    if (!KNOWN_FIELDS[known].includes(key))
+      out.push(`${path}.${key}: unknown field (ignored)`);
+  }
+}
+
+function checkBlock(block: any, path: string, out: string[]) {
+  if (!block) return;
+  unknownFields(block, 'block', path, out);
+  unknownFields(block.resources, 'resources', `${path}.resources`, out);
+  for (const mode of ['any', 'all']) {
+    (block[mode] ?? []).forEach((filter: any, i: number) => {
+      unknownFields(filter, 'filter', `${path}.${mode}[${i}]`, out);
+      unknownFields(
+        filter?.resources,
+        'resources',
+        `${path}.${mode}[${i}].resources`,
+        out,
+      );
+    });
+  }
+}
+
+function normaliseAction(value: unknown): FailureAction | undefined {
+  if (typeof value !== 'string') return undefined;
+  const lower = value.toLowerCase();
+  if (lower === 'enforce') return 'Enforce';
+  if (lower === 'audit') return 'Audit';
+  return undefined;
+}
+
+function unsupportedReason(rule: KyvernoRule): string | undefined {
+  if (rule.mutate)
+    return 'unsupported: mutate rules are not evaluated by Hermes';
+  if (rule.generate)
+    return 'unsupported: generate rules are not evaluated by Hermes';
+  if (rule.verifyImages)
+    return 'unsupported: verifyImages rules need registry access';
+  const v = rule.validate;
+  if (!v) return 'unsupported: the rule has no validate block';
+  if (v.cel) return 'unsupported: CEL validation is not evaluated by Hermes';
+  if (v.podSecurity)
+    return 'unsupported: podSecurity validation is not evaluated by Hermes';
+  if (v.manifests)
+    return 'unsupported: manifest signature verification needs keys and signatures';
+  if (v.assert)
+    return 'unsupported: assertion trees are not evaluated by Hermes';
+  const external = (rule.context ?? []).find(c => !c.variable);
+  if (external) {
+    return `unsupported: context entry "${external.name}" reads from the cluster or a registry`;
+  }
+  if (!v.pattern && !v.anyPattern && !v.deny && !v.foreach) {
+    return 'unsupported: validate has none of pattern, anyPattern, deny or foreach';
+  }
+  return undefined;
+}
+
+/**
+ * Turns Kyverno policy documents into evaluable policies, adding Kyverno's auto-generated
+ * controller rules. Documents that are not policies, or policies without rules, are
+ * reported as problems; unknown fields become warnings and the policy is still used.
+ */
+export function compilePolicies(objects: SourcedObject[]): {
+  policies: CompiledPolicy[];
+  problems: DocumentProblem[];
+} {
+  const policies: CompiledPolicy[] = [];
+  const problems: DocumentProblem[] = [];
+  for (const { object, source, line } of objects) {
+    const where = `${object.kind} "${object.metadata.name}"`;
+    if (
+      !object.apiVersion.startsWith('kyverno.io/') ||
+      !['ClusterPolicy', 'Policy'].includes(object.kind)
+    ) {
+      problems.push({
+        source,
+        line,
+        message: `${where} is not a Kyverno ClusterPolicy or Policy; ignored`,
+      });
+      continue;
+    }
+    const spec = object.spec as Record<string, any> | undefined;
+    if (!spec || !Array.isArray(spec.rules) || spec.rules.length === 0) {
+      problems.push({
+        source,
+        line,
+        message: `${where} has no spec.rules; ignored`,
+      });
+      continue;
+    }
+    const badRule = spec.rules.findIndex(
+      (r: any) => typeof r?.name !== 'string' || !r.name,
+    );
+    if (badRule >= 0) {
+      problems.push({
+        source,
+        line,
+        message: `${where}: spec.rules[${badRule}] has no name; policy ignored`,
+      });
+      continue;
+    }
+    const warnings: string[] = [];
+    unknownFields(spec, 'spec', 'spec', warnings);
+    const rules = spec.rules as KyvernoRule[];
+    rules.forEach((rule, i) => {
+      const path = `spec.rules[${i}]`;
+      unknownFields(rule, 'rule', path, warnings);
+      unknownFields(rule.validate, 'validate', `${path}.validate`, warnings);
+      checkBlock(rule.match, `${path}.match`, warnings);
+      checkBlock(rule.exclude, `${path}.exclude`, warnings);
+      (rule.validate?.foreach ?? []).forEach((fe, j) =>
+        unknownFields(
+          fe,
+          'foreach',
+          `${path}.validate.foreach[${j}]`,
+          warnings,
+        ),
+      );
+      for (const field of offlineUnsupportedFields(rule.match)) {
+        warnings.push(
+          `${path}.match uses ${field}, which an offline check cannot see; treated as matching`,
+        );
+      }
+      for (const field of offlineUnsupportedFields(rule.exclude)) {
+        warnings.push(
+          `${path}.exclude uses ${field}, which an offline check cannot see; treated as matching`,
+        );
+      }
+    });
+    const policyAction = normaliseAction(spec.validationFailureAction);
+    if (spec.validationFailureAction !== undefined && !policyAction) {
+      warnings.push(
+        `spec.validationFailureAction "${spec.validationFailureAction}" is not Enforce or Audit; using Audit`,
+      );
+    }
+    const compile = (rule: KyvernoRule): CompiledRule => ({
+      name: rule.name,
+      definition: rule,
+      failureAction:
+        normaliseAction(rule.validate?.failureAction) ??
+        policyAction ??
+        'Audit',
+      unsupported: unsupportedReason(rule),
+    });
+    policies.push({
+      name: object.metadata.name!,
+      kind: object.kind as CompiledPolicy['kind'],
+      namespace:
+        object.kind === 'Policy'
+          ? object.metadata.namespace ?? 'default'
+          : undefined,
+      source,
+      scored:
+        object.metadata.annotations?.['policies.kyverno.io/scored'] !== 'false',
+      rules: [
+        ...rules,
+        ...generateControllerRules(object as KubernetesObject, rules),
+      ].map(compile),
+      warnings,
+    });
+  }
+  return { policies, problems };
+}

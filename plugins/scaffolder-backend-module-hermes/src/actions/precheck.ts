@@ -1,0 +1,210 @@
+import {
+  RootConfigService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  applyExemptions,
+  checkResources,
+  compilePolicies,
+  describeResource,
+  failingCount,
+  DocumentProblem,
+  findingsOf,
+  resultLabel,
+  formatMarkdownReport,
+  parseKubernetesYaml,
+  SourcedObject,
+  summarizeResults,
+} from '@hermes-backstage/plugin-hermes-common';
+import { loadYamlSources } from '@hermes-backstage/plugin-hermes-node';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+
+async function listWorkspaceFiles(root: string, dir = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await fs.readdir(path.join(root, dir), {
+    withFileTypes: true,
+  })) {
+    const relative = dir ? `${dir}/${entry.name}` : entry.name;
+    if (
+      entry.isDirectory() &&
+      entry.name !== '.git' &&
+      entry.name !== 'node_modules'
+    ) {
+      out.push(...(await listWorkspaceFiles(root, relative)));
+    } else if (entry.isFile()) {
+      out.push(relative);
+    }
+  }
+  return out;
+}
+
+/**
+ * `hermes:policy:precheck`: evaluates the manifests a template produced against the Kyverno
+ * policies the cluster enforces, and fails the step before anything is published.
+ */
+export function createPolicyPrecheckAction(options: {
+  config: RootConfigService;
+  urlReader: UrlReaderService;
+}) {
+  const { config, urlReader } = options;
+  return createTemplateAction({
+    id: 'hermes:policy:precheck',
+    description:
+      'Checks the manifests in the workspace against Kyverno ClusterPolicy/Policy YAML, with ' +
+      "Kyverno's semantics, and fails when admission control would reject them.",
+    supportsDryRun: true,
+    schema: {
+      input: {
+        files: z =>
+          z
+            .array(z.string())
+            .default(['**/*.yaml', '**/*.yml'])
+            .describe(
+              'Globs of workspace files to check (default: every YAML file)',
+            ),
+        policies: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Policy sources: local files or directories, or URLs; default hermes.policies.sources',
+            ),
+        failOn: z =>
+          z
+            .enum(['enforce', 'any', 'never'])
+            .default('enforce')
+            .describe(
+              'enforce: fail on violations of Enforce rules; any: also on Audit rules and errors; never: only report',
+            ),
+        exemptions: z =>
+          z
+            .array(
+              z.object({
+                policy: z.string(),
+                rule: z.string().optional(),
+                kind: z.string().optional(),
+                namespace: z.string().optional(),
+                name: z.string().optional(),
+                reason: z.string().min(1),
+              }),
+            )
+            .default([])
+            .describe(
+              'Accepted violations, each with a reason (wildcards allowed)',
+            ),
+      },
+      output: {
+        passed: z =>
+          z.boolean().describe('Whether the check passed under failOn'),
+        summary: z => z.string().describe('Markdown report'),
+        results: z =>
+          z
+            .array(z.record(z.string(), z.any()))
+            .describe('Every applicable rule result'),
+      },
+    },
+    async handler(ctx) {
+      const { files, failOn, exemptions } = ctx.input;
+      const sources =
+        ctx.input.policies ??
+        config.getOptionalStringArray('hermes.policies.sources') ??
+        [];
+      if (sources.length === 0) {
+        throw new Error(
+          'No policy sources: set the "policies" input or hermes.policies.sources in app-config.yaml',
+        );
+      }
+      const loaded = await loadYamlSources(sources, { urlReader });
+      const { policies, problems: policyProblems } = compilePolicies(
+        loaded.objects,
+      );
+      const problems: DocumentProblem[] = [
+        ...loaded.problems,
+        ...policyProblems,
+      ];
+      if (policies.length === 0) {
+        throw new Error(
+          `No Kyverno policies found in ${sources.join(', ')}: ${problems
+            .map(p => p.message)
+            .join('; ')}`,
+        );
+      }
+      for (const policy of policies) {
+        for (const warning of policy.warnings)
+          ctx.logger.warn(`policy ${policy.name}: ${warning}`);
+      }
+
+      const isSelected = picomatch(files, { dot: true });
+      const selected = (await listWorkspaceFiles(ctx.workspacePath))
+        .filter(f => isSelected(f))
+        .sort();
+      const resources: SourcedObject[] = [];
+      for (const file of selected) {
+        const parsed = parseKubernetesYaml(
+          await fs.readFile(path.join(ctx.workspacePath, file), 'utf8'),
+          file,
+        );
+        // Scaffolder skeletons often hold non-Kubernetes YAML (catalog-info.yaml is one).
+        resources.push(
+          ...parsed.objects.filter(
+            o => !o.object.apiVersion.startsWith('backstage.io/'),
+          ),
+        );
+        problems.push(...parsed.problems);
+      }
+      ctx.logger.info(
+        `Checking ${resources.length} resources from ${selected.length} files against ${policies.length} policies`,
+      );
+
+      const results = applyExemptions(
+        checkResources(policies, resources).filter(r => r.applies),
+        exemptions,
+      );
+      for (const problem of problems) {
+        ctx.logger.warn(
+          `${problem.source}${problem.line ? `:${problem.line}` : ''}: ${
+            problem.message
+          }`,
+        );
+      }
+      for (const r of findingsOf(results)) {
+        const label = resultLabel(r);
+        ctx.logger.info(
+          `${label}: ${r.source}: ${describeResource(r)}: ${r.policy}/${
+            r.rule
+          }${r.path ? ` at ${r.path}` : ''}: ${r.message}`,
+        );
+      }
+      const summary = summarizeResults(results);
+      const failing = failingCount(summary, failOn);
+      const report = formatMarkdownReport(results, problems);
+      ctx.output('passed', failing === 0);
+      ctx.output('summary', report);
+      ctx.output('results', results.map(r => ({ ...r })) as any);
+      if (failing > 0) {
+        const counted = findingsOf(results).filter(
+          r =>
+            !r.exemption &&
+            (failOn === 'any' ||
+              (r.result === 'fail' &&
+                r.scored &&
+                r.failureAction === 'Enforce')),
+        );
+        const list = counted.map(
+          r =>
+            `${describeResource(r)} (${r.source}): ${r.policy}/${r.rule}: ${
+              r.message
+            }`,
+        );
+        throw new Error(
+          `Policy pre-check failed: ${failing} violation${
+            failing === 1 ? '' : 's'
+          } (failOn: ${failOn})\n- ${list.join('\n- ')}`,
+        );
+      }
+    },
+  });
+}

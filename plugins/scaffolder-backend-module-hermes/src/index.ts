@@ -1,0 +1,7 @@
+/**
+ * Scaffolder actions from Hermes.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleHermes as default } from './module';
+export { createPolicyPrecheckAction } from './actions/precheck';
