@@ -179,7 +179,10 @@ export function createPolicyPrecheckAction(options: {
         );
       }
       const summary = summarizeResults(results);
-      const failing = failingCount(summary, failOn);
+      const violations = failingCount(summary, failOn);
+      // A file that cannot be read or parsed would fail at apply time too: it fails the check.
+      const inputProblems = failOn === 'never' ? 0 : problems.length;
+      const failing = violations + inputProblems;
       const report = formatMarkdownReport(results, problems);
       ctx.output('passed', failing === 0);
       ctx.output('summary', report);
@@ -193,16 +196,27 @@ export function createPolicyPrecheckAction(options: {
                 r.scored &&
                 r.failureAction === 'Enforce')),
         );
-        const list = counted.map(
-          r =>
-            `${describeResource(r)} (${r.source}): ${r.policy}/${r.rule}: ${
-              r.message
-            }`,
-        );
+        const list = [
+          ...counted.map(
+            r =>
+              `${describeResource(r)} (${r.source}): ${r.policy}/${r.rule}: ${
+                r.message
+              }`,
+          ),
+          ...problems.map(
+            p => `${p.source}${p.line ? `:${p.line}` : ''}: ${p.message}`,
+          ),
+        ];
+        const plural = (n: number, word: string) =>
+          `${n} ${word}${n === 1 ? '' : 's'}`;
+        const counts = [
+          plural(violations, 'violation'),
+          ...(inputProblems ? [plural(inputProblems, 'input problem')] : []),
+        ].join(' and ');
         throw new Error(
-          `Policy pre-check failed: ${failing} violation${
-            failing === 1 ? '' : 's'
-          } (failOn: ${failOn})\n- ${list.join('\n- ')}`,
+          `Policy pre-check failed: ${counts} (failOn: ${failOn})\n- ${list.join(
+            '\n- ',
+          )}`,
         );
       }
     },
