@@ -18,6 +18,11 @@ export interface Config {
        * The default for the scaffolder step and for POST /api/hermes/policy/check.
        */
       sources?: string[];
+      /**
+       * Largest manifest or policy file accepted, in bytes; larger files are refused with an
+       * error naming them. Default 5242880 (5 MiB).
+       */
+      maxFileBytes?: number;
     };
 
     /**

@@ -155,6 +155,36 @@ describe('hermes policy check', () => {
     expect(code).toBe(1);
   });
 
+  it('refuses files over --max-bytes, naming them', async () => {
+    fs.writeFileSync(path.join(dir, 'big.yaml'), `# ${'x'.repeat(20000)}\n`);
+    const { code, out } = await run(
+      'policy',
+      'check',
+      dir,
+      '--policies',
+      path.join(kyverno, 'policies'),
+      '--max-bytes',
+      '100000',
+    );
+    expect(out).not.toMatch(/problem:/);
+    const limited = await run(
+      'policy',
+      'check',
+      dir,
+      '--policies',
+      path.join(kyverno, 'policies'),
+      '--max-bytes',
+      '10000',
+    );
+    expect(limited.out).toContain(
+      `problem: ${path.join(
+        dir,
+        'big.yaml',
+      )}: file is 20003 bytes, over the limit of 10000 bytes; refused`,
+    );
+    expect([code, limited.code]).toEqual([0, 1]);
+  });
+
   it('refuses to run without policies, naming the option', async () => {
     await expect(run('policy', 'check', dir)).rejects.toThrow(
       '--policies <dir|file> is required',

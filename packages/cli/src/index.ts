@@ -4,7 +4,7 @@ import { FailOn } from '@hermes-backstage/plugin-hermes-common';
 import { OutputFormat, policyCheck, policyTest } from './policyCommands';
 
 const USAGE = `Usage:
-  hermes policy check <files|dirs...> --policies <dir|file> [--policies ...] [--fail-on enforce|any|never] [--output text|json]
+  hermes policy check <files|dirs...> --policies <dir|file> [--policies ...] [--fail-on enforce|any|never] [--output text|json] [--max-bytes N]
   hermes policy test <dir> [--output text|json]`;
 
 /** Runs the CLI with the given arguments; returns the process exit code. */
@@ -19,6 +19,7 @@ export async function main(
       policies: { type: 'string', multiple: true, default: [] },
       output: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'enforce' },
+      'max-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -33,6 +34,13 @@ export async function main(
   const failOn = values['fail-on'] as FailOn;
   if (!['enforce', 'any', 'never'].includes(failOn))
     throw new Error(`--fail-on must be enforce, any or never, not "${failOn}"`);
+  const maxBytes =
+    values['max-bytes'] === undefined ? undefined : Number(values['max-bytes']);
+  if (maxBytes !== undefined && !(maxBytes > 0)) {
+    throw new Error(
+      `--max-bytes must be a positive number, not "${values['max-bytes']}"`,
+    );
+  }
   // Relative paths are relative to where the user ran the command, also through `yarn hermes`.
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const resolve = (p: string) => path.resolve(cwd, p);
@@ -43,6 +51,7 @@ export async function main(
       policies: (values.policies as string[]).map(resolve),
       output,
       failOn,
+      maxBytes,
       print,
     });
   }

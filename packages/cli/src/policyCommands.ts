@@ -28,10 +28,13 @@ function where(p: DocumentProblem): string {
 async function loadYaml(
   files: string[],
   problems: DocumentProblem[],
+  maxBytes?: number,
 ): Promise<SourcedObject[]> {
   const objects: SourcedObject[] = [];
   for (const file of files) {
-    const parsed = parseKubernetesYaml(await fs.readFile(file, 'utf8'), file);
+    const parsed = parseKubernetesYaml(await fs.readFile(file, 'utf8'), file, {
+      maxBytes,
+    });
     objects.push(...parsed.objects);
     problems.push(...parsed.problems);
   }
@@ -62,9 +65,17 @@ export async function policyCheck(options: {
   policies: string[];
   output: OutputFormat;
   failOn: FailOn;
+  maxBytes?: number;
   print: (text: string) => void;
 }): Promise<number> {
-  const { inputs, policies: policyInputs, output, failOn, print } = options;
+  const {
+    inputs,
+    policies: policyInputs,
+    output,
+    failOn,
+    maxBytes,
+    print,
+  } = options;
   if (inputs.length === 0)
     throw new Error(
       'name the manifests to check: hermes policy check <files|dirs...> --policies <dir|file>',
@@ -75,14 +86,20 @@ export async function policyCheck(options: {
   const policyObjects = await loadYaml(
     await collectFiles(policyInputs, isYaml),
     problems,
+    maxBytes,
   );
   const { policies, problems: policyProblems } = compilePolicies(policyObjects);
   problems.push(...policyProblems);
   if (policies.length === 0)
-    throw new Error(`no Kyverno policies found in ${policyInputs.join(', ')}`);
+    throw new Error(
+      `no Kyverno policies found in ${policyInputs.join(', ')}${problems
+        .map(p => `\n  ${where(p)}: ${p.message}`)
+        .join('')}`,
+    );
   const resources = await loadYaml(
     await collectFiles(inputs, isYaml),
     problems,
+    maxBytes,
   );
   const results = checkResources(policies, resources).filter(r => r.applies);
   const summary = summarizeResults(results);

@@ -40,12 +40,14 @@ async function walk(target: string, found: string[]): Promise<void> {
  */
 export async function loadYamlSources(
   sources: string[],
-  options: { urlReader: UrlReaderService; baseDir?: string },
+  options: { urlReader: UrlReaderService; baseDir?: string; maxBytes?: number },
 ): Promise<LoadedSources> {
   const objects: SourcedObject[] = [];
   const problems: DocumentProblem[] = [];
   const add = (text: string, source: string) => {
-    const parsed = parseKubernetesYaml(text, source);
+    const parsed = parseKubernetesYaml(text, source, {
+      maxBytes: options.maxBytes,
+    });
     objects.push(...parsed.objects);
     problems.push(...parsed.problems);
   };

@@ -38,6 +38,7 @@ export class DefaultPolicyService implements PolicyService {
     private readonly options: {
       urlReader: UrlReaderService;
       defaultSources: string[];
+      maxFileBytes?: number;
     },
   ) {}
 
@@ -48,8 +49,10 @@ export class DefaultPolicyService implements PolicyService {
         'No policy sources: pass "policies" or configure hermes.policies.sources',
       );
     }
+    const maxBytes = this.options.maxFileBytes;
     const loaded = await loadYamlSources(sources, {
       urlReader: this.options.urlReader,
+      maxBytes,
     });
     const { policies, problems: policyProblems } = compilePolicies(
       loaded.objects,
@@ -61,7 +64,7 @@ export class DefaultPolicyService implements PolicyService {
       );
     }
     const resources = request.files.flatMap(file => {
-      const parsed = parseKubernetesYaml(file.content, file.name);
+      const parsed = parseKubernetesYaml(file.content, file.name, { maxBytes });
       problems.push(...parsed.problems);
       return parsed.objects;
     });

@@ -117,7 +117,8 @@ export function createPolicyPrecheckAction(options: {
           'No policy sources: set the "policies" input or hermes.policies.sources in app-config.yaml',
         );
       }
-      const loaded = await loadYamlSources(sources, { urlReader });
+      const maxBytes = config.getOptionalNumber('hermes.policies.maxFileBytes');
+      const loaded = await loadYamlSources(sources, { urlReader, maxBytes });
       const { policies, problems: policyProblems } = compilePolicies(
         loaded.objects,
       );
@@ -146,6 +147,7 @@ export function createPolicyPrecheckAction(options: {
         const parsed = parseKubernetesYaml(
           await fs.readFile(path.join(ctx.workspacePath, file), 'utf8'),
           file,
+          { maxBytes },
         );
         // Scaffolder skeletons often hold non-Kubernetes YAML (catalog-info.yaml is one).
         resources.push(
