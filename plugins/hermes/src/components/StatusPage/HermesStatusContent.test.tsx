@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { HermesStatus } from '@hermes-backstage/plugin-hermes-common';
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { hermesApiRef } from '../../api';
 import { HermesStatusContent } from './HermesStatusContent';
 
@@ -17,11 +17,24 @@ const status: HermesStatus = {
   },
 };
 
+/**
+ * Renders the page with a status answer released inside act(), so React applies the update
+ * the way a browser would, without act() warnings.
+ */
+async function renderWith(answer: () => Promise<HermesStatus>) {
+  let release!: () => void;
+  const gate = new Promise<void>(resolve => {
+    release = resolve;
+  });
+  await renderInTestApp(<HermesStatusContent />, {
+    apis: [[hermesApiRef, { getStatus: () => gate.then(answer) }]],
+  });
+  await act(async () => release());
+}
+
 describe('HermesStatusContent', () => {
   it('shows the backend, clusters, models and skills', async () => {
-    await renderInTestApp(<HermesStatusContent />, {
-      apis: [[hermesApiRef, { getStatus: async () => status }]],
-    });
+    await renderWith(async () => status);
 
     const backend = await screen.findByRole('region', { name: 'Backend' });
     expect(
@@ -48,25 +61,16 @@ describe('HermesStatusContent', () => {
   });
 
   it('lists configured models per purpose', async () => {
-    await renderInTestApp(<HermesStatusContent />, {
-      apis: [
-        [
-          hermesApiRef,
-          {
-            getStatus: async () => ({
-              ...status,
-              models: [
-                {
-                  purpose: 'chat' as const,
-                  provider: 'openrouter',
-                  model: 'big-model',
-                },
-              ],
-            }),
-          },
-        ],
+    await renderWith(async () => ({
+      ...status,
+      models: [
+        {
+          purpose: 'chat' as const,
+          provider: 'openrouter',
+          model: 'big-model',
+        },
       ],
-    });
+    }));
     const models = await screen.findByRole('region', { name: 'Models' });
     expect(
       within(models).getByRole('cell', { name: 'big-model' }),
@@ -75,13 +79,8 @@ describe('HermesStatusContent', () => {
   });
 
   it('shows the error when the backend cannot be reached', async () => {
-    await renderInTestApp(<HermesStatusContent />, {
-      apis: [
-        [
-          hermesApiRef,
-          { getStatus: async () => Promise.reject(new Error('backend down')) },
-        ],
-      ],
+    await renderWith(async () => {
+      throw new Error('backend down');
     });
     expect(await screen.findByText('Error: backend down')).toBeInTheDocument();
   });
