@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FailOn } from '@hermes-backstage/plugin-hermes-common';
+import { driftAudit } from './driftCommands';
 import { OutputFormat, policyCheck, policyTest } from './policyCommands';
 
 const USAGE = `Usage:
   hermes policy check <files|dirs...> --policies <dir|file> [--policies ...] [--fail-on enforce|any|never] [--output text|json] [--max-bytes N]
-  hermes policy test <dir> [--output text|json]`;
+  hermes policy test <dir> [--output text|json]
+  hermes drift audit --desired <dir> --live <snapshot-dir> [--skills <dir>] [--cluster name]
+                     [--watch-kind Kind ...] [--namespace ns ...] [--output text|json]`;
 
 /** Runs the CLI with the given arguments; returns the process exit code. */
 export async function main(
@@ -20,6 +23,16 @@ export async function main(
       output: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'enforce' },
       'max-bytes': { type: 'string' },
+      desired: { type: 'string' },
+      live: { type: 'string' },
+      skills: { type: 'string' },
+      cluster: { type: 'string', default: 'snapshot' },
+      'watch-kind': {
+        type: 'string',
+        multiple: true,
+        default: ['ClusterPolicy', 'Policy'],
+      },
+      namespace: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -59,6 +72,22 @@ export async function main(
     if (rest.length !== 1)
       throw new Error('hermes policy test takes exactly one directory');
     return policyTest({ dir: resolve(rest[0]), output, print });
+  }
+  if (group === 'drift' && command === 'audit') {
+    if (!values.desired || !values.live)
+      throw new Error(
+        'hermes drift audit needs --desired <dir> and --live <snapshot-dir>',
+      );
+    return driftAudit({
+      desired: resolve(values.desired),
+      live: resolve(values.live),
+      skills: values.skills ? resolve(values.skills) : undefined,
+      cluster: values.cluster as string,
+      watchedKinds: values['watch-kind'] as string[],
+      namespaces: values.namespace as string[] | undefined,
+      output,
+      print,
+    });
   }
   throw new Error(`unknown command "${positionals.join(' ')}"\n${USAGE}`);
 }

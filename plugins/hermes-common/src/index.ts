@@ -6,3 +6,4 @@
 export * from './status';
 export * from './skills';
 export * from './policy';
+export * from './drift';

@@ -1,0 +1,116 @@
+import {
+  auditDrift,
+  DocumentProblem,
+  FileTree,
+  formatDriftReport,
+  KubernetesObject,
+  loadDesiredState,
+  parseKubernetesYaml,
+  parseSkillDocument,
+  SkillDocument,
+  triageRulesFromSkills,
+} from '@hermes-backstage/plugin-hermes-common';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { collectFiles, isYaml } from './files';
+
+/** A FileTree over a local directory. */
+export function localTree(root: string): FileTree {
+  return {
+    async read(relative) {
+      return fs
+        .readFile(path.join(root, relative), 'utf8')
+        .catch(() => undefined);
+    },
+    async list(relative) {
+      const entries = await fs
+        .readdir(path.join(root, relative), { withFileTypes: true })
+        .catch(() => undefined);
+      return entries?.map(e => ({ name: e.name, directory: e.isDirectory() }));
+    },
+  };
+}
+
+async function readSkills(
+  dir: string,
+): Promise<{ skills: SkillDocument[]; problems: string[] }> {
+  const skills: SkillDocument[] = [];
+  const problems: string[] = [];
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const file = path.join(dir, entry.name, 'SKILL.md');
+    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    try {
+      skills.push(parseSkillDocument(text, file));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  return { skills, problems };
+}
+
+function where(p: DocumentProblem): string {
+  return `${p.source}${p.line ? `:${p.line}` : ''}`;
+}
+
+/** `hermes drift audit`: desired state from a directory, live state from a snapshot. */
+export async function driftAudit(options: {
+  desired: string;
+  live: string;
+  skills?: string;
+  cluster: string;
+  watchedKinds: string[];
+  namespaces?: string[];
+  output: 'text' | 'json';
+  print: (text: string) => void;
+}): Promise<number> {
+  const { print } = options;
+  const desired = await loadDesiredState(localTree(options.desired));
+  const problems = [...desired.problems];
+  const live: KubernetesObject[] = [];
+  for (const file of await collectFiles([options.live], isYaml)) {
+    const parsed = parseKubernetesYaml(await fs.readFile(file, 'utf8'), file);
+    live.push(...parsed.objects.map(o => o.object));
+    problems.push(...parsed.problems);
+  }
+  const skillProblems: string[] = [];
+  let triageRules: ReturnType<typeof triageRulesFromSkills>['rules'] = [];
+  if (options.skills) {
+    const { skills, problems: unreadable } = await readSkills(options.skills);
+    const triage = triageRulesFromSkills(skills);
+    triageRules = triage.rules;
+    skillProblems.push(
+      ...unreadable,
+      ...triage.problems.map(p => `skill ${p.skill}: ${p.message}`),
+    );
+  }
+  const findings = auditDrift({
+    cluster: options.cluster,
+    desired: desired.objects.map(o => o.object),
+    live,
+    watchedKinds: options.watchedKinds,
+    namespaces: options.namespaces,
+    triageRules,
+  });
+  const warnings = [
+    ...desired.warnings,
+    ...problems.map(p => `${where(p)}: ${p.message}`),
+    ...skillProblems,
+  ];
+  if (options.output === 'json') {
+    print(
+      JSON.stringify({ cluster: options.cluster, findings, warnings }, null, 2),
+    );
+  } else {
+    print(
+      formatDriftReport({
+        cluster: options.cluster,
+        findings,
+        namespaces: options.namespaces,
+        warnings,
+      }),
+    );
+  }
+  return findings.some(f => f.classification === 'critical') ? 1 : 0;
+}

@@ -1,0 +1,137 @@
+import { Classification, DriftFinding, FieldChange } from './types';
+
+const ORDER: Record<Classification, number> = {
+  critical: 0,
+  unknown: 1,
+  harmless: 2,
+};
+
+function show(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function utc(time?: string): string {
+  if (!time) return '';
+  const date = new Date(time);
+  return Number.isNaN(date.getTime())
+    ? time
+    : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function describeChange(change: FieldChange): string {
+  return change.redacted
+    ? `${change.path}: Secret value differs (withheld)`
+    : `${change.path}: ${show(change.desired)} in Git, ${show(
+        change.live,
+      )} live`;
+}
+
+function who(finding: DriftFinding): string | undefined {
+  const a = finding.attribution;
+  if (!a) return undefined;
+  const via = a.subresource ? ` via ${a.subresource}` : '';
+  const user = a.user ? ` by user "${a.user}"` : '';
+  return `${a.manager} (${a.class}, ${a.operation}${via})${user}${
+    a.time ? ` at ${utc(a.time)}` : ''
+  }`;
+}
+
+function headline(finding: DriftFinding): string {
+  const { kind, name } = finding.resource;
+  switch (finding.type) {
+    case 'missing':
+      return `${kind} ${name}: in Git, not in the cluster`;
+    case 'extra':
+      return `${kind} ${name}: in the cluster, not in Git`;
+    default:
+      return finding.changes.length === 1
+        ? `${kind} ${name}: 1 field differs from Git`
+        : `${kind} ${name}: ${finding.changes.length} fields differ from Git`;
+  }
+}
+
+function countBy(findings: DriftFinding[]): string {
+  const counts = (['critical', 'unknown', 'harmless'] as const)
+    .map(c => [c, findings.filter(f => f.classification === c).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([c, n]) => `${n} ${c}`);
+  return counts.length ? counts.join(', ') : 'no drift';
+}
+
+/**
+ * The deterministic audit report, grouped by namespace with the most severe findings first:
+ * what differs, who changed it and when, and what the skills say about it.
+ */
+export function formatDriftReport(options: {
+  cluster: string;
+  findings: DriftFinding[];
+  time?: Date;
+  namespaces?: string[];
+  warnings?: string[];
+}): string {
+  const { cluster, findings } = options;
+  const time = (options.time ?? new Date())
+    .toISOString()
+    .slice(0, 16)
+    .replace('T', ' ');
+  const groups = new Map<string, DriftFinding[]>();
+  for (const f of findings) {
+    const group = f.resource.namespace ?? '(cluster-scoped)';
+    groups.set(group, [...(groups.get(group) ?? []), f]);
+  }
+  const scope = options.namespaces?.length
+    ? `${options.namespaces.length} namespace${
+        options.namespaces.length === 1 ? '' : 's'
+      }`
+    : `${groups.size} namespace${groups.size === 1 ? '' : 's'} with drift`;
+  const lines = [
+    `Drift Audit — ${time} UTC · cluster ${cluster} · ${scope} · ${
+      findings.length
+    } finding${findings.length === 1 ? '' : 's'} (${countBy(findings)})`,
+  ];
+  for (const group of [...groups.keys()].sort()) {
+    const items = groups
+      .get(group)!
+      .sort(
+        (a, b) =>
+          ORDER[a.classification] - ORDER[b.classification] ||
+          a.resource.name.localeCompare(b.resource.name),
+      );
+    lines.push(
+      '',
+      `${group}: ${items.length} finding${
+        items.length === 1 ? '' : 's'
+      } (${countBy(items)})`,
+    );
+    for (const f of items) {
+      lines.push(
+        `  ${f.classification.toUpperCase().padEnd(8)} ${headline(f)}`,
+      );
+      for (const change of f.changes.slice(0, 5))
+        lines.push(`           ${describeChange(change)}`);
+      if (f.changes.length > 5)
+        lines.push(`           ... and ${f.changes.length - 5} more fields`);
+      const writer = who(f);
+      if (writer)
+        lines.push(
+          `           ${
+            f.type === 'extra' ? 'created' : 'changed'
+          } by ${writer}`,
+        );
+      if (f.skill) {
+        lines.push(
+          `           matches skill "${f.skill}": ${f.reason}${
+            f.recommend ? ` Recommend: ${f.recommend}` : ''
+          }`,
+        );
+      } else {
+        lines.push('           no skill classifies this drift; review it');
+      }
+    }
+  }
+  for (const warning of options.warnings ?? [])
+    lines.push(`warning: ${warning}`);
+  return lines.join('\n');
+}

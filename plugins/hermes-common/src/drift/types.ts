@@ -1,0 +1,55 @@
+/** What kind of difference between Git and the cluster a finding is. */
+export type DriftType = 'modified' | 'missing' | 'extra';
+
+/** How triage judged a finding. */
+export type Classification = 'harmless' | 'critical' | 'unknown';
+
+/** Who typically writes with a field manager. */
+export type ManagerClass = 'human' | 'gitops' | 'controller';
+
+/** Who last wrote a field, from `metadata.managedFields` (and audit events, when known). */
+export interface Attribution {
+  manager: string;
+  operation: string;
+  subresource?: string;
+  /** RFC 3339 time of the manager's last write. */
+  time?: string;
+  class: ManagerClass;
+  /** The user behind the write, from Kubernetes audit events. */
+  user?: string;
+}
+
+/** One field that differs. Secret values never appear: only that they differ. */
+export interface FieldChange {
+  /** JSON pointer into the live object, e.g. `/spec/replicas`. */
+  path: string;
+  desired?: unknown;
+  live?: unknown;
+  /** True for Secret data: values are withheld, only the key is named. */
+  redacted?: boolean;
+  attribution?: Attribution;
+}
+
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface DriftFinding {
+  /** Stable identity of this drift (cluster, object, type, paths), for history. */
+  fingerprint: string;
+  cluster: string;
+  resource: ResourceRef;
+  type: DriftType;
+  changes: FieldChange[];
+  classification: Classification;
+  /** Why triage decided so, and the skill whose rule decided. */
+  reason?: string;
+  skill?: string;
+  /** What to do about it, from the deciding rule. */
+  recommend?: string;
+  /** The most recent writer among the changes. */
+  attribution?: Attribution;
+}
