@@ -1,11 +1,28 @@
 import { Config } from '@backstage/config';
 
-/** A cluster Hermes can read live state from. */
+/** A cluster Hermes can read live state from, with how to reach it. */
 export interface ClusterDefinition {
   name: string;
   url: string;
   /** `kubernetes`: shared with the Backstage Kubernetes plugin; `hermes`: `hermes.clusters`. */
   source: 'kubernetes' | 'hermes';
+  serviceAccountToken?: string;
+  caData?: string;
+  skipTLSVerify?: boolean;
+}
+
+function readCluster(
+  cluster: Config,
+  source: ClusterDefinition['source'],
+): ClusterDefinition {
+  return {
+    name: cluster.getString('name'),
+    url: cluster.getString('url'),
+    source,
+    serviceAccountToken: cluster.getOptionalString('serviceAccountToken'),
+    caData: cluster.getOptionalString('caData'),
+    skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify'),
+  };
 }
 
 /**
@@ -20,23 +37,19 @@ export function readClusterDefinitions(config: Config): ClusterDefinition[] {
   for (const locator of locators) {
     if (locator.getString('type') !== 'config') continue;
     for (const cluster of locator.getOptionalConfigArray('clusters') ?? []) {
-      clusters.push({
-        name: cluster.getString('name'),
-        url: cluster.getString('url'),
-        source: 'kubernetes',
-      });
+      clusters.push(readCluster(cluster, 'kubernetes'));
     }
   }
   for (const cluster of config.getOptionalConfigArray('hermes.clusters') ??
     []) {
-    const name = cluster.getString('name');
-    const clash = clusters.find(c => c.name === name);
+    const definition = readCluster(cluster, 'hermes');
+    const clash = clusters.find(c => c.name === definition.name);
     if (clash) {
       throw new Error(
-        `hermes.clusters: cluster "${name}" is already defined in the ${clash.source} config section`,
+        `hermes.clusters: cluster "${definition.name}" is already defined in the ${clash.source} config section`,
       );
     }
-    clusters.push({ name, url: cluster.getString('url'), source: 'hermes' });
+    clusters.push(definition);
   }
   return clusters;
 }
