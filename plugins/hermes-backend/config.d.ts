@@ -45,6 +45,40 @@ export interface Config {
       skipTLSVerify?: boolean;
     }>;
 
+    /** Drift audits: Git (or a directory) against a cluster (or a snapshot of one). */
+    audits?: Array<{
+      /** Unique name, used in the API and the UI. */
+      name: string;
+      /** Cluster name from `kubernetes.clusterLocatorMethods` or `hermes.clusters`. */
+      cluster: string;
+      /** Desired state: a local directory, or a URL read through the integrations. */
+      desired: { directory?: string; url?: string };
+      /** Read live state from a directory of `kubectl get -o yaml` output instead of the API. */
+      live?: { snapshot?: string };
+      /** Namespaces to audit; default all that the desired state uses. */
+      namespaces?: string[];
+      /**
+       * `group/version/Kind` of kinds whose live objects must all be in Git.
+       * Default: kyverno.io/v1/ClusterPolicy and kyverno.io/v1/Policy.
+       */
+      watchedKinds?: string[];
+      /** Argo CD style `ignoreDifferences`. */
+      ignoreDifferences?: Array<{
+        group?: string;
+        kind: string;
+        name?: string;
+        namespace?: string;
+        jsonPointers?: string[];
+        managedFieldsManagers?: string[];
+      }>;
+      /** When to run, e.g. `{ frequency: { minutes: 30 }, timeout: { minutes: 5 } }`. */
+      schedule?: {
+        frequency: { cron: string } | string | { [unit: string]: number };
+        timeout: string | { [unit: string]: number };
+        initialDelay?: string | { [unit: string]: number };
+      };
+    }>;
+
     /** Model providers: any OpenAI-compatible endpoint (OpenAI, OpenRouter, Ollama, vLLM). */
     model?: {
       providers?: {

@@ -66,7 +66,11 @@ export async function driftAudit(options: {
   print: (text: string) => void;
 }): Promise<number> {
   const { print } = options;
-  const desired = await loadDesiredState(localTree(options.desired));
+  // The tree is the whole file system, so kustomizations may refer to sibling folders.
+  const desired = await loadDesiredState(
+    localTree('/'),
+    path.resolve(options.desired).slice(1),
+  );
   const problems = [...desired.problems];
   const live: KubernetesObject[] = [];
   for (const file of await collectFiles([options.live], isYaml)) {
@@ -92,9 +96,15 @@ export async function driftAudit(options: {
     watchedKinds: options.watchedKinds,
     namespaces: options.namespaces,
     triageRules,
+    reportExtra: desired.problems.length === 0,
   });
   const warnings = [
     ...desired.warnings,
+    ...(desired.problems.length
+      ? [
+          'objects in the cluster but not in Git are not reported: the desired state is incomplete',
+        ]
+      : []),
     ...problems.map(p => `${where(p)}: ${p.message}`),
     ...skillProblems,
   ];

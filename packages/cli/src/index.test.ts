@@ -191,3 +191,102 @@ describe('hermes policy check', () => {
     );
   });
 });
+
+describe('hermes drift audit', () => {
+  const examples = path.resolve(__dirname, '../../../examples');
+  const args = [
+    'drift',
+    'audit',
+    '--cluster',
+    'neuroscale-prod',
+    '--desired',
+    path.join(examples, 'gitops/clusters/neuroscale-prod'),
+    '--live',
+    path.join(examples, 'cluster-snapshot/neuroscale-prod'),
+    '--skills',
+    path.resolve(__dirname, '../../../skills'),
+  ];
+
+  it('finds the planted drift of the demo cluster, attributed and triaged, and exits 1 on critical', async () => {
+    const { code, out } = await run(...args, '--output', 'json');
+    const report = JSON.parse(out);
+    expect(report.warnings).toEqual([]);
+    const summary = report.findings.map((f: any) => [
+      f.type,
+      `${f.resource.kind} ${f.resource.name}`,
+      f.classification,
+      f.skill ?? null,
+      f.changes.map((c: any) => c.path).join(','),
+      f.attribution?.manager ?? null,
+    ]);
+    expect(summary.sort()).toEqual(
+      [
+        [
+          'extra',
+          'ClusterPolicy allow-debug-pods',
+          'critical',
+          'kyverno-drift-response',
+          '',
+          'kubectl-client-side-apply',
+        ],
+        [
+          'modified',
+          'ClusterPolicy require-resource-limits',
+          'critical',
+          'kyverno-drift-response',
+          '/spec/rules/0/validate/failureAction',
+          'kubectl-edit',
+        ],
+        [
+          'modified',
+          'Deployment feature-server',
+          'unknown',
+          null,
+          '/spec/replicas',
+          'kube-controller-manager',
+        ],
+        [
+          'modified',
+          'InferenceService fraud-detector',
+          'unknown',
+          null,
+          '/metadata/labels/cost-center',
+          'kubectl-patch',
+        ],
+        [
+          'modified',
+          'Secret model-registry-credentials',
+          'unknown',
+          null,
+          '/data/password',
+          'kubectl-edit',
+        ],
+        [
+          'modified',
+          'Service recommender-ranker-predictor',
+          'harmless',
+          'knative-autoscaler-drift',
+          '/spec/template/metadata/annotations/autoscaling.knative.dev~1target',
+          'controller',
+        ],
+      ].sort(),
+    );
+    expect(code).toBe(1);
+  });
+
+  it('never prints a Secret value, in text or JSON', async () => {
+    const text = await run(...args);
+    const json = await run(...args, '--output', 'json');
+    for (const secret of [
+      'demo-not-a-real-password',
+      'demo-changed-by-hand',
+      btoa('demo-changed-by-hand'),
+    ]) {
+      expect(text.out).not.toContain(secret);
+      expect(json.out).not.toContain(secret);
+    }
+    expect(text.out).toContain(
+      '/data/password: Secret value differs (withheld)',
+    );
+  });
+});

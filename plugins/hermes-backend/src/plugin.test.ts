@@ -221,6 +221,151 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    describe('drift audits', () => {
+      const examples = path.resolve(__dirname, '../../../examples');
+      const repoSkills = path.resolve(__dirname, '../../../skills');
+      const auditConfig = () => ({
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                { name: 'neuroscale-prod', url: 'https://127.0.0.1:1' },
+              ],
+            },
+          ],
+        },
+        hermes: {
+          skills: { directories: [repoSkills] },
+          audits: [
+            {
+              name: 'demo',
+              cluster: 'neuroscale-prod',
+              desired: {
+                directory: path.join(
+                  examples,
+                  'gitops/clusters/neuroscale-prod',
+                ),
+              },
+              live: {
+                snapshot: path.join(
+                  examples,
+                  'cluster-snapshot/neuroscale-prod',
+                ),
+              },
+            },
+          ],
+        },
+      });
+
+      it('runs an audit on request, stores its findings and records resolutions', async () => {
+        const knex = await databases.init(databaseId);
+        const { server } = await startTestBackend({
+          features: [
+            hermesPlugin,
+            mockServices.rootConfig.factory({ data: auditConfig() }),
+            mockServices.database.factory({ knex }),
+          ],
+        });
+        const auth = mockCredentials.user.header('user:default/ada');
+        const run = await request(server)
+          .post('/api/hermes/drift/audits/demo/run')
+          .set('Authorization', auth);
+        expect(run.status).toBe(201);
+        expect(run.body).toMatchObject({
+          status: 'succeeded',
+          trigger: 'manual',
+          cluster: 'neuroscale-prod',
+          summary: { critical: 2, unknown: 3, harmless: 1 },
+          warnings: [],
+        });
+        expect(run.body.report).toMatch(
+          /^Drift Audit — .* · cluster neuroscale-prod · .* · 6 findings \(2 critical, 3 unknown, 1 harmless\)/,
+        );
+
+        const findings = await request(server)
+          .get('/api/hermes/drift/findings')
+          .set('Authorization', auth);
+        expect(findings.body.findings).toHaveLength(6);
+        const policy = findings.body.findings.find(
+          (f: any) => f.resource.name === 'require-resource-limits',
+        );
+        expect(policy).toMatchObject({
+          classification: 'critical',
+          skill: 'kyverno-drift-response',
+          attribution: { manager: 'kubectl-edit', class: 'human' },
+          history: { seen: 1, windowDays: 14 },
+        });
+
+        const resolved = await request(server)
+          .post(`/api/hermes/drift/findings/${policy.id}/resolution`)
+          .set('Authorization', auth)
+          .send({
+            resolution: 'reverted',
+            note: 'failureAction back to Enforce',
+          });
+        expect(resolved.status).toBe(204);
+        const bad = await request(server)
+          .post(`/api/hermes/drift/findings/${policy.id}/resolution`)
+          .set('Authorization', auth)
+          .send({ resolution: 'ignored' });
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.message).toMatch(
+          /^Invalid resolution: resolution: /,
+        );
+
+        await request(server)
+          .post('/api/hermes/drift/audits/demo/run')
+          .set('Authorization', auth);
+        const again = await request(server)
+          .get('/api/hermes/drift/findings?namespace=')
+          .set('Authorization', auth);
+        const policyAgain = again.body.findings.find(
+          (f: any) => f.resource.name === 'require-resource-limits',
+        );
+        expect(policyAgain.history).toMatchObject({
+          seen: 2,
+          lastResolution: {
+            resolution: 'reverted',
+            userRef: 'user:default/ada',
+            note: 'failureAction back to Enforce',
+          },
+        });
+
+        // No Secret value reaches the API or the database.
+        const dump = JSON.stringify([
+          run.body,
+          findings.body,
+          await knex('hermes_drift_audits').select(),
+          await knex('hermes_drift_findings').select(),
+        ]);
+        for (const secret of [
+          'demo-not-a-real-password',
+          'demo-changed-by-hand',
+          btoa('demo-changed-by-hand'),
+          btoa('demo-not-a-real-password'),
+        ]) {
+          expect(dump).not.toContain(secret);
+        }
+        const unknown = await request(server)
+          .post('/api/hermes/drift/audits/nope/run')
+          .set('Authorization', auth);
+        expect(unknown.status).toBe(404);
+        expect(unknown.body.error.message).toBe(
+          'No audit named "nope" in hermes.audits',
+        );
+      });
+
+      it('fails start-up when an audit names an unknown cluster', async () => {
+        const config = auditConfig();
+        delete (config.hermes.audits[0] as any).live;
+        config.hermes.audits[0].cluster = 'elsewhere';
+        await expect(start(config)).rejects.toThrow(
+          /hermes\.audits\[0\]\.cluster: unknown cluster "elsewhere"; configured clusters: neuroscale-prod/,
+        );
+      });
+    });
+
     it('fails start-up naming the key when a model points at an unknown provider', async () => {
       await expect(
         start({

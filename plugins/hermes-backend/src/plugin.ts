@@ -1,6 +1,7 @@
 import {
   coreServices,
   createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node';
@@ -8,6 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readModelSelections } from './agent/models';
 import { readClusterDefinitions } from './drift/clusters';
+import { KnexDriftStore } from './drift/DriftStore';
+import {
+  DefaultDriftService,
+  readAuditDefinitions,
+} from './drift/DriftService';
 import { applyDatabaseMigrations } from './migrations';
 import { DefaultPolicyService } from './policy/PolicyService';
 import { createRouter } from './router';
@@ -38,6 +44,7 @@ export const hermesPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         urlReader: coreServices.urlReader,
+        scheduler: coreServices.scheduler,
       },
       async init({
         config,
@@ -46,10 +53,12 @@ export const hermesPlugin = createBackendPlugin({
         httpAuth,
         httpRouter,
         urlReader,
+        scheduler,
       }) {
         // Read config first so a mistake fails start-up with a message naming the key.
         const clusters = readClusterDefinitions(config);
         const models = readModelSelections(config);
+        const audits = readAuditDefinitions(config, clusters);
         const configuredDirectories = (
           config.getOptionalStringArray('hermes.skills.directories') ?? []
         ).map(dir => path.resolve(dir));
@@ -80,7 +89,33 @@ export const hermesPlugin = createBackendPlugin({
             config.getOptionalStringArray('hermes.policies.sources') ?? [],
         });
 
-        httpRouter.use(createRouter({ httpAuth, status, policy }));
+        const drift = new DefaultDriftService({
+          store: new KnexDriftStore(knex),
+          skills,
+          urlReader,
+          logger: logger.child({ capability: 'drift' }),
+          clusters,
+          audits,
+        });
+        // One run per schedule across replicas; a frequency schedule also runs at start-up.
+        for (const [i, auditConfig] of (
+          config.getOptionalConfigArray('hermes.audits') ?? []
+        ).entries()) {
+          if (!auditConfig.has('schedule')) continue;
+          const name = audits[i].name;
+          await scheduler.scheduleTask({
+            id: `hermes-drift-audit-${name}`,
+            scope: 'global',
+            ...readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              auditConfig.getConfig('schedule'),
+            ),
+            fn: async () => {
+              await drift.runAudit(name, 'schedule');
+            },
+          });
+        }
+
+        httpRouter.use(createRouter({ httpAuth, status, policy, drift }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -1,6 +1,8 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { DriftService } from './drift/DriftService';
+import { createDriftRouter } from './drift/router';
 import { PolicyService } from './policy/PolicyService';
 import { createPolicyRouter } from './policy/router';
 import { StatusService } from './status/StatusService';
@@ -11,6 +13,7 @@ export function createRouter(options: {
   httpAuth: HttpAuthService;
   status: StatusService;
   policy: PolicyService;
+  drift: DriftService;
 }): express.Router {
   const router = Router();
   router.use(express.json());
@@ -19,5 +22,6 @@ export function createRouter(options: {
   });
   router.use(createStatusRouter(options));
   router.use(createPolicyRouter(options));
+  router.use(createDriftRouter(options));
   return router;
 }

@@ -39,6 +39,8 @@ export interface SkillStore {
    */
   syncDirectorySkills(skills: DirectorySkill[]): Promise<SyncResult>;
   listSkills(): Promise<SkillSummary[]>;
+  /** The full SKILL.md text of every skill. */
+  listDocuments(): Promise<Array<{ name: string; document: string }>>;
 }
 
 type SkillRow = {
@@ -108,6 +110,10 @@ export class KnexSkillStore implements SkillStore {
       }
       return result;
     });
+  }
+
+  async listDocuments(): Promise<Array<{ name: string; document: string }>> {
+    return this.db('hermes_skills').select('name', 'document').orderBy('name');
   }
 
   async listSkills(): Promise<SkillSummary[]> {

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   parseSkillDocument,
+  SkillDocument,
   SkillParseError,
 } from '@hermes-backstage/plugin-hermes-common';
 import { createHash } from 'node:crypto';
@@ -16,6 +17,8 @@ export interface SkillLoadError {
 /** The skills library as the rest of Hermes sees it. */
 export interface SkillsService {
   listSkills(): Promise<SkillSummary[]>;
+  /** Every skill, parsed (for triage rules and other metadata). */
+  listDocuments(): Promise<SkillDocument[]>;
   /** Problems met the last time the skill directories were read. */
   loadErrors(): SkillLoadError[];
   /** Re-reads every skill directory into the library. */
@@ -36,6 +39,14 @@ export class DefaultSkillsService implements SkillsService {
 
   listSkills() {
     return this.options.store.listSkills();
+  }
+
+  async listDocuments(): Promise<SkillDocument[]> {
+    const rows = await this.options.store.listDocuments();
+    // Stored skills were validated when written; a parse failure here would be a bug.
+    return rows.map(row =>
+      parseSkillDocument(row.document, `skill ${row.name}`),
+    );
   }
 
   loadErrors() {

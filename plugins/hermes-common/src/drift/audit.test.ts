@@ -138,6 +138,49 @@ describe('auditDrift', () => {
     expect(finding.classification).toBe('unknown');
   });
 
+  it('ignores key order inside lists without merge keys', () => {
+    const policy = (rules: object[]): KubernetesObject => ({
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: { name: 'p' },
+      spec: { rules },
+    });
+    const git = policy([
+      {
+        name: 'r',
+        validate: {
+          foreach: [{ list: 'request.object.spec.containers', deny: {} }],
+        },
+      },
+    ]);
+    const cluster = policy([
+      {
+        name: 'r',
+        validate: {
+          foreach: [{ deny: {}, list: 'request.object.spec.containers' }],
+        },
+      },
+    ]);
+    expect(
+      auditDrift({ cluster: 'c', desired: [git], live: [cluster] }),
+    ).toEqual([]);
+    const changed = policy([
+      {
+        name: 'r',
+        validate: {
+          foreach: [{ deny: {}, list: 'request.object.spec.initContainers' }],
+        },
+      },
+    ]);
+    expect(
+      auditDrift({
+        cluster: 'c',
+        desired: [git],
+        live: [changed],
+      })[0].changes.map(c => c.path),
+    ).toEqual(['/spec/rules/0/validate/foreach/0/list']);
+  });
+
   it('reports nothing when Git and the cluster agree', () => {
     expect(
       auditDrift({ cluster: 'c', desired: [desired], live: [desired] }),
@@ -416,7 +459,7 @@ describe('formatDriftReport', () => {
       '  UNKNOWN  Deployment feature-server: 2 fields differ from Git',
       '           /spec/replicas: 2 in Git, 5 live',
       '           /spec/template/spec/containers/1/image: "feature-server:1.4.2" in Git, "feature-server:1.4.3" live',
-      '           changed by kubectl-edit (human, Update) at 2026-11-24 03:00 UTC',
+      '           last written by kubectl-edit (human, Update) at 2026-11-24 03:00 UTC',
       '           no skill classifies this drift; review it',
     ]);
   });

@@ -34,6 +34,11 @@ export interface DriftAuditInput {
   triageRules?: TriageRule[];
   /** Namespace for desired objects that name none. Default "default". */
   defaultNamespace?: string;
+  /**
+   * Whether to report `extra` objects. Turn it off when the desired state could not be read
+   * completely, or every object it failed to read would look extra.
+   */
+  reportExtra?: boolean;
 }
 
 /** Kinds that have no namespace, so a desired object without one is not put in a default. */
@@ -230,7 +235,7 @@ export function auditDrift(input: DriftAuditInput): DriftFinding[] {
     }
   }
 
-  const watched = input.watchedKinds ?? [];
+  const watched = input.reportExtra === false ? [] : input.watchedKinds ?? [];
   for (const [key, object] of live) {
     if (declared.has(key) || !watched.some(k => wildcardMatch(k, object.kind)))
       continue;

@@ -86,3 +86,26 @@ describe('loadDesiredState', () => {
     ]);
   });
 });
+
+describe('loadDesiredState paths', () => {
+  it('reports a kustomization resource that climbs out of the tree instead of misreading it', async () => {
+    const files = {
+      'app/kustomization.yaml': 'resources: [../../elsewhere]\n',
+    };
+    const tree = {
+      read: async (p: string) => (files as Record<string, string>)[p],
+      list: async (p: string) =>
+        p === 'app'
+          ? [{ name: 'kustomization.yaml', directory: false }]
+          : undefined,
+    };
+    const state = await loadDesiredState(tree, 'app');
+    expect(state.problems).toEqual([
+      {
+        source: 'app/kustomization.yaml',
+        message:
+          'resource "../../elsewhere" points outside the directory being audited',
+      },
+    ]);
+  });
+});

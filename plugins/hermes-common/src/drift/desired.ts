@@ -55,13 +55,16 @@ const CLUSTER_SCOPED = new Set([
   'PriorityClass',
 ]);
 
-function join(dir: string, relative: string): string {
+/** Joins paths inside the tree; undefined when the result would climb out of it. */
+function join(dir: string, relative: string): string | undefined {
   const parts = `${dir}/${relative}`.split('/');
   const out: string[] = [];
   for (const part of parts) {
     if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
+    if (part === '..') {
+      if (out.length === 0) return undefined;
+      out.pop();
+    } else out.push(part);
   }
   return out.join('/');
 }
@@ -109,7 +112,7 @@ export async function loadDesiredState(
       entries.some(e => !e.directory && e.name === f),
     );
     if (kustomizationName) {
-      const path = join(dir, kustomizationName);
+      const path = join(dir, kustomizationName)!;
       let k: Record<string, any>;
       try {
         k =
@@ -143,6 +146,13 @@ export async function loadDesiredState(
           continue;
         }
         const target = join(dir, resource);
+        if (target === undefined) {
+          state.problems.push({
+            source: path,
+            message: `resource "${resource}" points outside the directory being audited`,
+          });
+          continue;
+        }
         if (await tree.list(target)) await visit(target, ns);
         else await addFile(target, ns);
       }
@@ -159,7 +169,7 @@ export async function loadDesiredState(
     for (const entry of [...entries].sort((a, b) =>
       a.name.localeCompare(b.name),
     )) {
-      const path = join(dir, entry.name);
+      const path = join(dir, entry.name)!;
       if (entry.directory) await visit(path, namespace);
       else if (/\.ya?ml$/i.test(entry.name)) await addFile(path, namespace);
     }

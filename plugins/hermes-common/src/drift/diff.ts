@@ -24,10 +24,10 @@ function pointer(segments: PathSegment[]): string {
 }
 
 /**
- * Values the API server treats as the same: `500m` and `0.5`, `1Gi` and `1024Mi`, `8080` and
- * "8080". Everything else must be equal.
+ * Scalars the API server treats as the same: `500m` and `0.5`, `1Gi` and `1024Mi`, `8080` and
+ * "8080". Everything else must be equal (maps and lists are walked, not compared here).
  */
-function sameValue(desired: unknown, live: unknown): boolean {
+function sameScalar(desired: unknown, live: unknown): boolean {
   if (desired === live) return true;
   if (
     (typeof desired === 'number' || typeof desired === 'string') &&
@@ -37,7 +37,7 @@ function sameValue(desired: unknown, live: unknown): boolean {
     const b = parseQuantity(String(live));
     if (a !== undefined && b !== undefined) return a === b;
   }
-  return JSON.stringify(desired) === JSON.stringify(live);
+  return false;
 }
 
 /** The key that identifies elements of a list, as Kubernetes merges them. */
@@ -154,10 +154,24 @@ function walk(
       });
       return;
     }
-    if (!sameValue(desired, live)) out.push({ path, segments, desired, live });
+    // Lists without a merge key (atomic lists) compare element by element when the lengths
+    // agree, so a change points at the element; otherwise the whole list differs.
+    if (desired.length !== live.length) {
+      out.push({ path, segments, desired, live });
+      return;
+    }
+    desired.forEach((item, i) =>
+      walk(
+        item,
+        live[i],
+        [...segments, { index: i, element: live[i] }],
+        out,
+        skip,
+      ),
+    );
     return;
   }
-  if (!sameValue(desired, live)) out.push({ path, segments, desired, live });
+  if (!sameScalar(desired, live)) out.push({ path, segments, desired, live });
 }
 
 /**

@@ -51,6 +51,23 @@ export function classifyManager(manager: string): ManagerClass {
 /** A step of a path: a map key, or a list element identified by its merge key or index. */
 export type PathSegment = { key: string } | { index: number; element: unknown };
 
+/** JSON with map keys sorted, so equal values compare equal whatever their key order. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map(
+        k =>
+          `${JSON.stringify(k)}:${canonical(
+            (value as Record<string, unknown>)[k],
+          )}`,
+      );
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
 function elementMatches(
   trieKey: string,
   segment: Extract<PathSegment, { index: number }>,

@@ -114,17 +114,14 @@ export function formatDriftReport(options: {
       if (f.changes.length > 5)
         lines.push(`           ... and ${f.changes.length - 5} more fields`);
       const writer = who(f);
-      if (writer)
-        lines.push(
-          `           ${
-            f.type === 'extra' ? 'created' : 'changed'
-          } by ${writer}`,
-        );
+      // managedFields keep the latest write per manager, not who created an object.
+      if (writer) lines.push(`           last written by ${writer}`);
       if (f.skill) {
+        const reason =
+          f.reason && !/[.!?]$/.test(f.reason) ? `${f.reason}.` : f.reason;
+        const recommend = f.recommend ? ` Recommend: ${f.recommend}` : '';
         lines.push(
-          `           matches skill "${f.skill}": ${f.reason}${
-            f.recommend ? ` Recommend: ${f.recommend}` : ''
-          }`,
+          `           matches skill "${f.skill}": ${reason}${recommend}`,
         );
       } else {
         lines.push('           no skill classifies this drift; review it');

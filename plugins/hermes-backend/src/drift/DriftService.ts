@@ -1,0 +1,306 @@
+import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  auditDrift,
+  FileTree,
+  formatDriftReport,
+  IgnoreDifference,
+  KubernetesObject,
+  loadDesiredState,
+  parseKubernetesYaml,
+  triageRulesFromSkills,
+} from '@hermes-backstage/plugin-hermes-common';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { SkillsService } from '../skills/SkillsService';
+import { ClusterDefinition } from './clusters';
+import {
+  DriftStore,
+  Resolution,
+  StoredAudit,
+  StoredFinding,
+} from './DriftStore';
+import { KubernetesLiveSource, LiveKind } from './KubernetesLiveSource';
+
+/** One entry of `hermes.audits`. */
+export interface AuditDefinition {
+  name: string;
+  cluster: string;
+  desired: { directory?: string; url?: string };
+  /** A directory of `kubectl get -o yaml` output; without it the cluster's API is read. */
+  liveSnapshot?: string;
+  namespaces?: string[];
+  /** `group/version/Kind` of kinds whose live objects must all be in Git. */
+  watchedKinds: string[];
+  ignoreDifferences: IgnoreDifference[];
+}
+
+export function readAuditDefinitions(
+  config: Config,
+  clusters: ClusterDefinition[],
+): AuditDefinition[] {
+  return (config.getOptionalConfigArray('hermes.audits') ?? []).map(
+    (audit, i) => {
+      const name = audit.getString('name');
+      const cluster = audit.getString('cluster');
+      const liveSnapshot = audit.getOptionalString('live.snapshot');
+      if (!liveSnapshot && !clusters.some(c => c.name === cluster)) {
+        throw new Error(
+          `hermes.audits[${i}].cluster: unknown cluster "${cluster}"; configured clusters: ${
+            clusters.map(c => c.name).join(', ') || 'none'
+          }`,
+        );
+      }
+      const desired = {
+        directory: audit.getOptionalString('desired.directory'),
+        url: audit.getOptionalString('desired.url'),
+      };
+      if (!desired.directory === !desired.url) {
+        throw new Error(
+          `hermes.audits[${i}].desired: set exactly one of directory or url`,
+        );
+      }
+      return {
+        name,
+        cluster,
+        desired,
+        liveSnapshot,
+        namespaces: audit.getOptionalStringArray('namespaces'),
+        watchedKinds: audit.getOptionalStringArray('watchedKinds') ?? [
+          'kyverno.io/v1/ClusterPolicy',
+          'kyverno.io/v1/Policy',
+        ],
+        ignoreDifferences: (
+          audit.getOptionalConfigArray('ignoreDifferences') ?? []
+        ).map(d => ({
+          group: d.getOptionalString('group'),
+          kind: d.getString('kind'),
+          name: d.getOptionalString('name'),
+          namespace: d.getOptionalString('namespace'),
+          jsonPointers: d.getOptionalStringArray('jsonPointers'),
+          managedFieldsManagers: d.getOptionalStringArray(
+            'managedFieldsManagers',
+          ),
+        })),
+      };
+    },
+  );
+}
+
+function localTree(root: string): FileTree {
+  return {
+    read: relative =>
+      fs.readFile(path.join(root, relative), 'utf8').catch(() => undefined),
+    list: async relative => {
+      const entries = await fs
+        .readdir(path.join(root, relative), { withFileTypes: true })
+        .catch(() => undefined);
+      return entries?.map(e => ({ name: e.name, directory: e.isDirectory() }));
+    },
+  };
+}
+
+/** A tree read through the URL reader (any Git integration), held in memory. */
+async function urlTree(
+  urlReader: UrlReaderService,
+  url: string,
+): Promise<FileTree> {
+  const response = await urlReader.readTree(url);
+  const files = new Map<string, string>();
+  for (const file of await response.files())
+    files.set(file.path, (await file.content()).toString('utf8'));
+  return {
+    read: async p => files.get(p),
+    list: async dir => {
+      const prefix = dir ? `${dir}/` : '';
+      const entries = new Map<string, boolean>();
+      for (const file of files.keys()) {
+        if (!file.startsWith(prefix)) continue;
+        const [head, ...rest] = file.slice(prefix.length).split('/');
+        entries.set(head, rest.length > 0 || entries.get(head) === true);
+      }
+      return entries.size
+        ? [...entries].map(([name, directory]) => ({ name, directory }))
+        : undefined;
+    },
+  };
+}
+
+function splitKind(selector: string): LiveKind {
+  const slash = selector.lastIndexOf('/');
+  return {
+    apiVersion: selector.slice(0, slash),
+    kind: selector.slice(slash + 1),
+  };
+}
+
+/** Drift audits: run them, read them, and record how people resolved findings. */
+export interface DriftService {
+  definitions(): AuditDefinition[];
+  runAudit(name: string, trigger: StoredAudit['trigger']): Promise<StoredAudit>;
+  listAudits(): Promise<StoredAudit[]>;
+  getAudit(id: string): Promise<StoredAudit>;
+  listFindings(options: {
+    auditId?: string;
+    namespace?: string;
+  }): Promise<StoredFinding[]>;
+  resolveFinding(
+    id: string,
+    resolution: { resolution: Resolution; note?: string; userRef: string },
+  ): Promise<void>;
+}
+
+export class DefaultDriftService implements DriftService {
+  constructor(
+    private readonly options: {
+      store: DriftStore;
+      skills: SkillsService;
+      urlReader: UrlReaderService;
+      logger: LoggerService;
+      clusters: ClusterDefinition[];
+      audits: AuditDefinition[];
+    },
+  ) {}
+
+  definitions() {
+    return this.options.audits;
+  }
+
+  async runAudit(
+    name: string,
+    trigger: StoredAudit['trigger'],
+  ): Promise<StoredAudit> {
+    const { store, logger } = this.options;
+    const audit = this.options.audits.find(a => a.name === name);
+    if (!audit)
+      throw new NotFoundError(`No audit named "${name}" in hermes.audits`);
+    const desiredSource =
+      audit.desired.url ?? path.resolve(audit.desired.directory!);
+    const liveSource = audit.liveSnapshot
+      ? `snapshot ${path.resolve(audit.liveSnapshot)}`
+      : `cluster ${audit.cluster}`;
+    const id = await store.startAudit({
+      cluster: audit.cluster,
+      trigger,
+      desiredSource,
+      liveSource,
+    });
+    const warnings: string[] = [];
+    try {
+      // A local directory is read within the whole file system, so kustomizations may refer
+      // to sibling folders; a Git tree is read as it is.
+      const desired = audit.desired.url
+        ? await loadDesiredState(
+            await urlTree(this.options.urlReader, audit.desired.url),
+          )
+        : await loadDesiredState(
+            localTree('/'),
+            path.resolve(audit.desired.directory!).slice(1),
+          );
+      warnings.push(
+        ...desired.warnings,
+        ...desired.problems.map(p => `${p.source}: ${p.message}`),
+      );
+      if (desired.problems.length) {
+        warnings.push(
+          'objects in the cluster but not in Git are not reported: the desired state is incomplete',
+        );
+      }
+      const desiredObjects = desired.objects.map(o => o.object);
+      const live = await this.readLive(audit, desiredObjects, warnings);
+      const { rules, problems } = triageRulesFromSkills(
+        await this.options.skills.listDocuments(),
+      );
+      warnings.push(...problems.map(p => `skill ${p.skill}: ${p.message}`));
+      const findings = auditDrift({
+        cluster: audit.cluster,
+        desired: desiredObjects,
+        live,
+        namespaces: audit.namespaces,
+        watchedKinds: audit.watchedKinds.map(k => splitKind(k).kind),
+        ignoreDifferences: audit.ignoreDifferences,
+        triageRules: rules,
+        reportExtra: desired.problems.length === 0,
+      });
+      const report = formatDriftReport({
+        cluster: audit.cluster,
+        findings,
+        namespaces: audit.namespaces,
+        warnings,
+      });
+      await store.finishAudit(id, { findings, report, warnings });
+      logger.info(
+        `Drift audit "${name}" of ${audit.cluster}: ${findings.length} findings, ${warnings.length} warnings`,
+      );
+    } catch (error) {
+      logger.error(`Drift audit "${name}" failed: ${(error as Error).message}`);
+      await store.failAudit(id, (error as Error).message, warnings);
+    }
+    return (await store.getAudit(id))!;
+  }
+
+  private async readLive(
+    audit: AuditDefinition,
+    desired: KubernetesObject[],
+    warnings: string[],
+  ): Promise<KubernetesObject[]> {
+    if (audit.liveSnapshot) {
+      const dir = path.resolve(audit.liveSnapshot);
+      const objects: KubernetesObject[] = [];
+      for (const entry of (await fs.readdir(dir)).sort()) {
+        if (!/\.ya?ml$/i.test(entry)) continue;
+        const parsed = parseKubernetesYaml(
+          await fs.readFile(path.join(dir, entry), 'utf8'),
+          entry,
+        );
+        objects.push(...parsed.objects.map(o => o.object));
+        warnings.push(...parsed.problems.map(p => `${p.source}: ${p.message}`));
+      }
+      return objects;
+    }
+    const cluster = this.options.clusters.find(c => c.name === audit.cluster)!;
+    const kinds = new Map<string, LiveKind>();
+    for (const o of desired)
+      kinds.set(`${o.apiVersion}/${o.kind}`, {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+      });
+    for (const k of audit.watchedKinds) kinds.set(k, splitKind(k));
+    const state = await new KubernetesLiveSource(cluster).read(
+      [...kinds.values()],
+      audit.namespaces,
+    );
+    for (const e of state.errors) {
+      warnings.push(
+        `could not list ${e.kind}${
+          e.namespace ? ` in namespace ${e.namespace}` : ''
+        }: ${e.message}`,
+      );
+    }
+    return state.objects;
+  }
+
+  listAudits() {
+    return this.options.store.listAudits();
+  }
+
+  async getAudit(id: string) {
+    const audit = await this.options.store.getAudit(id);
+    if (!audit) throw new NotFoundError(`No drift audit with id ${id}`);
+    return audit;
+  }
+
+  listFindings(options: { auditId?: string; namespace?: string }) {
+    return this.options.store.listFindings(options);
+  }
+
+  async resolveFinding(
+    id: string,
+    resolution: { resolution: Resolution; note?: string; userRef: string },
+  ) {
+    if (resolution.note && resolution.note.length > 2000)
+      throw new InputError('note: at most 2000 characters');
+    await this.options.store.resolveFinding(id, resolution);
+  }
+}

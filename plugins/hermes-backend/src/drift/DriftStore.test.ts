@@ -1,0 +1,144 @@
+import { DriftFinding } from '@hermes-backstage/plugin-hermes-common';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { applyDatabaseMigrations } from '../migrations';
+import { KnexDriftStore } from './DriftStore';
+
+const databases = createTestDatabases();
+
+const finding = (overrides: Partial<DriftFinding> = {}): DriftFinding => ({
+  fingerprint: 'fp-policy',
+  cluster: 'neuroscale-prod',
+  resource: {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    name: 'require-resource-limits',
+  },
+  type: 'modified',
+  changes: [{ path: '/spec/rules', desired: ['Enforce'], live: ['Audit'] }],
+  classification: 'critical',
+  skill: 'kyverno-drift-response',
+  reason: 'admission control bypass',
+  attribution: {
+    manager: 'kubectl-edit',
+    operation: 'Update',
+    time: '2026-11-24T03:12:00Z',
+    class: 'human',
+  },
+  ...overrides,
+});
+
+describe.each(databases.eachSupportedId())(
+  'KnexDriftStore on %s',
+  databaseId => {
+    async function createStore() {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      return new KnexDriftStore(knex);
+    }
+
+    const source = {
+      cluster: 'neuroscale-prod',
+      trigger: 'manual' as const,
+      desiredSource: 'git',
+      liveSource: 'snapshot',
+    };
+
+    it('records an audit run with its report, summary and findings', async () => {
+      const store = await createStore();
+      const id = await store.startAudit(source);
+      expect(await store.getAudit(id)).toMatchObject({
+        status: 'running',
+        cluster: 'neuroscale-prod',
+      });
+
+      await store.finishAudit(id, {
+        findings: [
+          finding(),
+          finding({
+            fingerprint: 'fp-ksvc',
+            classification: 'harmless',
+            resource: {
+              apiVersion: 'serving.knative.dev/v1',
+              kind: 'Service',
+              namespace: 'serving-stack',
+              name: 'ranker',
+            },
+          }),
+        ],
+        report: 'Drift Audit — ...',
+        warnings: ['kustomize "images" is not applied'],
+      });
+      expect(await store.getAudit(id)).toMatchObject({
+        status: 'succeeded',
+        report: 'Drift Audit — ...',
+        summary: { critical: 1, unknown: 0, harmless: 1 },
+        warnings: ['kustomize "images" is not applied'],
+        finishedAt: expect.any(String),
+      });
+      const findings = await store.listFindings({ auditId: id });
+      expect(
+        findings.map(f => [f.resource.kind, f.classification, f.history.seen]),
+      ).toEqual([
+        ['ClusterPolicy', 'critical', 1],
+        ['Service', 'harmless', 1],
+      ]);
+      expect(findings[0]).toMatchObject({
+        attribution: { manager: 'kubectl-edit', class: 'human' },
+        changes: finding().changes,
+      });
+      expect(findings[1].resource.namespace).toBe('serving-stack');
+    });
+
+    it('counts the same drift across audits and remembers how it was resolved', async () => {
+      const store = await createStore();
+      for (let run = 0; run < 3; run++) {
+        const id = await store.startAudit(source);
+        await store.finishAudit(id, {
+          findings: [finding()],
+          report: '',
+          warnings: [],
+        });
+      }
+      // The latest audit of each cluster, by default.
+      const [latest] = await store.listFindings();
+      expect(latest.history.seen).toBe(3);
+      await store.resolveFinding(latest.id, {
+        resolution: 'reverted',
+        note: 'restored Enforce',
+        userRef: 'user:default/ada',
+      });
+      const [again] = await store.listFindings();
+      expect(again.history.lastResolution).toEqual({
+        resolution: 'reverted',
+        note: 'restored Enforce',
+        userRef: 'user:default/ada',
+        at: expect.any(String),
+      });
+      expect((await store.listAudits()).length).toBe(3);
+    });
+
+    it('keeps failed runs with their error and rejects resolutions of unknown findings', async () => {
+      const store = await createStore();
+      const id = await store.startAudit(source);
+      await store.failAudit(id, 'cannot read desired state', ['w']);
+      expect(await store.getAudit(id)).toMatchObject({
+        status: 'failed',
+        error: 'cannot read desired state',
+        warnings: ['w'],
+      });
+      expect(await store.listFindings()).toEqual([]);
+      await expect(
+        store.resolveFinding('999', {
+          resolution: 'harmless',
+          userRef: 'user:default/ada',
+        }),
+      ).rejects.toThrow('No drift finding with id 999');
+      await expect(
+        store.resolveFinding('abc', {
+          resolution: 'harmless',
+          userRef: 'user:default/ada',
+        }),
+      ).rejects.toThrow('No drift finding with id abc');
+    });
+  },
+);

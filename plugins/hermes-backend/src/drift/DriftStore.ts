@@ -1,0 +1,311 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  Classification,
+  DriftFinding,
+} from '@hermes-backstage/plugin-hermes-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+
+export type Resolution = 'harmless' | 'reverted' | 'committed' | 'critical';
+export const RESOLUTIONS: Resolution[] = [
+  'harmless',
+  'reverted',
+  'committed',
+  'critical',
+];
+
+export interface StoredAudit {
+  id: string;
+  cluster: string;
+  status: 'running' | 'succeeded' | 'failed';
+  trigger: 'schedule' | 'manual' | 'startup';
+  desiredSource: string;
+  liveSource: string;
+  startedAt: string;
+  finishedAt?: string;
+  report?: string;
+  summary?: Record<Classification, number>;
+  warnings: string[];
+  error?: string;
+}
+
+/** A stored finding with its history: how often the same drift was seen, how it was resolved. */
+export interface StoredFinding extends DriftFinding {
+  id: string;
+  auditId: string;
+  foundAt: string;
+  history: {
+    /** Findings on the same object of the same type within the window, this one included. */
+    seen: number;
+    windowDays: number;
+    lastResolution?: {
+      resolution: Resolution;
+      userRef: string;
+      note?: string;
+      at: string;
+    };
+  };
+}
+
+/** Persistence of audits, findings and resolutions. */
+export interface DriftStore {
+  startAudit(
+    audit: Pick<
+      StoredAudit,
+      'cluster' | 'trigger' | 'desiredSource' | 'liveSource'
+    >,
+  ): Promise<string>;
+  finishAudit(
+    id: string,
+    result: { findings: DriftFinding[]; report: string; warnings: string[] },
+  ): Promise<void>;
+  failAudit(id: string, error: string, warnings?: string[]): Promise<void>;
+  listAudits(options?: {
+    cluster?: string;
+    limit?: number;
+  }): Promise<StoredAudit[]>;
+  getAudit(id: string): Promise<StoredAudit | undefined>;
+  /** Findings of one audit, or of the latest successful audit of each cluster. */
+  listFindings(options?: {
+    auditId?: string;
+    namespace?: string;
+    windowDays?: number;
+  }): Promise<StoredFinding[]>;
+  resolveFinding(
+    id: string,
+    resolution: { resolution: Resolution; note?: string; userRef: string },
+  ): Promise<void>;
+}
+
+const iso = (value: string | Date | number | null | undefined) =>
+  value === null || value === undefined
+    ? undefined
+    : new Date(value).toISOString();
+
+function parse<T>(text: string | null | undefined, fallback: T): T {
+  return text ? (JSON.parse(text) as T) : fallback;
+}
+
+export class KnexDriftStore implements DriftStore {
+  constructor(private readonly db: Knex) {}
+
+  async startAudit(
+    audit: Pick<
+      StoredAudit,
+      'cluster' | 'trigger' | 'desiredSource' | 'liveSource'
+    >,
+  ) {
+    const id = randomUUID();
+    await this.db('hermes_drift_audits').insert({
+      id,
+      cluster: audit.cluster,
+      status: 'running',
+      trigger: audit.trigger,
+      desired_source: audit.desiredSource,
+      live_source: audit.liveSource,
+      started_at: new Date(),
+    });
+    return id;
+  }
+
+  async finishAudit(
+    id: string,
+    result: { findings: DriftFinding[]; report: string; warnings: string[] },
+  ) {
+    const summary: Record<Classification, number> = {
+      critical: 0,
+      unknown: 0,
+      harmless: 0,
+    };
+    for (const f of result.findings) summary[f.classification]++;
+    const now = new Date();
+    await this.db.transaction(async tx => {
+      const rows = result.findings.map(f => ({
+        audit_id: id,
+        fingerprint: f.fingerprint,
+        cluster: f.cluster,
+        api_version: f.resource.apiVersion,
+        kind: f.resource.kind,
+        namespace: f.resource.namespace ?? null,
+        name: f.resource.name,
+        type: f.type,
+        classification: f.classification,
+        skill: f.skill ?? null,
+        reason: f.reason ?? null,
+        recommend: f.recommend ?? null,
+        changes: JSON.stringify(f.changes),
+        attribution: f.attribution ? JSON.stringify(f.attribution) : null,
+        found_at: now,
+      }));
+      for (let i = 0; i < rows.length; i += 200)
+        await tx('hermes_drift_findings').insert(rows.slice(i, i + 200));
+      await tx('hermes_drift_audits')
+        .where({ id })
+        .update({
+          status: 'succeeded',
+          finished_at: now,
+          report: result.report,
+          summary: JSON.stringify(summary),
+          warnings: JSON.stringify(result.warnings),
+        });
+    });
+  }
+
+  async failAudit(id: string, error: string, warnings: string[] = []) {
+    await this.db('hermes_drift_audits')
+      .where({ id })
+      .update({
+        status: 'failed',
+        finished_at: new Date(),
+        error,
+        warnings: JSON.stringify(warnings),
+      });
+  }
+
+  private toAudit(row: any): StoredAudit {
+    return {
+      id: row.id,
+      cluster: row.cluster,
+      status: row.status,
+      trigger: row.trigger,
+      desiredSource: row.desired_source,
+      liveSource: row.live_source,
+      startedAt: iso(row.started_at)!,
+      ...(row.finished_at ? { finishedAt: iso(row.finished_at) } : {}),
+      ...(row.report ? { report: row.report } : {}),
+      ...(row.summary ? { summary: parse(row.summary, undefined) } : {}),
+      warnings: parse(row.warnings, []),
+      ...(row.error ? { error: row.error } : {}),
+    };
+  }
+
+  async listAudits(options: { cluster?: string; limit?: number } = {}) {
+    const query = this.db('hermes_drift_audits')
+      .orderBy('started_at', 'desc')
+      .limit(options.limit ?? 50);
+    if (options.cluster) query.where({ cluster: options.cluster });
+    return (await query).map(row => this.toAudit(row));
+  }
+
+  async getAudit(id: string) {
+    const row = await this.db('hermes_drift_audits').where({ id }).first();
+    return row ? this.toAudit(row) : undefined;
+  }
+
+  async listFindings(
+    options: { auditId?: string; namespace?: string; windowDays?: number } = {},
+  ) {
+    const windowDays = options.windowDays ?? 14;
+    let auditIds: string[];
+    if (options.auditId) auditIds = [options.auditId];
+    else {
+      // The latest successful audit of each cluster.
+      const latest: Array<{ cluster: string; started: Date | string }> =
+        await this.db('hermes_drift_audits')
+          .select('cluster')
+          .max({ started: 'started_at' })
+          .where({ status: 'succeeded' })
+          .groupBy('cluster');
+      const audits = await Promise.all(
+        latest.map(l =>
+          this.db('hermes_drift_audits')
+            .select('id')
+            .where({
+              cluster: l.cluster,
+              status: 'succeeded',
+              started_at: l.started,
+            })
+            .first(),
+        ),
+      );
+      auditIds = audits.filter(Boolean).map(a => a.id);
+    }
+    if (auditIds.length === 0) return [];
+    const query = this.db('hermes_drift_findings')
+      .whereIn('audit_id', auditIds)
+      .orderBy('id');
+    if (options.namespace) query.where({ namespace: options.namespace });
+    const rows = await query;
+    const since = new Date(Date.now() - windowDays * 86_400_000);
+    const findings: StoredFinding[] = [];
+    for (const row of rows) {
+      const same = {
+        cluster: row.cluster,
+        kind: row.kind,
+        name: row.name,
+        type: row.type,
+      };
+      const seen = await this.db('hermes_drift_findings')
+        .count({ n: '*' })
+        .where(same)
+        .andWhere(q =>
+          row.namespace === null
+            ? q.whereNull('namespace')
+            : q.where('namespace', row.namespace),
+        )
+        .andWhere('found_at', '>=', since)
+        .first();
+      const resolution = await this.db('hermes_drift_resolutions')
+        .where({ fingerprint: row.fingerprint })
+        .orderBy('id', 'desc')
+        .first();
+      findings.push({
+        id: String(row.id),
+        auditId: row.audit_id,
+        fingerprint: row.fingerprint,
+        cluster: row.cluster,
+        resource: {
+          apiVersion: row.api_version,
+          kind: row.kind,
+          ...(row.namespace ? { namespace: row.namespace } : {}),
+          name: row.name,
+        },
+        type: row.type,
+        classification: row.classification,
+        ...(row.skill ? { skill: row.skill } : {}),
+        ...(row.reason ? { reason: row.reason } : {}),
+        ...(row.recommend ? { recommend: row.recommend } : {}),
+        changes: parse(row.changes, []),
+        ...(row.attribution
+          ? { attribution: parse(row.attribution, undefined) }
+          : {}),
+        foundAt: iso(row.found_at)!,
+        history: {
+          seen: Number(seen?.n ?? 0),
+          windowDays,
+          ...(resolution
+            ? {
+                lastResolution: {
+                  resolution: resolution.resolution,
+                  userRef: resolution.user_ref,
+                  ...(resolution.note ? { note: resolution.note } : {}),
+                  at: iso(resolution.created_at)!,
+                },
+              }
+            : {}),
+        },
+      });
+    }
+    return findings;
+  }
+
+  async resolveFinding(
+    id: string,
+    resolution: { resolution: Resolution; note?: string; userRef: string },
+  ) {
+    const finding = /^\d+$/.test(id)
+      ? await this.db('hermes_drift_findings')
+          .where({ id: Number(id) })
+          .first()
+      : undefined;
+    if (!finding) throw new NotFoundError(`No drift finding with id ${id}`);
+    await this.db('hermes_drift_resolutions').insert({
+      finding_id: finding.id,
+      fingerprint: finding.fingerprint,
+      resolution: resolution.resolution,
+      note: resolution.note ?? null,
+      user_ref: resolution.userRef,
+      created_at: new Date(),
+    });
+  }
+}
