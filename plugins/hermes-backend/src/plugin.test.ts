@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createTestDatabases } from './__testUtils__/databases';
 import { hermesPlugin } from './plugin';
 
@@ -45,6 +46,7 @@ describe.each(databases.eachSupportedId())(
           hermesPlugin,
           mockServices.rootConfig.factory({ data: config }),
           mockServices.database.factory({ knex }),
+          catalogServiceMock.factory(),
         ],
       });
       return server;
@@ -265,6 +267,26 @@ describe.each(databases.eachSupportedId())(
             hermesPlugin,
             mockServices.rootConfig.factory({ data: auditConfig() }),
             mockServices.database.factory({ knex }),
+            catalogServiceMock.factory({
+              entities: [
+                {
+                  apiVersion: 'backstage.io/v1alpha1',
+                  kind: 'Component',
+                  metadata: {
+                    name: 'fraud-detector',
+                    annotations: {
+                      'backstage.io/kubernetes-id': 'fraud-detector',
+                      'backstage.io/kubernetes-namespace': 'serving-stack',
+                    },
+                  },
+                  spec: {
+                    type: 'model-endpoint',
+                    owner: 'group:ranking',
+                    lifecycle: 'production',
+                  },
+                },
+              ],
+            }),
           ],
         });
         const auth = mockCredentials.user.header('user:default/ada');
@@ -331,6 +353,30 @@ describe.each(databases.eachSupportedId())(
             note: 'failureAction back to Enforce',
           },
         });
+
+        // An entity sees the findings about its own workloads.
+        const forEntity = await request(server)
+          .get(
+            '/api/hermes/drift/findings?entityRef=component:default/fraud-detector',
+          )
+          .set('Authorization', auth);
+        expect(
+          forEntity.body.findings.map((f: any) => [
+            f.resource.kind,
+            f.resource.name,
+            f.changes[0].path,
+          ]),
+        ).toEqual([
+          [
+            'InferenceService',
+            'fraud-detector',
+            '/metadata/labels/cost-center',
+          ],
+        ]);
+        const noEntity = await request(server)
+          .get('/api/hermes/drift/findings?entityRef=component:default/nope')
+          .set('Authorization', auth);
+        expect(noEntity.status).toBe(404);
 
         // No Secret value reaches the API or the database.
         const dump = JSON.stringify([

@@ -4,6 +4,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,6 +46,7 @@ export const hermesPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         urlReader: coreServices.urlReader,
         scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
       },
       async init({
         config,
@@ -54,6 +56,7 @@ export const hermesPlugin = createBackendPlugin({
         httpRouter,
         urlReader,
         scheduler,
+        catalog,
       }) {
         // Read config first so a mistake fails start-up with a message naming the key.
         const clusters = readClusterDefinitions(config);
@@ -115,7 +118,9 @@ export const hermesPlugin = createBackendPlugin({
           });
         }
 
-        httpRouter.use(createRouter({ httpAuth, status, policy, drift }));
+        httpRouter.use(
+          createRouter({ httpAuth, status, policy, drift, catalog }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DriftService } from './drift/DriftService';
 import { createDriftRouter } from './drift/router';
 import { PolicyService } from './policy/PolicyService';
@@ -14,6 +15,7 @@ export function createRouter(options: {
   status: StatusService;
   policy: PolicyService;
   drift: DriftService;
+  catalog: CatalogService;
 }): express.Router {
   const router = Router();
   router.use(express.json());

@@ -13,6 +13,7 @@ const finding = (overrides: Partial<DriftFinding> = {}): DriftFinding => ({
     kind: 'ClusterPolicy',
     name: 'require-resource-limits',
   },
+  labels: { 'backstage.io/kubernetes-id': 'kyverno' },
   type: 'modified',
   changes: [{ path: '/spec/rules', desired: ['Enforce'], live: ['Audit'] }],
   classification: 'critical',
@@ -87,6 +88,9 @@ describe.each(databases.eachSupportedId())(
         changes: finding().changes,
       });
       expect(findings[1].resource.namespace).toBe('serving-stack');
+      expect(findings[0].labels).toEqual({
+        'backstage.io/kubernetes-id': 'kyverno',
+      });
     });
 
     it('counts the same drift across audits and remembers how it was resolved', async () => {

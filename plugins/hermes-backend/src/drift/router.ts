@@ -2,6 +2,10 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { findingBelongsToEntity } from '@hermes-backstage/plugin-hermes-common';
+import { NotFoundError } from '@backstage/errors';
 import { RESOLUTIONS } from './DriftStore';
 import { DriftService } from './DriftService';
 
@@ -13,8 +17,9 @@ const resolutionBody = z.object({
 export function createDriftRouter(options: {
   httpAuth: HttpAuthService;
   drift: DriftService;
+  catalog: CatalogService;
 }) {
-  const { httpAuth, drift } = options;
+  const { httpAuth, drift, catalog } = options;
   const router = Router();
 
   router.get('/drift/audits', async (req, res) => {
@@ -36,12 +41,29 @@ export function createDriftRouter(options: {
   });
 
   router.get('/drift/findings', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const auditId =
       typeof req.query.auditId === 'string' ? req.query.auditId : undefined;
     const namespace =
       typeof req.query.namespace === 'string' ? req.query.namespace : undefined;
-    res.json({ findings: await drift.listFindings({ auditId, namespace }) });
+    const entityRef =
+      typeof req.query.entityRef === 'string' ? req.query.entityRef : undefined;
+    let findings = await drift.listFindings({ auditId, namespace });
+    if (entityRef) {
+      // Reading the entity with the caller's credentials applies catalog permissions.
+      const entity = await catalog.getEntityByRef(entityRef, { credentials });
+      if (!entity)
+        throw new NotFoundError(
+          `No entity ${entityRef}, or you may not read it`,
+        );
+      const annotations = entity.metadata.annotations ?? {};
+      findings = findings.filter(f => findingBelongsToEntity(f, annotations));
+      res.json({ entityRef: stringifyEntityRef(entity), findings });
+      return;
+    }
+    res.json({ findings });
   });
 
   router.post('/drift/findings/:id/resolution', async (req, res) => {

@@ -141,6 +141,7 @@ function makeFinding(
     ),
     cluster: input.cluster,
     resource: ref,
+    labels,
     type,
     changes,
     classification: 'unknown',

@@ -5,3 +5,4 @@ export * from './report';
 export * from './desired';
 export { attributeField, classifyManager } from './managedFields';
 export type { ManagedFieldsEntry } from './managedFields';
+export * from './entities';

@@ -42,6 +42,8 @@ export interface DriftFinding {
   fingerprint: string;
   cluster: string;
   resource: ResourceRef;
+  /** Labels of the live object (or the desired one when it is missing). */
+  labels: Record<string, string>;
   type: DriftType;
   changes: FieldChange[];
   classification: Classification;
