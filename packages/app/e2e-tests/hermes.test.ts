@@ -5,6 +5,10 @@ async function signInAsGuest(page: Page) {
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
+  // Wait for the session before navigating anywhere else.
+  await expect(
+    page.getByRole('link', { name: 'Hermes', exact: true }),
+  ).toBeVisible();
 }
 
 test('a guest opens the Hermes page and sees the live backend status', async ({
@@ -132,6 +136,46 @@ test('the model endpoint template stops a latest image without limits at the pol
   const screenshot = testInfo.outputPath('policy-precheck.png');
   await page.screenshot({ path: screenshot, fullPage: true });
   await testInfo.attach('policy-precheck', {
+    path: screenshot,
+    contentType: 'image/png',
+  });
+});
+
+test("a model endpoint's Drift tab shows the attributed findings of the demo audit", async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  // The demo cluster is audited from its snapshot when the backend starts.
+  await page.goto('/catalog/default/component/fraud-detector/drift');
+  const row = page.getByRole('row', {
+    name: 'InferenceService fraud-detector',
+  });
+  await expect(row).toBeVisible();
+  await expect(row.getByText('unknown', { exact: true })).toBeVisible();
+  await expect(
+    row.getByText(
+      '/metadata/labels/cost-center: "cc-4410" in Git → "cc-9999" live',
+    ),
+  ).toBeVisible();
+  await expect(
+    row.getByText(/kubectl-patch \(human\) · 2026-11-23 22:10 UTC/),
+  ).toBeVisible();
+
+  await page.goto('/catalog/default/component/kyverno/drift');
+  const policy = page.getByRole('row', {
+    name: 'ClusterPolicy require-resource-limits',
+  });
+  await expect(policy.getByText('critical', { exact: true })).toBeVisible();
+  await expect(policy.getByText('skill kyverno-drift-response')).toBeVisible();
+  await expect(policy.getByText(/kubectl-edit \(human\)/)).toBeVisible();
+  await policy.getByRole('button', { name: 'Reverted' }).click();
+  await expect(
+    policy.getByText('last resolved: reverted by user:development/guest'),
+  ).toBeVisible();
+
+  const screenshot = testInfo.outputPath('drift-tab.png');
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await testInfo.attach('drift-tab', {
     path: screenshot,
     contentType: 'image/png',
   });

@@ -7,4 +7,5 @@
 export { hermesPlugin as default } from './plugin';
 export { legacyHermesPlugin, HermesPage, rootRouteRef } from './legacy';
 export { hermesApiRef, HermesClient } from './api';
+export { EntityDriftContent } from './components/Drift';
 export type { HermesApi } from './api';

@@ -6,7 +6,12 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import PsychologyIcon from '@mui/icons-material/Psychology';
+import {
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+} from '@hermes-backstage/plugin-hermes-common';
 import { HermesClient, hermesApiRef } from './api';
 
 const hermesApi = ApiBlueprint.make({
@@ -31,6 +36,22 @@ const hermesPage = PageBlueprint.make({
   },
 });
 
+// Shown for entities mapped to Kubernetes workloads, like the Kubernetes plugin's tab.
+const entityDriftContent = EntityContentBlueprint.make({
+  name: 'drift',
+  params: {
+    path: 'drift',
+    title: 'Drift',
+    filter: entity =>
+      Boolean(
+        entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION] ||
+          entity.metadata.annotations?.[KUBERNETES_LABEL_SELECTOR_ANNOTATION],
+      ),
+    loader: () =>
+      import('./components/Drift').then(m => <m.EntityDriftContent />),
+  },
+});
+
 /**
  * Hermes for the new frontend system; installed by feature discovery (`app.packages: all`)
  * or by adding it to `createApp({ features })`.
@@ -42,5 +63,5 @@ export const hermesPlugin = createFrontendPlugin({
   title: 'Hermes',
   icon: <PsychologyIcon fontSize="inherit" />,
   routes: { root: hermesRouteRef },
-  extensions: [hermesApi, hermesPage],
+  extensions: [hermesApi, hermesPage, entityDriftContent],
 });

@@ -1,51 +1,19 @@
 import { NotFoundError } from '@backstage/errors';
 import {
   Classification,
+  DriftAuditRecord,
   DriftFinding,
+  DriftFindingRecord,
+  Resolution,
+  RESOLUTIONS,
 } from '@hermes-backstage/plugin-hermes-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 
-export type Resolution = 'harmless' | 'reverted' | 'committed' | 'critical';
-export const RESOLUTIONS: Resolution[] = [
-  'harmless',
-  'reverted',
-  'committed',
-  'critical',
-];
-
-export interface StoredAudit {
-  id: string;
-  cluster: string;
-  status: 'running' | 'succeeded' | 'failed';
-  trigger: 'schedule' | 'manual' | 'startup';
-  desiredSource: string;
-  liveSource: string;
-  startedAt: string;
-  finishedAt?: string;
-  report?: string;
-  summary?: Record<Classification, number>;
-  warnings: string[];
-  error?: string;
-}
-
-/** A stored finding with its history: how often the same drift was seen, how it was resolved. */
-export interface StoredFinding extends DriftFinding {
-  id: string;
-  auditId: string;
-  foundAt: string;
-  history: {
-    /** Findings on the same object of the same type within the window, this one included. */
-    seen: number;
-    windowDays: number;
-    lastResolution?: {
-      resolution: Resolution;
-      userRef: string;
-      note?: string;
-      at: string;
-    };
-  };
-}
+export type StoredAudit = DriftAuditRecord;
+export type StoredFinding = DriftFindingRecord;
+export type { Resolution };
+export { RESOLUTIONS };
 
 /** Persistence of audits, findings and resolutions. */
 export interface DriftStore {

@@ -55,3 +55,46 @@ export interface DriftFinding {
   /** The most recent writer among the changes. */
   attribution?: Attribution;
 }
+
+/** How a person resolved a finding. */
+export type Resolution = 'harmless' | 'reverted' | 'committed' | 'critical';
+export const RESOLUTIONS: Resolution[] = [
+  'harmless',
+  'reverted',
+  'committed',
+  'critical',
+];
+
+/** One run of a drift audit, as the API returns it. */
+export interface DriftAuditRecord {
+  id: string;
+  cluster: string;
+  status: 'running' | 'succeeded' | 'failed';
+  trigger: 'schedule' | 'manual' | 'startup';
+  desiredSource: string;
+  liveSource: string;
+  startedAt: string;
+  finishedAt?: string;
+  report?: string;
+  summary?: Record<Classification, number>;
+  warnings: string[];
+  error?: string;
+}
+
+/** A stored finding with its history: how often the same drift was seen, how it was resolved. */
+export interface DriftFindingRecord extends DriftFinding {
+  id: string;
+  auditId: string;
+  foundAt: string;
+  history: {
+    /** Findings on the same object of the same type within the window, this one included. */
+    seen: number;
+    windowDays: number;
+    lastResolution?: {
+      resolution: Resolution;
+      userRef: string;
+      note?: string;
+      at: string;
+    };
+  };
+}

@@ -1,6 +1,11 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { HermesStatus } from '@hermes-backstage/plugin-hermes-common';
+import {
+  DriftAuditRecord,
+  DriftFindingRecord,
+  HermesStatus,
+  Resolution,
+} from '@hermes-backstage/plugin-hermes-common';
 import { HermesApi } from './HermesApi';
 
 /**
@@ -14,16 +19,51 @@ export class HermesClient implements HermesApi {
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
-  async getStatus(): Promise<HermesStatus> {
-    return this.get<HermesStatus>('/status');
+  getStatus(): Promise<HermesStatus> {
+    return this.request('/status');
   }
 
-  private async get<T>(path: string): Promise<T> {
+  listAudits(): Promise<{ definitions: string[]; audits: DriftAuditRecord[] }> {
+    return this.request('/drift/audits');
+  }
+
+  runAudit(name: string): Promise<DriftAuditRecord> {
+    return this.request(`/drift/audits/${encodeURIComponent(name)}/run`, {
+      method: 'POST',
+    });
+  }
+
+  async listFindings(
+    options: { entityRef?: string } = {},
+  ): Promise<DriftFindingRecord[]> {
+    const query = options.entityRef
+      ? `?entityRef=${encodeURIComponent(options.entityRef)}`
+      : '';
+    return (
+      await this.request<{ findings: DriftFindingRecord[] }>(
+        `/drift/findings${query}`,
+      )
+    ).findings;
+  }
+
+  async resolveFinding(
+    id: string,
+    resolution: Resolution,
+    note?: string,
+  ): Promise<void> {
+    await this.request(`/drift/findings/${encodeURIComponent(id)}/resolution`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ resolution, note }),
+    });
+  }
+
+  private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('hermes');
-    const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return (response.status === 204 ? undefined : await response.json()) as T;
   }
 }

@@ -1,0 +1,176 @@
+import {
+  Classification,
+  DriftFindingRecord,
+  FieldChange,
+  Resolution,
+  RESOLUTIONS,
+} from '@hermes-backstage/plugin-hermes-common';
+import Button from '@mui/material/Button';
+import ButtonGroup from '@mui/material/ButtonGroup';
+import Chip from '@mui/material/Chip';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+
+const COLORS: Record<Classification, 'error' | 'warning' | 'success'> = {
+  critical: 'error',
+  unknown: 'warning',
+  harmless: 'success',
+};
+
+const RESOLUTION_LABELS: Record<Resolution, string> = {
+  harmless: 'Harmless',
+  reverted: 'Reverted',
+  committed: 'Committed to Git',
+  critical: 'Critical',
+};
+
+function show(value: unknown): string {
+  return value === undefined ? '(absent)' : JSON.stringify(value);
+}
+
+function Change(props: { change: FieldChange }) {
+  const { change } = props;
+  return (
+    <Typography
+      variant="body2"
+      component="div"
+      sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}
+    >
+      {change.path}:{' '}
+      {change.redacted
+        ? 'Secret value differs (withheld)'
+        : `${show(change.desired)} in Git → ${show(change.live)} live`}
+    </Typography>
+  );
+}
+
+function what(finding: DriftFindingRecord): string {
+  if (finding.type === 'missing') return 'In Git, not in the cluster';
+  if (finding.type === 'extra') return 'In the cluster, not in Git';
+  return `${finding.changes.length} ${
+    finding.changes.length === 1 ? 'field differs' : 'fields differ'
+  } from Git`;
+}
+
+/** Findings with what changed, who changed it, history, and buttons to record a resolution. */
+export function FindingsTable(props: {
+  findings: DriftFindingRecord[];
+  onResolve: (finding: DriftFindingRecord, resolution: Resolution) => void;
+}) {
+  const { findings, onResolve } = props;
+  return (
+    <Table size="small" aria-label="Drift findings">
+      <TableHead>
+        <TableRow>
+          <TableCell>Classification</TableCell>
+          <TableCell>Object</TableCell>
+          <TableCell>What changed</TableCell>
+          <TableCell>Who and when</TableCell>
+          <TableCell>History</TableCell>
+          <TableCell>Resolve</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {findings.map(f => {
+          const a = f.attribution;
+          const last = f.history.lastResolution;
+          return (
+            <TableRow
+              key={f.id}
+              aria-label={`${f.resource.kind} ${f.resource.name}`}
+            >
+              <TableCell>
+                <Chip
+                  size="small"
+                  color={COLORS[f.classification]}
+                  label={f.classification}
+                />
+                {f.skill && (
+                  <Typography variant="caption" display="block">
+                    skill {f.skill}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell>
+                <Typography variant="body2">
+                  {f.resource.kind} {f.resource.name}
+                </Typography>
+                <Typography variant="caption" color="text.secondary">
+                  {f.resource.namespace ?? 'cluster-scoped'} · {f.cluster}
+                </Typography>
+              </TableCell>
+              <TableCell>
+                <Typography variant="body2">{what(f)}</Typography>
+                {f.changes.map(c => (
+                  <Change key={c.path} change={c} />
+                ))}
+                {f.reason && (
+                  <Typography
+                    variant="caption"
+                    display="block"
+                    color="text.secondary"
+                  >
+                    {/[.!?]$/.test(f.reason) ? f.reason : `${f.reason}.`}
+                    {f.recommend ? ` Recommend: ${f.recommend}` : ''}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell>
+                {a ? (
+                  <Typography variant="body2">
+                    {a.manager} ({a.class}
+                    {a.subresource ? `, via ${a.subresource}` : ''})
+                    {a.user ? ` · ${a.user}` : ''}
+                    {a.time
+                      ? ` · ${new Date(a.time)
+                          .toISOString()
+                          .slice(0, 16)
+                          .replace('T', ' ')} UTC`
+                      : ''}
+                  </Typography>
+                ) : (
+                  <Typography variant="body2" color="text.secondary">
+                    unknown
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell>
+                <Typography variant="body2">
+                  seen {f.history.seen}× in {f.history.windowDays} days
+                </Typography>
+                {last && (
+                  <Typography variant="caption" display="block">
+                    last resolved:{' '}
+                    {RESOLUTION_LABELS[last.resolution].toLowerCase()} by{' '}
+                    {last.userRef}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell>
+                <ButtonGroup
+                  size="small"
+                  orientation="vertical"
+                  aria-label={`Resolve ${f.resource.name}`}
+                >
+                  {RESOLUTIONS.map(r => (
+                    <Button
+                      key={r}
+                      sx={{ whiteSpace: 'nowrap' }}
+                      onClick={() => onResolve(f, r)}
+                    >
+                      {RESOLUTION_LABELS[r]}
+                    </Button>
+                  ))}
+                </ButtonGroup>
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}

@@ -1,0 +1,2 @@
+export { EntityDriftContent } from './EntityDriftContent';
+export { AuditsCard } from './AuditsCard';
