@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { createTestDatabases } from './__testUtils__/databases';
 import { hermesPlugin } from './plugin';
 
@@ -261,14 +263,38 @@ describe.each(databases.eachSupportedId())(
       });
 
       it('runs an audit on request, stores its findings and records resolutions', async () => {
+        const sent: any[] = [];
         const knex = await databases.init(databaseId);
         const { server } = await startTestBackend({
           features: [
             hermesPlugin,
             mockServices.rootConfig.factory({ data: auditConfig() }),
             mockServices.database.factory({ knex }),
+            createServiceFactory({
+              service: notificationService,
+              deps: {},
+              factory: () => ({
+                send: async (n: unknown) => void sent.push(n),
+              }),
+            }),
             catalogServiceMock.factory({
               entities: [
+                {
+                  apiVersion: 'backstage.io/v1alpha1',
+                  kind: 'Component',
+                  metadata: {
+                    name: 'kyverno',
+                    annotations: {
+                      'backstage.io/kubernetes-id': 'kyverno',
+                      'backstage.io/kubernetes-namespace': 'kyverno',
+                    },
+                  },
+                  spec: {
+                    type: 'service',
+                    owner: 'group:ml-platform',
+                    lifecycle: 'production',
+                  },
+                },
                 {
                   apiVersion: 'backstage.io/v1alpha1',
                   kind: 'Component',
@@ -353,6 +379,25 @@ describe.each(databases.eachSupportedId())(
             note: 'failureAction back to Enforce',
           },
         });
+
+        // Each run notified the owners of the entity with critical drift. Both runs found the
+        // same drift, so both carry the same scope: the notifications backend keeps one.
+        const expected = {
+          recipients: {
+            type: 'entity',
+            entityRef: 'component:default/kyverno',
+          },
+          payload: expect.objectContaining({
+            title: 'Critical drift on kyverno in neuroscale-prod',
+            severity: 'critical',
+            link: '/catalog/default/component/kyverno/drift',
+            description: expect.stringContaining(
+              'ClusterPolicy require-resource-limits: ',
+            ),
+          }),
+        };
+        expect(sent).toEqual([expected, expected]);
+        expect(sent[0].payload.scope).toBe(sent[1].payload.scope);
 
         // An entity sees the findings about its own workloads.
         const forEntity = await request(server)

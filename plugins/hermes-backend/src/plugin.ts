@@ -5,6 +5,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,6 +48,8 @@ export const hermesPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -57,6 +60,8 @@ export const hermesPlugin = createBackendPlugin({
         urlReader,
         scheduler,
         catalog,
+        auth,
+        notifications,
       }) {
         // Read config first so a mistake fails start-up with a message naming the key.
         const clusters = readClusterDefinitions(config);
@@ -99,6 +104,7 @@ export const hermesPlugin = createBackendPlugin({
           logger: logger.child({ capability: 'drift' }),
           clusters,
           audits,
+          notify: { catalog, auth, notifications },
         });
         // One run per schedule across replicas; a frequency schedule also runs at start-up.
         for (const [i, auditConfig] of (

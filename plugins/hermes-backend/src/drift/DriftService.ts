@@ -1,4 +1,10 @@
-import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  LoggerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
@@ -22,6 +28,7 @@ import {
   StoredFinding,
 } from './DriftStore';
 import { KubernetesLiveSource, LiveKind } from './KubernetesLiveSource';
+import { notifyOwnersOfCriticalDrift } from './notifyOwners';
 
 /** One entry of `hermes.audits`. */
 export interface AuditDefinition {
@@ -160,6 +167,12 @@ export class DefaultDriftService implements DriftService {
       logger: LoggerService;
       clusters: ClusterDefinition[];
       audits: AuditDefinition[];
+      /** Present when the notifications plugin is installed. */
+      notify?: {
+        catalog: CatalogService;
+        auth: AuthService;
+        notifications: NotificationService;
+      };
     },
   ) {}
 
@@ -230,6 +243,20 @@ export class DefaultDriftService implements DriftService {
         warnings,
       });
       await store.finishAudit(id, { findings, report, warnings });
+      if (this.options.notify) {
+        await notifyOwnersOfCriticalDrift({
+          cluster: audit.cluster,
+          findings,
+          logger,
+          ...this.options.notify,
+        }).catch(error =>
+          logger.warn(
+            `Could not notify owners of critical drift: ${
+              (error as Error).message
+            }`,
+          ),
+        );
+      }
       logger.info(
         `Drift audit "${name}" of ${audit.cluster}: ${findings.length} findings, ${warnings.length} warnings`,
       );

@@ -1,0 +1,79 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  DriftFinding,
+  findingBelongsToEntity,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+} from '@hermes-backstage/plugin-hermes-common';
+
+/**
+ * Sends a Backstage notification to the owners of each entity whose workloads have critical
+ * drift. The notification scope names the findings, so a later audit that finds the same
+ * drift updates the notification instead of sending another. Returns the entities notified.
+ */
+export async function notifyOwnersOfCriticalDrift(options: {
+  cluster: string;
+  findings: DriftFinding[];
+  catalog: CatalogService;
+  auth: AuthService;
+  notifications: NotificationService;
+  logger: LoggerService;
+}): Promise<string[]> {
+  const critical = options.findings.filter(
+    f => f.classification === 'critical',
+  );
+  if (critical.length === 0) return [];
+  const { items } = await options.catalog.getEntities(
+    {
+      filter: [
+        {
+          [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]:
+            CATALOG_FILTER_EXISTS,
+        },
+        {
+          [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]:
+            CATALOG_FILTER_EXISTS,
+        },
+      ],
+    },
+    { credentials: await options.auth.getOwnServiceCredentials() },
+  );
+  const notified: string[] = [];
+  for (const entity of items) {
+    const mine = critical.filter(f =>
+      findingBelongsToEntity(f, entity.metadata.annotations ?? {}),
+    );
+    if (mine.length === 0) continue;
+    const entityRef = stringifyEntityRef(entity);
+    const { kind, namespace = 'default', name } = entity.metadata as any;
+    await options.notifications.send({
+      recipients: { type: 'entity', entityRef },
+      payload: {
+        title: `Critical drift on ${entity.metadata.name} in ${options.cluster}`,
+        description: mine
+          .map(
+            f => `${f.resource.kind} ${f.resource.name}: ${f.reason ?? f.type}`,
+          )
+          .join('\n'),
+        link: `/catalog/${namespace}/${(
+          kind ?? entity.kind
+        ).toLowerCase()}/${name}/drift`,
+        severity: 'critical',
+        topic: 'hermes-drift',
+        scope: `hermes-drift:${entityRef}:${mine
+          .map(f => f.fingerprint)
+          .sort()
+          .join(',')}`,
+      },
+    });
+    notified.push(entityRef);
+  }
+  options.logger.info(
+    `Critical drift in ${options.cluster}: notified the owners of ${notified.length} entities`,
+  );
+  return notified;
+}
