@@ -45,14 +45,28 @@ export interface Config {
       skipTLSVerify?: boolean;
     }>;
 
+    /** Argo CD's API, for audits that take their desired state from an application. */
+    argocd?: {
+      /** e.g. https://argocd.example.com */
+      baseUrl: string;
+      /**
+       * An Argo CD API token allowed to get applications.
+       * @visibility secret
+       */
+      token: string;
+    };
+
     /** Drift audits: Git (or a directory) against a cluster (or a snapshot of one). */
     audits?: Array<{
       /** Unique name, used in the API and the UI. */
       name: string;
       /** Cluster name from `kubernetes.clusterLocatorMethods` or `hermes.clusters`. */
       cluster: string;
-      /** Desired state: a local directory, or a URL read through the integrations. */
-      desired: { directory?: string; url?: string };
+      /**
+       * Desired state: a local directory, a URL read through the integrations, or an Argo CD
+       * application (its rendered target state and its ignoreDifferences).
+       */
+      desired: { directory?: string; url?: string; argocdApplication?: string };
       /** Read live state from a directory of `kubectl get -o yaml` output instead of the API. */
       live?: { snapshot?: string };
       /** Namespaces to audit; default all that the desired state uses. */

@@ -447,6 +447,23 @@ describe.each(databases.eachSupportedId())(
         );
       });
 
+      it('fails start-up when an Argo CD audit has no Argo CD connection', async () => {
+        const config = auditConfig();
+        (config.hermes.audits[0] as any).desired = {
+          argocdApplication: 'serving-stack',
+        };
+        await expect(start(config)).rejects.toThrow(
+          'hermes.audits[0].desired.argocdApplication needs hermes.argocd.baseUrl and hermes.argocd.token',
+        );
+        (config.hermes.audits[0] as any).desired = {
+          argocdApplication: 'a',
+          directory: 'b',
+        };
+        await expect(start(config)).rejects.toThrow(
+          'hermes.audits[0].desired: set exactly one of directory, url or argocdApplication',
+        );
+      });
+
       it('fails start-up when an audit names an unknown cluster', async () => {
         const config = auditConfig();
         delete (config.hermes.audits[0] as any).live;

@@ -105,6 +105,12 @@ export const hermesPlugin = createBackendPlugin({
           clusters,
           audits,
           notify: { catalog, auth, notifications },
+          argocd: config.has('hermes.argocd.baseUrl')
+            ? {
+                baseUrl: config.getString('hermes.argocd.baseUrl'),
+                token: config.getString('hermes.argocd.token'),
+              }
+            : undefined,
         });
         // One run per schedule across replicas; a frequency schedule also runs at start-up.
         for (const [i, auditConfig] of (

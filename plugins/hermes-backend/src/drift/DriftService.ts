@@ -9,6 +9,7 @@ import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   auditDrift,
+  DesiredState,
   FileTree,
   formatDriftReport,
   IgnoreDifference,
@@ -29,12 +30,13 @@ import {
 } from './DriftStore';
 import { KubernetesLiveSource, LiveKind } from './KubernetesLiveSource';
 import { notifyOwnersOfCriticalDrift } from './notifyOwners';
+import { ArgoCdConnection, readArgoCdApplication } from './ArgoCdSource';
 
 /** One entry of `hermes.audits`. */
 export interface AuditDefinition {
   name: string;
   cluster: string;
-  desired: { directory?: string; url?: string };
+  desired: { directory?: string; url?: string; argocdApplication?: string };
   /** A directory of `kubectl get -o yaml` output; without it the cluster's API is read. */
   liveSnapshot?: string;
   namespaces?: string[];
@@ -62,10 +64,16 @@ export function readAuditDefinitions(
       const desired = {
         directory: audit.getOptionalString('desired.directory'),
         url: audit.getOptionalString('desired.url'),
+        argocdApplication: audit.getOptionalString('desired.argocdApplication'),
       };
-      if (!desired.directory === !desired.url) {
+      if (Object.values(desired).filter(Boolean).length !== 1) {
         throw new Error(
-          `hermes.audits[${i}].desired: set exactly one of directory or url`,
+          `hermes.audits[${i}].desired: set exactly one of directory, url or argocdApplication`,
+        );
+      }
+      if (desired.argocdApplication && !config.has('hermes.argocd.baseUrl')) {
+        throw new Error(
+          `hermes.audits[${i}].desired.argocdApplication needs hermes.argocd.baseUrl and hermes.argocd.token`,
         );
       }
       return {
@@ -167,6 +175,8 @@ export class DefaultDriftService implements DriftService {
       logger: LoggerService;
       clusters: ClusterDefinition[];
       audits: AuditDefinition[];
+      /** `hermes.argocd`, for audits whose desired state is an Argo CD application. */
+      argocd?: ArgoCdConnection;
       /** Present when the notifications plugin is installed. */
       notify?: {
         catalog: CatalogService;
@@ -188,8 +198,9 @@ export class DefaultDriftService implements DriftService {
     const audit = this.options.audits.find(a => a.name === name);
     if (!audit)
       throw new NotFoundError(`No audit named "${name}" in hermes.audits`);
-    const desiredSource =
-      audit.desired.url ?? path.resolve(audit.desired.directory!);
+    const desiredSource = audit.desired.argocdApplication
+      ? `Argo CD application ${audit.desired.argocdApplication}`
+      : audit.desired.url ?? path.resolve(audit.desired.directory!);
     const liveSource = audit.liveSnapshot
       ? `snapshot ${path.resolve(audit.liveSnapshot)}`
       : `cluster ${audit.cluster}`;
@@ -201,16 +212,7 @@ export class DefaultDriftService implements DriftService {
     });
     const warnings: string[] = [];
     try {
-      // A local directory is read within the whole file system, so kustomizations may refer
-      // to sibling folders; a Git tree is read as it is.
-      const desired = audit.desired.url
-        ? await loadDesiredState(
-            await urlTree(this.options.urlReader, audit.desired.url),
-          )
-        : await loadDesiredState(
-            localTree('/'),
-            path.resolve(audit.desired.directory!).slice(1),
-          );
+      const desired = await this.readDesired(audit);
       warnings.push(
         ...desired.warnings,
         ...desired.problems.map(p => `${p.source}: ${p.message}`),
@@ -232,7 +234,10 @@ export class DefaultDriftService implements DriftService {
         live,
         namespaces: audit.namespaces,
         watchedKinds: audit.watchedKinds.map(k => splitKind(k).kind),
-        ignoreDifferences: audit.ignoreDifferences,
+        ignoreDifferences: [
+          ...audit.ignoreDifferences,
+          ...desired.ignoreDifferences,
+        ],
         triageRules: rules,
         reportExtra: desired.problems.length === 0,
       });
@@ -265,6 +270,44 @@ export class DefaultDriftService implements DriftService {
       await store.failAudit(id, (error as Error).message, warnings);
     }
     return (await store.getAudit(id))!;
+  }
+
+  /** Desired objects from a directory, a Git tree, or an Argo CD application. */
+  private async readDesired(
+    audit: AuditDefinition,
+  ): Promise<DesiredState & { ignoreDifferences: IgnoreDifference[] }> {
+    const { argocdApplication, url, directory } = audit.desired;
+    if (argocdApplication) {
+      const app = await readArgoCdApplication(
+        this.options.argocd!,
+        argocdApplication,
+      );
+      return {
+        objects: app.objects.map(object => ({
+          object,
+          source: `argocd:${argocdApplication}`,
+          line: 1,
+        })),
+        warnings: app.outOfSync.length
+          ? [
+              `Argo CD reports ${
+                app.outOfSync.length
+              } resources OutOfSync: ${app.outOfSync.join(', ')}`,
+            ]
+          : [],
+        problems: [],
+        ignoreDifferences: app.ignoreDifferences,
+      };
+    }
+    // A local directory is read within the whole file system, so kustomizations may refer
+    // to sibling folders; a Git tree is read as it is.
+    const state = url
+      ? await loadDesiredState(await urlTree(this.options.urlReader, url))
+      : await loadDesiredState(
+          localTree('/'),
+          path.resolve(directory!).slice(1),
+        );
+    return { ...state, ignoreDifferences: [] };
   }
 
   private async readLive(
