@@ -69,6 +69,11 @@ export interface Config {
       desired: { directory?: string; url?: string; argocdApplication?: string };
       /** Read live state from a directory of `kubectl get -o yaml` output instead of the API. */
       live?: { snapshot?: string };
+      /**
+       * Kubernetes audit events (JSON lines, as the API server's log backend writes them), to
+       * name the user behind each change.
+       */
+      auditLog?: string;
       /** Namespaces to audit; default all that the desired state uses. */
       namespaces?: string[];
       /**

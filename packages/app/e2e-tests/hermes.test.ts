@@ -158,7 +158,9 @@ test("a model endpoint's Drift tab shows the attributed findings of the demo aud
     ),
   ).toBeVisible();
   await expect(
-    row.getByText(/kubectl-patch \(human\) · 2026-11-23 22:10 UTC/),
+    row.getByText(
+      /kubectl-patch \(human\) · linus@neuroscale\.io · 2026-11-23 22:10 UTC/,
+    ),
   ).toBeVisible();
 
   await page.goto('/catalog/default/component/kyverno/drift');

@@ -1,5 +1,7 @@
 import {
   auditDrift,
+  correlateAuditEvents,
+  parseAuditEvents,
   DocumentProblem,
   FileTree,
   formatDriftReport,
@@ -59,6 +61,7 @@ export async function driftAudit(options: {
   desired: string;
   live: string;
   skills?: string;
+  auditLog?: string;
   cluster: string;
   watchedKinds: string[];
   namespaces?: string[];
@@ -89,7 +92,7 @@ export async function driftAudit(options: {
       ...triage.problems.map(p => `skill ${p.skill}: ${p.message}`),
     );
   }
-  const findings = auditDrift({
+  let findings = auditDrift({
     cluster: options.cluster,
     desired: desired.objects.map(o => o.object),
     live,
@@ -98,6 +101,16 @@ export async function driftAudit(options: {
     triageRules,
     reportExtra: desired.problems.length === 0,
   });
+  if (options.auditLog) {
+    const { events, skipped } = parseAuditEvents(
+      await fs.readFile(options.auditLog, 'utf8'),
+    );
+    findings = correlateAuditEvents(findings, events);
+    if (skipped)
+      skillProblems.push(
+        `${options.auditLog}: ${skipped} lines are not JSON audit events`,
+      );
+  }
   const warnings = [
     ...desired.warnings,
     ...(desired.problems.length

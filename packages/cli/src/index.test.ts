@@ -274,6 +274,20 @@ describe('hermes drift audit', () => {
     expect(code).toBe(1);
   });
 
+  it('names the users behind the changes from Kubernetes audit events', async () => {
+    const log = path.join(
+      examples,
+      'cluster-snapshot/audit-log/neuroscale-prod.jsonl',
+    );
+    const { out } = await run(...args, '--audit-log', log);
+    expect(out).toContain(
+      'last written by kubectl-edit (human, Update) as "ops-admin" at 2026-11-24 03:12 UTC',
+    );
+    expect(out).toContain(
+      'last written by kubectl-patch (human, Update) as "linus@neuroscale.io" at 2026-11-23 22:10 UTC',
+    );
+  });
+
   it('never prints a Secret value, in text or JSON', async () => {
     const text = await run(...args);
     const json = await run(...args, '--output', 'json');

@@ -7,7 +7,7 @@ import { OutputFormat, policyCheck, policyTest } from './policyCommands';
 const USAGE = `Usage:
   hermes policy check <files|dirs...> --policies <dir|file> [--policies ...] [--fail-on enforce|any|never] [--output text|json] [--max-bytes N]
   hermes policy test <dir> [--output text|json]
-  hermes drift audit --desired <dir> --live <snapshot-dir> [--skills <dir>] [--cluster name]
+  hermes drift audit --desired <dir> --live <snapshot-dir> [--skills <dir>] [--audit-log <events.jsonl>] [--cluster name]
                      [--watch-kind Kind ...] [--namespace ns ...] [--output text|json]`;
 
 /** Runs the CLI with the given arguments; returns the process exit code. */
@@ -26,6 +26,7 @@ export async function main(
       desired: { type: 'string' },
       live: { type: 'string' },
       skills: { type: 'string' },
+      'audit-log': { type: 'string' },
       cluster: { type: 'string', default: 'snapshot' },
       'watch-kind': {
         type: 'string',
@@ -82,6 +83,7 @@ export async function main(
       desired: resolve(values.desired),
       live: resolve(values.live),
       skills: values.skills ? resolve(values.skills) : undefined,
+      auditLog: values['audit-log'] ? resolve(values['audit-log']) : undefined,
       cluster: values.cluster as string,
       watchedKinds: values['watch-kind'] as string[],
       namespaces: values.namespace as string[] | undefined,

@@ -257,6 +257,10 @@ describe.each(databases.eachSupportedId())(
                   'cluster-snapshot/neuroscale-prod',
                 ),
               },
+              auditLog: path.join(
+                examples,
+                'cluster-snapshot/audit-log/neuroscale-prod.jsonl',
+              ),
             },
           ],
         },
@@ -341,7 +345,11 @@ describe.each(databases.eachSupportedId())(
         expect(policy).toMatchObject({
           classification: 'critical',
           skill: 'kyverno-drift-response',
-          attribution: { manager: 'kubectl-edit', class: 'human' },
+          attribution: {
+            manager: 'kubectl-edit',
+            class: 'human',
+            user: 'ops-admin',
+          },
           history: { seen: 1, windowDays: 14 },
         });
 

@@ -9,12 +9,14 @@ import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   auditDrift,
+  correlateAuditEvents,
   DesiredState,
   FileTree,
   formatDriftReport,
   IgnoreDifference,
   KubernetesObject,
   loadDesiredState,
+  parseAuditEvents,
   parseKubernetesYaml,
   triageRulesFromSkills,
 } from '@hermes-backstage/plugin-hermes-common';
@@ -39,6 +41,8 @@ export interface AuditDefinition {
   desired: { directory?: string; url?: string; argocdApplication?: string };
   /** A directory of `kubectl get -o yaml` output; without it the cluster's API is read. */
   liveSnapshot?: string;
+  /** Kubernetes audit events (JSON lines) to name the user behind each change. */
+  auditLog?: string;
   namespaces?: string[];
   /** `group/version/Kind` of kinds whose live objects must all be in Git. */
   watchedKinds: string[];
@@ -81,6 +85,7 @@ export function readAuditDefinitions(
         cluster,
         desired,
         liveSnapshot,
+        auditLog: audit.getOptionalString('auditLog'),
         namespaces: audit.getOptionalStringArray('namespaces'),
         watchedKinds: audit.getOptionalStringArray('watchedKinds') ?? [
           'kyverno.io/v1/ClusterPolicy',
@@ -228,7 +233,7 @@ export class DefaultDriftService implements DriftService {
         await this.options.skills.listDocuments(),
       );
       warnings.push(...problems.map(p => `skill ${p.skill}: ${p.message}`));
-      const findings = auditDrift({
+      let findings = auditDrift({
         cluster: audit.cluster,
         desired: desiredObjects,
         live,
@@ -241,6 +246,16 @@ export class DefaultDriftService implements DriftService {
         triageRules: rules,
         reportExtra: desired.problems.length === 0,
       });
+      if (audit.auditLog) {
+        const { events, skipped } = parseAuditEvents(
+          await fs.readFile(path.resolve(audit.auditLog), 'utf8'),
+        );
+        findings = correlateAuditEvents(findings, events);
+        if (skipped)
+          warnings.push(
+            `${audit.auditLog}: ${skipped} lines are not JSON audit events`,
+          );
+      }
       const report = formatDriftReport({
         cluster: audit.cluster,
         findings,

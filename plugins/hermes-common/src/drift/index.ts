@@ -6,3 +6,4 @@ export * from './desired';
 export { attributeField, classifyManager } from './managedFields';
 export type { ManagedFieldsEntry } from './managedFields';
 export * from './entities';
+export * from './auditEvents';

@@ -32,7 +32,7 @@ function who(finding: DriftFinding): string | undefined {
   const a = finding.attribution;
   if (!a) return undefined;
   const via = a.subresource ? ` via ${a.subresource}` : '';
-  const user = a.user ? ` by user "${a.user}"` : '';
+  const user = a.user ? ` as "${a.user}"` : '';
   return `${a.manager} (${a.class}, ${a.operation}${via})${user}${
     a.time ? ` at ${utc(a.time)}` : ''
   }`;
