@@ -455,6 +455,69 @@ describe.each(databases.eachSupportedId())(
         );
       });
 
+      it('receives audit events at the webhook and uses them to name users', async () => {
+        const config = auditConfig();
+        delete (config.hermes.audits[0] as any).auditLog;
+        const knex = await databases.init(databaseId);
+        const { server } = await startTestBackend({
+          features: [
+            hermesPlugin,
+            mockServices.rootConfig.factory({ data: config }),
+            mockServices.database.factory({ knex }),
+            catalogServiceMock.factory(),
+          ],
+        });
+        const eventList = {
+          kind: 'EventList',
+          apiVersion: 'audit.k8s.io/v1',
+          items: [
+            {
+              verb: 'patch',
+              stage: 'ResponseComplete',
+              user: { username: 'linus@neuroscale.io' },
+              objectRef: {
+                apiGroup: 'serving.kserve.io',
+                resource: 'inferenceservices',
+                namespace: 'serving-stack',
+                name: 'fraud-detector',
+              },
+              requestURI:
+                '/apis/serving.kserve.io/v1beta1/namespaces/serving-stack/inferenceservices/fraud-detector?fieldManager=kubectl-patch',
+              stageTimestamp: '2026-11-23T22:10:00.734Z',
+              responseStatus: { code: 200 },
+            },
+          ],
+        };
+        const asUser = await request(server)
+          .post('/api/hermes/drift/audit-events/neuroscale-prod')
+          .set('Authorization', mockCredentials.user.header())
+          .send(eventList);
+        expect(asUser.status).toBe(403);
+        const webhook = () =>
+          request(server)
+            .post('/api/hermes/drift/audit-events/neuroscale-prod')
+            .set('Authorization', mockCredentials.service.header());
+        expect(
+          (await webhook().send({ kind: 'Event' })).body.error.message,
+        ).toBe('Expected an audit.k8s.io EventList with items');
+        const stored = await webhook().send(eventList);
+        expect(stored.body).toEqual({ stored: 1 });
+
+        await request(server)
+          .post('/api/hermes/drift/audits/demo/run')
+          .set('Authorization', mockCredentials.user.header());
+        const findings = await request(server)
+          .get('/api/hermes/drift/findings')
+          .set('Authorization', mockCredentials.user.header());
+        const isvc = findings.body.findings.find(
+          (f: any) => f.resource.kind === 'InferenceService',
+        );
+        expect(isvc.attribution).toMatchObject({
+          manager: 'kubectl-patch',
+          user: 'linus@neuroscale.io',
+        });
+      });
+
       it('fails start-up when an Argo CD audit has no Argo CD connection', async () => {
         const config = auditConfig();
         (config.hermes.audits[0] as any).desired = {

@@ -14,6 +14,7 @@ import {
   FileTree,
   formatDriftReport,
   IgnoreDifference,
+  KubernetesAuditEvent,
   KubernetesObject,
   loadDesiredState,
   parseAuditEvents,
@@ -165,6 +166,8 @@ export interface DriftService {
     auditId?: string;
     namespace?: string;
   }): Promise<StoredFinding[]>;
+  /** Stores audit events a cluster's API server sent to the webhook. */
+  receiveAuditEvents(cluster: string, events: unknown): Promise<number>;
   resolveFinding(
     id: string,
     resolution: { resolution: Resolution; note?: string; userRef: string },
@@ -246,16 +249,23 @@ export class DefaultDriftService implements DriftService {
         triageRules: rules,
         reportExtra: desired.problems.length === 0,
       });
+      // Users behind the changes: events received at the webhook, plus an audit log file.
+      const events = await store.listAuditEvents(
+        audit.cluster,
+        new Date(Date.now() - 30 * 86_400_000),
+      );
       if (audit.auditLog) {
-        const { events, skipped } = parseAuditEvents(
+        const parsed = parseAuditEvents(
           await fs.readFile(path.resolve(audit.auditLog), 'utf8'),
         );
-        findings = correlateAuditEvents(findings, events);
-        if (skipped)
+        events.push(...parsed.events);
+        if (parsed.skipped) {
           warnings.push(
-            `${audit.auditLog}: ${skipped} lines are not JSON audit events`,
+            `${audit.auditLog}: ${parsed.skipped} lines are not JSON audit events`,
           );
+        }
       }
+      findings = correlateAuditEvents(findings, events);
       const report = formatDriftReport({
         cluster: audit.cluster,
         findings,
@@ -378,6 +388,23 @@ export class DefaultDriftService implements DriftService {
 
   listFindings(options: { auditId?: string; namespace?: string }) {
     return this.options.store.listFindings(options);
+  }
+
+  async receiveAuditEvents(cluster: string, body: unknown): Promise<number> {
+    if (
+      !this.options.clusters.some(c => c.name === cluster) &&
+      !this.options.audits.some(a => a.cluster === cluster)
+    ) {
+      throw new NotFoundError(`Unknown cluster "${cluster}"`);
+    }
+    const list = body as { kind?: string; items?: unknown };
+    if (list?.kind !== 'EventList' || !Array.isArray(list.items)) {
+      throw new InputError('Expected an audit.k8s.io EventList with items');
+    }
+    return this.options.store.addAuditEvents(
+      cluster,
+      list.items as KubernetesAuditEvent[],
+    );
   }
 
   async resolveFinding(

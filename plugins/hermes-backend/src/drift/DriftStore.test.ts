@@ -121,6 +121,52 @@ describe.each(databases.eachSupportedId())(
       expect((await store.listAudits()).length).toBe(3);
     });
 
+    it('keeps only successful writes of audit events, without request bodies', async () => {
+      const store = await createStore();
+      const base = {
+        stage: 'ResponseComplete',
+        user: { username: 'ops-admin' },
+        objectRef: {
+          apiGroup: 'kyverno.io',
+          resource: 'clusterpolicies',
+          name: 'require-resource-limits',
+        },
+        requestURI:
+          '/apis/kyverno.io/v1/clusterpolicies/require-resource-limits?fieldManager=kubectl-edit',
+        stageTimestamp: '2026-11-24T03:12:00.412Z',
+        responseStatus: { code: 200 },
+        requestObject: { spec: { secret: 'must-not-be-stored' } },
+      };
+      const stored = await store.addAuditEvents('neuroscale-prod', [
+        { ...base, verb: 'update' },
+        { ...base, verb: 'get' },
+        { ...base, verb: 'patch', responseStatus: { code: 409 } },
+      ] as any);
+      expect(stored).toBe(1);
+      const events = await store.listAuditEvents(
+        'neuroscale-prod',
+        new Date('2026-11-01T00:00:00Z'),
+      );
+      expect(events).toEqual([
+        {
+          verb: 'update',
+          stage: 'ResponseComplete',
+          user: { username: 'ops-admin' },
+          objectRef: {
+            apiGroup: 'kyverno.io',
+            resource: 'clusterpolicies',
+            name: 'require-resource-limits',
+          },
+          requestURI: '?fieldManager=kubectl-edit',
+          stageTimestamp: '2026-11-24T03:12:00.412Z',
+        },
+      ]);
+      expect(JSON.stringify(events)).not.toContain('must-not-be-stored');
+      expect(await store.listAuditEvents('other-cluster', new Date(0))).toEqual(
+        [],
+      );
+    });
+
     it('keeps failed runs with their error and rejects resolutions of unknown findings', async () => {
       const store = await createStore();
       const id = await store.startAudit(source);

@@ -4,6 +4,7 @@ import {
   DriftAuditRecord,
   DriftFinding,
   DriftFindingRecord,
+  KubernetesAuditEvent,
   Resolution,
   RESOLUTIONS,
 } from '@hermes-backstage/plugin-hermes-common';
@@ -39,6 +40,16 @@ export interface DriftStore {
     namespace?: string;
     windowDays?: number;
   }): Promise<StoredFinding[]>;
+  /** Stores the writes among audit events (reads and failures are dropped); returns how many. */
+  addAuditEvents(
+    cluster: string,
+    events: KubernetesAuditEvent[],
+  ): Promise<number>;
+  /** Stored writes of a cluster since a time, as audit events for correlation. */
+  listAuditEvents(
+    cluster: string,
+    since: Date,
+  ): Promise<KubernetesAuditEvent[]>;
   resolveFinding(
     id: string,
     resolution: { resolution: Resolution; note?: string; userRef: string },
@@ -257,6 +268,72 @@ export class KnexDriftStore implements DriftStore {
       });
     }
     return findings;
+  }
+
+  async addAuditEvents(
+    cluster: string,
+    events: KubernetesAuditEvent[],
+  ): Promise<number> {
+    const rows = events
+      .filter(
+        e =>
+          ['create', 'update', 'patch'].includes(e.verb ?? '') &&
+          (e.stage === undefined || e.stage === 'ResponseComplete') &&
+          (e.responseStatus?.code === undefined ||
+            e.responseStatus.code < 300) &&
+          e.objectRef?.name &&
+          e.user?.username,
+      )
+      .map(e => ({
+        cluster,
+        event_time: new Date(
+          e.stageTimestamp ?? e.requestReceivedTimestamp ?? Date.now(),
+        ),
+        verb: e.verb!,
+        username: e.user!.username!,
+        api_group: e.objectRef!.apiGroup ?? '',
+        resource: e.objectRef!.resource ?? null,
+        namespace: e.objectRef!.namespace ?? null,
+        name: e.objectRef!.name!,
+        subresource: e.objectRef!.subresource ?? null,
+        field_manager:
+          /[?&]fieldManager=([^&]+)/.exec(e.requestURI ?? '')?.[1] ?? null,
+      }));
+    for (let i = 0; i < rows.length; i += 200) {
+      await this.db('hermes_kubernetes_audit_events').insert(
+        rows.slice(i, i + 200),
+      );
+    }
+    return rows.length;
+  }
+
+  async listAuditEvents(
+    cluster: string,
+    since: Date,
+  ): Promise<KubernetesAuditEvent[]> {
+    const rows = await this.db('hermes_kubernetes_audit_events')
+      .where({ cluster })
+      .andWhere('event_time', '>=', since)
+      .orderBy('event_time');
+    return rows.map(row => {
+      const time = iso(row.event_time)!;
+      return {
+        verb: row.verb,
+        stage: 'ResponseComplete',
+        user: { username: row.username },
+        objectRef: {
+          apiGroup: row.api_group,
+          ...(row.resource ? { resource: row.resource } : {}),
+          ...(row.namespace ? { namespace: row.namespace } : {}),
+          name: row.name,
+          ...(row.subresource ? { subresource: row.subresource } : {}),
+        },
+        ...(row.field_manager
+          ? { requestURI: `?fieldManager=${row.field_manager}` }
+          : {}),
+        stageTimestamp: time,
+      };
+    });
   }
 
   async resolveFinding(

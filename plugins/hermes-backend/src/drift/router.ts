@@ -40,6 +40,14 @@ export function createDriftRouter(options: {
     res.status(201).json(await drift.runAudit(req.params.name, 'manual'));
   });
 
+  // The API server's audit webhook, authenticated with a Backstage external access token
+  // (backend.auth.externalAccess), which makes it a service principal.
+  router.post('/drift/audit-events/:cluster', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const stored = await drift.receiveAuditEvents(req.params.cluster, req.body);
+    res.json({ stored });
+  });
+
   router.get('/drift/findings', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
