@@ -1,7 +1,6 @@
 import {
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -112,23 +111,7 @@ export const hermesPlugin = createBackendPlugin({
               }
             : undefined,
         });
-        // One run per schedule across replicas; a frequency schedule also runs at start-up.
-        for (const [i, auditConfig] of (
-          config.getOptionalConfigArray('hermes.audits') ?? []
-        ).entries()) {
-          if (!auditConfig.has('schedule')) continue;
-          const name = audits[i].name;
-          await scheduler.scheduleTask({
-            id: `hermes-drift-audit-${name}`,
-            scope: 'global',
-            ...readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              auditConfig.getConfig('schedule'),
-            ),
-            fn: async () => {
-              await drift.runAudit(name, 'schedule');
-            },
-          });
-        }
+        await drift.scheduleAudits(scheduler);
 
         httpRouter.use(
           createRouter({ httpAuth, status, policy, drift, catalog }),

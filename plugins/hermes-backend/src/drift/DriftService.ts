@@ -1,6 +1,9 @@
 import {
   AuthService,
   LoggerService,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -44,6 +47,8 @@ export interface AuditDefinition {
   liveSnapshot?: string;
   /** Kubernetes audit events (JSON lines) to name the user behind each change. */
   auditLog?: string;
+  /** When to run on Backstage's scheduler; without it the audit runs only on request. */
+  schedule?: SchedulerServiceTaskScheduleDefinition;
   namespaces?: string[];
   /** `group/version/Kind` of kinds whose live objects must all be in Git. */
   watchedKinds: string[];
@@ -87,6 +92,11 @@ export function readAuditDefinitions(
         desired,
         liveSnapshot,
         auditLog: audit.getOptionalString('auditLog'),
+        schedule: audit.has('schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              audit.getConfig('schedule'),
+            )
+          : undefined,
         namespaces: audit.getOptionalStringArray('namespaces'),
         watchedKinds: audit.getOptionalStringArray('watchedKinds') ?? [
           'kyverno.io/v1/ClusterPolicy',
@@ -196,6 +206,21 @@ export class DefaultDriftService implements DriftService {
 
   definitions() {
     return this.options.audits;
+  }
+
+  /** One run per schedule across replicas; a frequency schedule also runs at start-up. */
+  async scheduleAudits(scheduler: SchedulerService): Promise<void> {
+    for (const audit of this.options.audits) {
+      if (!audit.schedule) continue;
+      await scheduler.scheduleTask({
+        id: `hermes-drift-audit-${audit.name}`,
+        scope: 'global',
+        ...audit.schedule,
+        fn: async () => {
+          await this.runAudit(audit.name, 'schedule');
+        },
+      });
+    }
   }
 
   async runAudit(
