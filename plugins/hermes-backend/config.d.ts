@@ -124,11 +124,11 @@ export interface Config {
      */
     models?: {
       /** Conversations with the agent. */
-      chat?: { provider: string; model: string };
+      chat?: { provider: string; model: string; timeoutSeconds?: number };
       /** Narrative summaries of drift audits. */
-      audit?: { provider: string; model: string };
+      audit?: { provider: string; model: string; timeoutSeconds?: number };
       /** The learning loop that proposes new skills. */
-      reflection?: { provider: string; model: string };
+      reflection?: { provider: string; model: string; timeoutSeconds?: number };
     };
   };
 }

@@ -11,6 +11,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createTestDatabases } from './__testUtils__/databases';
+import { startOpenAiServer } from './__testUtils__/openAiServer';
 import { hermesPlugin } from './plugin';
 
 const databases = createTestDatabases();
@@ -516,6 +517,86 @@ describe.each(databases.eachSupportedId())(
           manager: 'kubectl-patch',
           user: 'linus@neuroscale.io',
         });
+      });
+
+      it('adds a narrative from the audit model, and completes the audit when the model fails', async () => {
+        const model = await startOpenAiServer([
+          {
+            content:
+              'Someone set require-resource-limits to Audit by hand; revert it or commit it to Git.',
+          },
+          { status: 500, error: 'model overloaded' },
+          { hang: true },
+        ]);
+        try {
+          const config = auditConfig() as any;
+          config.hermes.model = {
+            providers: {
+              local: { baseUrl: model.baseUrl, apiKey: 'test-key' },
+            },
+          };
+          config.hermes.models = {
+            audit: {
+              provider: 'local',
+              model: 'small-model',
+              timeoutSeconds: 1,
+            },
+          };
+          const knex = await databases.init(databaseId);
+          const { server } = await startTestBackend({
+            features: [
+              hermesPlugin,
+              mockServices.rootConfig.factory({ data: config }),
+              mockServices.database.factory({ knex }),
+              catalogServiceMock.factory(),
+            ],
+          });
+          const auth = mockCredentials.user.header();
+          const run = () =>
+            request(server)
+              .post('/api/hermes/drift/audits/demo/run')
+              .set('Authorization', auth);
+
+          const first = await run();
+          expect(first.body).toMatchObject({
+            status: 'succeeded',
+            narrative:
+              'Someone set require-resource-limits to Audit by hand; revert it or commit it to Git.',
+          });
+          // The real provider called the Chat Completions endpoint with the report as data.
+          expect(model.requests[0]).toMatchObject({
+            path: '/v1/chat/completions',
+            authorization: 'Bearer test-key',
+          });
+          expect(model.requests[0].body.model).toBe('small-model');
+          const prompt = JSON.stringify(model.requests[0].body.messages);
+          expect(prompt).toContain('require-resource-limits');
+          expect(prompt).not.toContain('demo-changed-by-hand');
+
+          const failed = await run();
+          expect(failed.body.status).toBe('succeeded');
+          expect(failed.body.narrative).toBeUndefined();
+          expect(failed.body.summary).toEqual({
+            critical: 2,
+            unknown: 3,
+            harmless: 1,
+          });
+          expect(failed.body.warnings).toEqual([
+            expect.stringMatching(
+              /^no narrative summary: the audit model local\/small-model failed: /,
+            ),
+          ]);
+
+          const timedOut = await run();
+          expect(timedOut.body.status).toBe('succeeded');
+          expect(timedOut.body.warnings).toEqual([
+            expect.stringMatching(
+              /^no narrative summary: .*(abort|timeout|time)/i,
+            ),
+          ]);
+        } finally {
+          model.close();
+        }
       });
 
       it('fails start-up when an Argo CD audit has no Argo CD connection', async () => {

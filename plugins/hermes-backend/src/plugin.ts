@@ -8,7 +8,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readModelSelections } from './agent/models';
+import { ModelRegistry } from './agent/models';
 import { readClusterDefinitions } from './drift/clusters';
 import { KnexDriftStore } from './drift/DriftStore';
 import {
@@ -64,7 +64,7 @@ export const hermesPlugin = createBackendPlugin({
       }) {
         // Read config first so a mistake fails start-up with a message naming the key.
         const clusters = readClusterDefinitions(config);
-        const models = readModelSelections(config);
+        const models = ModelRegistry.fromConfig(config);
         const audits = readAuditDefinitions(config, clusters);
         const configuredDirectories = (
           config.getOptionalStringArray('hermes.skills.directories') ?? []
@@ -86,7 +86,7 @@ export const hermesPlugin = createBackendPlugin({
           version: readPackageVersion(),
           databaseClient: String(knex.client.config.client),
           clusters,
-          models,
+          models: models.selections,
           skills,
         });
 
@@ -103,6 +103,7 @@ export const hermesPlugin = createBackendPlugin({
           logger: logger.child({ capability: 'drift' }),
           clusters,
           audits,
+          models,
           notify: { catalog, auth, notifications },
           argocd: config.has('hermes.argocd.baseUrl')
             ? {

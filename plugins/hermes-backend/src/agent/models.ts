@@ -1,38 +1,87 @@
+import { createOpenAI } from '@ai-sdk/openai';
 import { Config } from '@backstage/config';
 import {
   MODEL_PURPOSES,
   ModelPurpose,
 } from '@hermes-backstage/plugin-hermes-common';
+import type { LanguageModel } from 'ai';
 
 export interface ModelSelection {
   purpose: ModelPurpose;
   provider: string;
   model: string;
+  /** How long one call may take before it is abandoned. */
+  timeoutMs: number;
+}
+
+interface ProviderConfig {
+  baseUrl: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
 }
 
 /**
- * Reads `hermes.models.<purpose>`; each names a provider from `hermes.model.providers`.
- * A purpose pointing at an unknown provider is a configuration error caught at start-up.
+ * The models configured per purpose (`hermes.models.<purpose>`, each naming a provider from
+ * `hermes.model.providers`), reached through the `ai` SDK's OpenAI provider, which speaks to
+ * any OpenAI-compatible endpoint. A purpose without a model has none: callers say so.
  */
-export function readModelSelections(config: Config): ModelSelection[] {
-  const providers =
-    config.getOptionalConfig('hermes.model.providers')?.keys() ?? [];
-  const selections: ModelSelection[] = [];
-  for (const purpose of MODEL_PURPOSES) {
-    const entry = config.getOptionalConfig(`hermes.models.${purpose}`);
-    if (!entry) continue;
-    const provider = entry.getString('provider');
-    if (!providers.includes(provider)) {
-      throw new Error(
-        `hermes.models.${purpose}.provider: unknown provider "${provider}"; ` +
-          `configured providers: ${
-            providers.length
-              ? providers.join(', ')
-              : 'none (add hermes.model.providers)'
-          }`,
-      );
+export class ModelRegistry {
+  private constructor(
+    readonly selections: ModelSelection[],
+    private readonly providers: Record<string, ProviderConfig>,
+  ) {}
+
+  static fromConfig(config: Config): ModelRegistry {
+    const providersConfig = config.getOptionalConfig('hermes.model.providers');
+    const providers: Record<string, ProviderConfig> = {};
+    for (const name of providersConfig?.keys() ?? []) {
+      const p = providersConfig!.getConfig(name);
+      providers[name] = {
+        baseUrl: p.getString('baseUrl'),
+        apiKey: p.getOptionalString('apiKey'),
+        headers: p.getOptional<Record<string, string>>('headers'),
+      };
     }
-    selections.push({ purpose, provider, model: entry.getString('model') });
+    const selections: ModelSelection[] = [];
+    for (const purpose of MODEL_PURPOSES) {
+      const entry = config.getOptionalConfig(`hermes.models.${purpose}`);
+      if (!entry) continue;
+      const provider = entry.getString('provider');
+      if (!providers[provider]) {
+        const known = Object.keys(providers);
+        throw new Error(
+          `hermes.models.${purpose}.provider: unknown provider "${provider}"; ` +
+            `configured providers: ${
+              known.length
+                ? known.join(', ')
+                : 'none (add hermes.model.providers)'
+            }`,
+        );
+      }
+      selections.push({
+        purpose,
+        provider,
+        model: entry.getString('model'),
+        timeoutMs: (entry.getOptionalNumber('timeoutSeconds') ?? 60) * 1000,
+      });
+    }
+    return new ModelRegistry(selections, providers);
   }
-  return selections;
+
+  /** The model for a purpose, or undefined when none is configured. */
+  languageModel(
+    purpose: ModelPurpose,
+  ): { model: LanguageModel; selection: ModelSelection } | undefined {
+    const selection = this.selections.find(s => s.purpose === purpose);
+    if (!selection) return undefined;
+    const p = this.providers[selection.provider];
+    const provider = createOpenAI({
+      baseURL: p.baseUrl,
+      // Local servers (Ollama, vLLM) take any key; the SDK insists on one.
+      apiKey: p.apiKey ?? 'not-needed',
+      headers: p.headers,
+    });
+    // Chat Completions: the API every OpenAI-compatible server implements.
+    return { model: provider.chat(selection.model), selection };
+  }
 }

@@ -36,6 +36,8 @@ import {
 } from './DriftStore';
 import { KubernetesLiveSource, LiveKind } from './KubernetesLiveSource';
 import { notifyOwnersOfCriticalDrift } from './notifyOwners';
+import { narrateAudit } from './narrative';
+import { ModelRegistry } from '../agent/models';
 import { ArgoCdConnection, readArgoCdApplication } from './ArgoCdSource';
 
 /** One entry of `hermes.audits`. */
@@ -193,6 +195,8 @@ export class DefaultDriftService implements DriftService {
       logger: LoggerService;
       clusters: ClusterDefinition[];
       audits: AuditDefinition[];
+      /** Models per purpose; the `audit` model, if any, writes a narrative summary. */
+      models?: ModelRegistry;
       /** `hermes.argocd`, for audits whose desired state is an Argo CD application. */
       argocd?: ArgoCdConnection;
       /** Present when the notifications plugin is installed. */
@@ -297,7 +301,8 @@ export class DefaultDriftService implements DriftService {
         namespaces: audit.namespaces,
         warnings,
       });
-      await store.finishAudit(id, { findings, report, warnings });
+      const narrative = await this.narrate(report, warnings);
+      await store.finishAudit(id, { findings, report, warnings, narrative });
       if (this.options.notify) {
         await notifyOwnersOfCriticalDrift({
           cluster: audit.cluster,
@@ -320,6 +325,29 @@ export class DefaultDriftService implements DriftService {
       await store.failAudit(id, (error as Error).message, warnings);
     }
     return (await store.getAudit(id))!;
+  }
+
+  /** A model's summary when one is configured for audits; the report is complete without it. */
+  private async narrate(
+    report: string,
+    warnings: string[],
+  ): Promise<string | undefined> {
+    const configured = this.options.models?.languageModel('audit');
+    if (!configured) return undefined;
+    try {
+      return await narrateAudit(
+        configured.model,
+        report,
+        configured.selection.timeoutMs,
+      );
+    } catch (error) {
+      warnings.push(
+        `no narrative summary: the audit model ${
+          configured.selection.provider
+        }/${configured.selection.model} failed: ${(error as Error).message}`,
+      );
+      return undefined;
+    }
   }
 
   /** Desired objects from a directory, a Git tree, or an Argo CD application. */

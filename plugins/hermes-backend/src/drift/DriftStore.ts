@@ -26,7 +26,12 @@ export interface DriftStore {
   ): Promise<string>;
   finishAudit(
     id: string,
-    result: { findings: DriftFinding[]; report: string; warnings: string[] },
+    result: {
+      findings: DriftFinding[];
+      report: string;
+      warnings: string[];
+      narrative?: string;
+    },
   ): Promise<void>;
   failAudit(id: string, error: string, warnings?: string[]): Promise<void>;
   listAudits(options?: {
@@ -89,7 +94,12 @@ export class KnexDriftStore implements DriftStore {
 
   async finishAudit(
     id: string,
-    result: { findings: DriftFinding[]; report: string; warnings: string[] },
+    result: {
+      findings: DriftFinding[];
+      report: string;
+      warnings: string[];
+      narrative?: string;
+    },
   ) {
     const summary: Record<Classification, number> = {
       critical: 0,
@@ -125,6 +135,7 @@ export class KnexDriftStore implements DriftStore {
           status: 'succeeded',
           finished_at: now,
           report: result.report,
+          narrative: result.narrative ?? null,
           summary: JSON.stringify(summary),
           warnings: JSON.stringify(result.warnings),
         });
@@ -153,6 +164,7 @@ export class KnexDriftStore implements DriftStore {
       startedAt: iso(row.started_at)!,
       ...(row.finished_at ? { finishedAt: iso(row.finished_at) } : {}),
       ...(row.report ? { report: row.report } : {}),
+      ...(row.narrative ? { narrative: row.narrative } : {}),
       ...(row.summary ? { summary: parse(row.summary, undefined) } : {}),
       warnings: parse(row.warnings, []),
       ...(row.error ? { error: row.error } : {}),

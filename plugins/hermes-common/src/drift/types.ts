@@ -76,6 +76,8 @@ export interface DriftAuditRecord {
   startedAt: string;
   finishedAt?: string;
   report?: string;
+  /** A model's short summary of the report, when a model is configured for audits. */
+  narrative?: string;
   summary?: Record<Classification, number>;
   warnings: string[];
   error?: string;
