@@ -269,12 +269,26 @@ describe.each(databases.eachSupportedId())(
 
       it('runs an audit on request, stores its findings and records resolutions', async () => {
         const sent: any[] = [];
+        // Everything the backend logs, at every level, to check that no Secret value leaks.
+        const logs: string[] = [];
+        for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+          jest
+            .spyOn(console, level)
+            .mockImplementation((...args: unknown[]) => {
+              logs.push(
+                args
+                  .map(a => (typeof a === 'string' ? a : JSON.stringify(a)))
+                  .join(' '),
+              );
+            });
+        }
         const knex = await databases.init(databaseId);
         const { server } = await startTestBackend({
           features: [
             hermesPlugin,
             mockServices.rootConfig.factory({ data: auditConfig() }),
             mockServices.database.factory({ knex }),
+            mockServices.rootLogger.factory({ level: 'debug' }),
             createServiceFactory({
               service: notificationService,
               deps: {},
@@ -432,13 +446,18 @@ describe.each(databases.eachSupportedId())(
           .set('Authorization', auth);
         expect(noEntity.status).toBe(404);
 
-        // No Secret value reaches the API or the database.
+        // No Secret value reaches the API, the database or the logs.
+        expect(logs.join('\n')).toMatch(
+          /Drift audit "demo" of neuroscale-prod: 6 findings/,
+        );
         const dump = JSON.stringify([
+          logs,
           run.body,
           findings.body,
           await knex('hermes_drift_audits').select(),
           await knex('hermes_drift_findings').select(),
         ]);
+        jest.restoreAllMocks();
         for (const secret of [
           'demo-not-a-real-password',
           'demo-changed-by-hand',
