@@ -66,7 +66,13 @@ export interface Config {
        * Desired state: a local directory, a URL read through the integrations, or an Argo CD
        * application (its rendered target state and its ignoreDifferences).
        */
-      desired: { directory?: string; url?: string; argocdApplication?: string };
+      desired: {
+        directory?: string;
+        url?: string;
+        /** With `url`: the folder inside the repository to start from, e.g. clusters/prod. */
+        path?: string;
+        argocdApplication?: string;
+      };
       /** Read live state from a directory of `kubectl get -o yaml` output instead of the API. */
       live?: { snapshot?: string };
       /**

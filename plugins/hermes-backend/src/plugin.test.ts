@@ -618,6 +618,52 @@ describe.each(databases.eachSupportedId())(
         }
       });
 
+      it('reads the desired state from Git through the URL reader', async () => {
+        const gitops = path.join(examples, 'gitops');
+        const files = (dir: string): string[] =>
+          fs
+            .readdirSync(path.join(gitops, dir), { withFileTypes: true })
+            .flatMap(e =>
+              e.isDirectory()
+                ? files(path.join(dir, e.name))
+                : [path.join(dir, e.name)],
+            );
+        const readTree = jest.fn(async () => ({
+          files: async () =>
+            files('').map(p => ({
+              path: p,
+              content: async () => fs.readFileSync(path.join(gitops, p)),
+            })),
+        }));
+        const config = auditConfig() as any;
+        config.hermes.audits[0].desired = {
+          url: 'https://github.com/neuroscale/gitops/tree/main',
+          path: 'clusters/neuroscale-prod',
+        };
+        const knex = await databases.init(databaseId);
+        const { server } = await startTestBackend({
+          features: [
+            hermesPlugin,
+            mockServices.rootConfig.factory({ data: config }),
+            mockServices.database.factory({ knex }),
+            mockServices.urlReader.mock({ readTree } as any).factory,
+            catalogServiceMock.factory(),
+          ],
+        });
+        const run = await request(server)
+          .post('/api/hermes/drift/audits/demo/run')
+          .set('Authorization', mockCredentials.user.header());
+        expect(readTree).toHaveBeenCalledWith(
+          'https://github.com/neuroscale/gitops/tree/main',
+        );
+        expect(run.body).toMatchObject({
+          status: 'succeeded',
+          desiredSource: 'https://github.com/neuroscale/gitops/tree/main',
+          summary: { critical: 2, unknown: 3, harmless: 1 },
+          warnings: [],
+        });
+      });
+
       it('fails start-up when an Argo CD audit has no Argo CD connection', async () => {
         const config = auditConfig();
         (config.hermes.audits[0] as any).desired = {

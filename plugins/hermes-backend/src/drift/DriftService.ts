@@ -44,7 +44,13 @@ import { ArgoCdConnection, readArgoCdApplication } from './ArgoCdSource';
 export interface AuditDefinition {
   name: string;
   cluster: string;
-  desired: { directory?: string; url?: string; argocdApplication?: string };
+  /** `path` is the folder inside the `url` tree to start from, e.g. clusters/prod. */
+  desired: {
+    directory?: string;
+    url?: string;
+    path?: string;
+    argocdApplication?: string;
+  };
   /** A directory of `kubectl get -o yaml` output; without it the cluster's API is read. */
   liveSnapshot?: string;
   /** Kubernetes audit events (JSON lines) to name the user behind each change. */
@@ -78,6 +84,7 @@ export function readAuditDefinitions(
         url: audit.getOptionalString('desired.url'),
         argocdApplication: audit.getOptionalString('desired.argocdApplication'),
       };
+      const subPath = audit.getOptionalString('desired.path');
       if (Object.values(desired).filter(Boolean).length !== 1) {
         throw new Error(
           `hermes.audits[${i}].desired: set exactly one of directory, url or argocdApplication`,
@@ -91,7 +98,7 @@ export function readAuditDefinitions(
       return {
         name,
         cluster,
-        desired,
+        desired: { ...desired, ...(subPath ? { path: subPath } : {}) },
         liveSnapshot,
         auditLog: audit.getOptionalString('auditLog'),
         schedule: audit.has('schedule')
@@ -378,9 +385,12 @@ export class DefaultDriftService implements DriftService {
       };
     }
     // A local directory is read within the whole file system, so kustomizations may refer
-    // to sibling folders; a Git tree is read as it is.
+    // to sibling folders; a Git tree is read whole, starting from `path` inside it.
     const state = url
-      ? await loadDesiredState(await urlTree(this.options.urlReader, url))
+      ? await loadDesiredState(
+          await urlTree(this.options.urlReader, url),
+          audit.desired.path ?? '',
+        )
       : await loadDesiredState(
           localTree('/'),
           path.resolve(directory!).slice(1),
