@@ -166,11 +166,3 @@ function checkObject(value: unknown): string | undefined {
   }
   return undefined;
 }
-
-/** Display name of an object: `Kind namespace/name`. */
-export function describeObject(object: KubernetesObject): string {
-  const name = object.metadata.name ?? `${object.metadata.generateName ?? ''}*`;
-  return `${object.kind} ${
-    object.metadata.namespace ? `${object.metadata.namespace}/` : ''
-  }${name}`;
-}
