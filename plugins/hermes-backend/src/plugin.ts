@@ -9,6 +9,8 @@ import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelRegistry } from './agent/models';
+import { ChatService } from './agent/ChatService';
+import { KnexSessionStore } from './agent/SessionStore';
 import { readClusterDefinitions } from './drift/clusters';
 import { KnexDriftStore } from './drift/DriftStore';
 import {
@@ -114,8 +116,14 @@ export const hermesPlugin = createBackendPlugin({
         });
         await drift.scheduleAudits(scheduler);
 
+        const chat = new ChatService({
+          store: new KnexSessionStore(knex),
+          models,
+          logger: logger.child({ capability: 'agent' }),
+        });
+
         httpRouter.use(
-          createRouter({ httpAuth, status, policy, drift, catalog }),
+          createRouter({ httpAuth, status, policy, drift, catalog, chat }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

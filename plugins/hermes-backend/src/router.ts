@@ -3,6 +3,8 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DriftService } from './drift/DriftService';
+import { ChatService } from './agent/ChatService';
+import { createAgentRouter } from './agent/router';
 import { createDriftRouter } from './drift/router';
 import { PolicyService } from './policy/PolicyService';
 import { createPolicyRouter } from './policy/router';
@@ -16,6 +18,7 @@ export function createRouter(options: {
   policy: PolicyService;
   drift: DriftService;
   catalog: CatalogService;
+  chat: ChatService;
 }): express.Router {
   const router = Router();
   router.use(express.json());
@@ -25,5 +28,6 @@ export function createRouter(options: {
   router.use(createStatusRouter(options));
   router.use(createPolicyRouter(options));
   router.use(createDriftRouter(options));
+  router.use(createAgentRouter(options));
   return router;
 }

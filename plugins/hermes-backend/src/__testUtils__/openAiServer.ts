@@ -4,6 +4,8 @@ import { AddressInfo } from 'node:net';
 /** What the scripted server does for one chat completion request. */
 export type ScriptedReply =
   | { content: string }
+  /** Streamed as Server-Sent Events, one chunk per entry, when the request asks to stream. */
+  | { chunks: string[] }
   | { status: number; error: string }
   | { hang: true };
 
@@ -28,6 +30,23 @@ export async function startOpenAiServer(script: ScriptedReply[]) {
         error: 'script exhausted',
       };
       if ('hang' in reply) return; // never answers: the caller's timeout must fire
+      if ('chunks' in reply) {
+        res.setHeader('content-type', 'text/event-stream');
+        const chunk = (delta: object, finish: string | null) =>
+          `data: ${JSON.stringify({
+            id: `chatcmpl-${requests.length}`,
+            object: 'chat.completion.chunk',
+            created: 1764000000,
+            model: 'scripted',
+            choices: [{ index: 0, delta, finish_reason: finish }],
+          })}\n\n`;
+        res.write(chunk({ role: 'assistant', content: '' }, null));
+        for (const text of reply.chunks)
+          res.write(chunk({ content: text }, null));
+        res.write(chunk({}, 'stop'));
+        res.end('data: [DONE]\n\n');
+        return;
+      }
       res.setHeader('content-type', 'application/json');
       if ('status' in reply) {
         res.statusCode = reply.status;

@@ -1,0 +1,105 @@
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import type { UIMessage } from 'ai';
+
+export interface SessionSummary {
+  id: string;
+  userRef: string;
+  entityRef?: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Session extends SessionSummary {
+  messages: UIMessage[];
+}
+
+/** Working memory: conversations and their messages. */
+export interface SessionStore {
+  createSession(session: {
+    userRef: string;
+    entityRef?: string;
+    title: string;
+  }): Promise<string>;
+  getSession(id: string): Promise<Session | undefined>;
+  listSessions(userRef: string): Promise<SessionSummary[]>;
+  /** Replaces the messages of a session (the ai SDK hands back the whole updated list). */
+  saveMessages(id: string, messages: UIMessage[]): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+}
+
+const iso = (v: string | Date | number) => new Date(v).toISOString();
+
+export class KnexSessionStore implements SessionStore {
+  constructor(private readonly db: Knex) {}
+
+  async createSession(session: {
+    userRef: string;
+    entityRef?: string;
+    title: string;
+  }) {
+    const id = randomUUID();
+    const now = new Date();
+    await this.db('hermes_sessions').insert({
+      id,
+      user_ref: session.userRef,
+      entity_ref: session.entityRef ?? null,
+      title: session.title.slice(0, 255),
+      created_at: now,
+      updated_at: now,
+    });
+    return id;
+  }
+
+  private toSummary(row: any): SessionSummary {
+    return {
+      id: row.id,
+      userRef: row.user_ref,
+      ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+      title: row.title,
+      createdAt: iso(row.created_at),
+      updatedAt: iso(row.updated_at),
+    };
+  }
+
+  async getSession(id: string) {
+    const row = await this.db('hermes_sessions').where({ id }).first();
+    if (!row) return undefined;
+    const messages = await this.db('hermes_session_messages')
+      .where({ session_id: id })
+      .orderBy('position');
+    return {
+      ...this.toSummary(row),
+      messages: messages.map(m => JSON.parse(m.message) as UIMessage),
+    };
+  }
+
+  async listSessions(userRef: string) {
+    const rows = await this.db('hermes_sessions')
+      .where({ user_ref: userRef })
+      .orderBy('updated_at', 'desc');
+    return rows.map(row => this.toSummary(row));
+  }
+
+  async saveMessages(id: string, messages: UIMessage[]) {
+    await this.db.transaction(async tx => {
+      await tx('hermes_session_messages').where({ session_id: id }).delete();
+      const rows = messages.map((message, position) => ({
+        session_id: id,
+        position,
+        role: message.role,
+        message: JSON.stringify(message),
+      }));
+      for (let i = 0; i < rows.length; i += 100)
+        await tx('hermes_session_messages').insert(rows.slice(i, i + 100));
+      await tx('hermes_sessions')
+        .where({ id })
+        .update({ updated_at: new Date() });
+    });
+  }
+
+  async deleteSession(id: string) {
+    await this.db('hermes_sessions').where({ id }).delete();
+  }
+}
