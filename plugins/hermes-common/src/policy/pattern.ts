@@ -95,6 +95,26 @@ function expandMetadataWildcards(
   return changed ? { ...pattern, [metaKey]: meta } : pattern;
 }
 
+/** A conditional or global anchor's condition: any mismatch below makes a skip. */
+function checkCondition(
+  resource: unknown,
+  pattern: unknown,
+  path: string,
+  kind: 'conditional' | 'global',
+): Walk {
+  const outcome = walk(resource, pattern, path);
+  if (outcome.status === 'pass') return PASS;
+  return {
+    status: 'skip',
+    path: outcome.path,
+    reason:
+      outcome.status === 'skip'
+        ? outcome.reason
+        : `${kind} anchor mismatch: ${outcome.reason}`,
+    direct: true,
+  };
+}
+
 function handleAnchor(
   resource: Record<string, unknown>,
   rawKey: string,
@@ -104,7 +124,7 @@ function handleAnchor(
   const { key, anchor } = parseKey(rawKey);
   const childPath = `${path}${key}/`;
   switch (anchor) {
-    case 'condition': {
+    case 'condition':
       if (!has(resource, key)) {
         return {
           status: 'skip',
@@ -114,18 +134,7 @@ function handleAnchor(
           direct: true,
         };
       }
-      const outcome = walk(resource[key], value, childPath);
-      if (outcome.status === 'pass') return PASS;
-      return {
-        status: 'skip',
-        path: outcome.path,
-        reason:
-          outcome.status === 'skip'
-            ? outcome.reason
-            : `conditional anchor mismatch: ${outcome.reason}`,
-        direct: true,
-      };
-    }
+      return checkCondition(resource[key], value, childPath, 'conditional');
     case 'equality':
       return has(resource, key) ? walk(resource[key], value, childPath) : PASS;
     case 'negation':
@@ -165,20 +174,10 @@ function handleAnchor(
       }
       return PASS;
     }
-    case 'global': {
-      if (!has(resource, key)) return PASS;
-      const outcome = walk(resource[key], value, childPath);
-      if (outcome.status === 'pass') return PASS;
-      return {
-        status: 'skip',
-        path: outcome.path,
-        reason:
-          outcome.status === 'skip'
-            ? outcome.reason
-            : `global anchor mismatch: ${outcome.reason}`,
-        direct: true,
-      };
-    }
+    case 'global':
+      return has(resource, key)
+        ? checkCondition(resource[key], value, childPath, 'global')
+        : PASS;
     default: {
       // Plain keys (and "+(key)", which only mutate rules use).
       if (value === '*') {
