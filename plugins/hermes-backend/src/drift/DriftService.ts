@@ -20,6 +20,7 @@ import {
   KubernetesAuditEvent,
   KubernetesObject,
   loadDesiredState,
+  memoryFileTree,
   parseAuditEvents,
   parseKubernetesYaml,
   triageRulesFromSkills,
@@ -150,21 +151,7 @@ async function urlTree(
   const files = new Map<string, string>();
   for (const file of await response.files())
     files.set(file.path, (await file.content()).toString('utf8'));
-  return {
-    read: async p => files.get(p),
-    list: async dir => {
-      const prefix = dir ? `${dir}/` : '';
-      const entries = new Map<string, boolean>();
-      for (const file of files.keys()) {
-        if (!file.startsWith(prefix)) continue;
-        const [head, ...rest] = file.slice(prefix.length).split('/');
-        entries.set(head, rest.length > 0 || entries.get(head) === true);
-      }
-      return entries.size
-        ? [...entries].map(([name, directory]) => ({ name, directory }))
-        : undefined;
-    },
-  };
+  return memoryFileTree(files);
 }
 
 function splitKind(selector: string): LiveKind {

@@ -1,24 +1,7 @@
-import { FileTree, loadDesiredState } from './desired';
+import { loadDesiredState, memoryFileTree } from './desired';
 
-function memoryTree(files: Record<string, string>): FileTree {
-  return {
-    async read(path) {
-      return files[path];
-    },
-    async list(path) {
-      const prefix = path ? `${path}/` : '';
-      const names = new Map<string, boolean>();
-      for (const file of Object.keys(files)) {
-        if (!file.startsWith(prefix)) continue;
-        const [head, ...rest] = file.slice(prefix.length).split('/');
-        names.set(head, rest.length > 0 || names.get(head) === true);
-      }
-      return names.size
-        ? [...names].map(([name, directory]) => ({ name, directory }))
-        : undefined;
-    },
-  };
-}
+const memoryTree = (files: Record<string, string>) =>
+  memoryFileTree(new Map(Object.entries(files)));
 
 const cm = (name: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\n`;

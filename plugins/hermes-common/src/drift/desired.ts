@@ -15,6 +15,25 @@ export interface FileTree {
   ): Promise<Array<{ name: string; directory: boolean }> | undefined>;
 }
 
+/** A FileTree over files held in memory, keyed by `/`-separated path (a Git tree, a test). */
+export function memoryFileTree(files: Map<string, string>): FileTree {
+  return {
+    read: async path => files.get(path),
+    list: async dir => {
+      const prefix = dir ? `${dir}/` : '';
+      const entries = new Map<string, boolean>();
+      for (const file of files.keys()) {
+        if (!file.startsWith(prefix)) continue;
+        const [head, ...rest] = file.slice(prefix.length).split('/');
+        entries.set(head, rest.length > 0 || entries.get(head) === true);
+      }
+      return entries.size
+        ? [...entries].map(([name, directory]) => ({ name, directory }))
+        : undefined;
+    },
+  };
+}
+
 export interface DesiredState {
   objects: SourcedObject[];
   /** What could not be rendered here (remote bases, Helm charts, kustomize transformers). */
