@@ -219,28 +219,29 @@ export class KnexDriftStore implements DriftStore {
     if (options.namespace) query.where({ namespace: options.namespace });
     const rows = await query;
     const since = new Date(Date.now() - windowDays * 86_400_000);
+    // History for all listed findings in two grouped queries, not two per finding.
+    const objectKey = (r: any) =>
+      [r.cluster, r.kind, r.namespace ?? '', r.name, r.type].join('\u0000');
+    const counts = new Map<string, number>();
+    const grouped = await this.db('hermes_drift_findings')
+      .select('cluster', 'kind', 'namespace', 'name', 'type')
+      .count({ n: '*' })
+      .whereIn('name', [...new Set(rows.map(r => r.name))])
+      .andWhere('found_at', '>=', since)
+      .groupBy('cluster', 'kind', 'namespace', 'name', 'type');
+    for (const g of grouped) counts.set(objectKey(g), Number(g.n));
+    const latestResolution = new Map<string, any>();
+    const resolutions = await this.db('hermes_drift_resolutions')
+      .whereIn('fingerprint', [...new Set(rows.map(r => r.fingerprint))])
+      .orderBy('id', 'desc');
+    for (const r of resolutions) {
+      if (!latestResolution.has(r.fingerprint))
+        latestResolution.set(r.fingerprint, r);
+    }
     const findings: StoredFinding[] = [];
     for (const row of rows) {
-      const same = {
-        cluster: row.cluster,
-        kind: row.kind,
-        name: row.name,
-        type: row.type,
-      };
-      const seen = await this.db('hermes_drift_findings')
-        .count({ n: '*' })
-        .where(same)
-        .andWhere(q =>
-          row.namespace === null
-            ? q.whereNull('namespace')
-            : q.where('namespace', row.namespace),
-        )
-        .andWhere('found_at', '>=', since)
-        .first();
-      const resolution = await this.db('hermes_drift_resolutions')
-        .where({ fingerprint: row.fingerprint })
-        .orderBy('id', 'desc')
-        .first();
+      const seen = counts.get(objectKey(row)) ?? 0;
+      const resolution = latestResolution.get(row.fingerprint);
       findings.push({
         id: String(row.id),
         auditId: row.audit_id,
@@ -264,7 +265,7 @@ export class KnexDriftStore implements DriftStore {
           : {}),
         foundAt: iso(row.found_at)!,
         history: {
-          seen: Number(seen?.n ?? 0),
+          seen,
           windowDays,
           ...(resolution
             ? {
