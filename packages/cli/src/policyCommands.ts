@@ -3,7 +3,7 @@ import {
   compilePolicies,
   describeResource,
   DocumentProblem,
-  failingCount,
+  failingResults,
   FailOn,
   findingsOf,
   parseKubernetesYaml,
@@ -140,7 +140,9 @@ export async function policyCheck(options: {
         `${summary.warned} warnings, ${summary.errors} errors, ${summary.skipped} skipped`,
     );
   }
-  return failingCount(summary, failOn) > 0 || problems.length > 0 ? 1 : 0;
+  return failingResults(results, failOn).length > 0 || problems.length > 0
+    ? 1
+    : 0;
 }
 
 function table(rows: string[][]): string[] {

@@ -59,11 +59,18 @@ export function resultLabel(r: ExemptedResult): string {
 /** What fails a check: `enforce` counts Enforce violations; `any` also audit findings and errors. */
 export type FailOn = 'enforce' | 'any' | 'never';
 
-/** How many findings fail the check under `failOn`. */
-export function failingCount(summary: CheckSummary, failOn: FailOn): number {
-  if (failOn === 'never') return 0;
-  if (failOn === 'enforce') return summary.enforcedFailures;
-  return summary.failed + summary.warned + summary.errors;
+/** The findings that fail the check under `failOn` (exempted ones never do). */
+export function failingResults(
+  results: ExemptedResult[],
+  failOn: FailOn,
+): ExemptedResult[] {
+  if (failOn === 'never') return [];
+  return findingsOf(results).filter(
+    r =>
+      !r.exemption &&
+      (failOn === 'any' ||
+        (r.result === 'fail' && r.scored && r.failureAction === 'Enforce')),
+  );
 }
 
 export function describeResource(r: PolicyCheckResult): string {

@@ -8,14 +8,13 @@ import {
   checkResources,
   compilePolicies,
   describeResource,
-  failingCount,
+  failingResults,
   DocumentProblem,
   findingsOf,
   resultLabel,
   formatMarkdownReport,
   parseKubernetesYaml,
   SourcedObject,
-  summarizeResults,
 } from '@hermes-backstage/plugin-hermes-common';
 import { loadYamlSources } from '@hermes-backstage/plugin-hermes-node';
 import fs from 'node:fs/promises';
@@ -180,8 +179,8 @@ export function createPolicyPrecheckAction(options: {
           }${r.path ? ` at ${r.path}` : ''}: ${r.message}`,
         );
       }
-      const summary = summarizeResults(results);
-      const violations = failingCount(summary, failOn);
+      const counted = failingResults(results, failOn);
+      const violations = counted.length;
       // A file that cannot be read or parsed would fail at apply time too: it fails the check.
       const inputProblems = failOn === 'never' ? 0 : problems.length;
       const failing = violations + inputProblems;
@@ -190,14 +189,6 @@ export function createPolicyPrecheckAction(options: {
       ctx.output('summary', report);
       ctx.output('results', results.map(r => ({ ...r })) as any);
       if (failing > 0) {
-        const counted = findingsOf(results).filter(
-          r =>
-            !r.exemption &&
-            (failOn === 'any' ||
-              (r.result === 'fail' &&
-                r.scored &&
-                r.failureAction === 'Enforce')),
-        );
         const list = [
           ...counted.map(
             r =>
