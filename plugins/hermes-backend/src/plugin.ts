@@ -12,6 +12,7 @@ import { ModelRegistry } from './agent/models';
 import { ChatService } from './agent/ChatService';
 import { KnexSessionStore } from './agent/SessionStore';
 import { readClusterDefinitions } from './drift/clusters';
+import { readArgoCdConnection } from './drift/ArgoCdSource';
 import { KnexDriftStore } from './drift/DriftStore';
 import {
   DefaultDriftService,
@@ -107,12 +108,7 @@ export const hermesPlugin = createBackendPlugin({
           audits,
           models,
           notify: { catalog, auth, notifications },
-          argocd: config.has('hermes.argocd.baseUrl')
-            ? {
-                baseUrl: config.getString('hermes.argocd.baseUrl'),
-                token: config.getString('hermes.argocd.token'),
-              }
-            : undefined,
+          argocd: readArgoCdConnection(config),
         });
         await drift.scheduleAudits(scheduler);
 

@@ -9,6 +9,16 @@ export interface ArgoCdConnection {
   token: string;
 }
 
+/** `hermes.argocd`, when configured. */
+export function readArgoCdConnection(
+  config: Config,
+): ArgoCdConnection | undefined {
+  const argocd = config.getOptionalConfig('hermes.argocd');
+  return argocd
+    ? { baseUrl: argocd.getString('baseUrl'), token: argocd.getString('token') }
+    : undefined;
+}
+
 export interface ArgoCdDesiredState {
   /** Target (rendered) manifests of the application's managed resources. */
   objects: KubernetesObject[];
