@@ -1,3 +1,4 @@
+import { Config } from '@backstage/config';
 import {
   IgnoreDifference,
   KubernetesObject,
