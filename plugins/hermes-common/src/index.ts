@@ -7,3 +7,5 @@ export * from './status';
 export * from './skills';
 export * from './policy';
 export * from './drift';
+export * from './agent';
+export * from './security';

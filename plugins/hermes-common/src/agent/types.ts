@@ -1,0 +1,52 @@
+/**
+ * The agent's HTTP contract, shared by the backend routes and the frontend client.
+ * Messages are the `ai` SDK's UI messages; they are typed loosely here so this package
+ * stays free of the SDK.
+ */
+
+/** A conversation as listed. @public */
+export interface AgentSessionSummary {
+  id: string;
+  userRef: string;
+  /** The catalog entity the conversation is about, if any. */
+  entityRef?: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  /** With a search: the matching passage, matches wrapped in `**`. */
+  snippet?: string;
+}
+
+/** A conversation with its messages (ai SDK `UIMessage`s). @public */
+export interface AgentSession<M = unknown> extends AgentSessionSummary {
+  messages: M[];
+}
+
+/** A decision on a held tool call, by the approval id the stream announced. @public */
+export interface ApprovalDecision {
+  id: string;
+  approved: boolean;
+  reason?: string;
+}
+
+/**
+ * Body of `POST /api/hermes/chat`. The client names the session (a UUID it generated for a
+ * new conversation) and sends either the next user message or decisions on held tool calls;
+ * the server owns the conversation history.
+ * @public
+ */
+export interface ChatRequestBody<M = unknown> {
+  sessionId: string;
+  entityRef?: string;
+  message?: M;
+  approvals?: ApprovalDecision[];
+}
+
+/** Metadata the server attaches to each assistant message. @public */
+export interface AgentMessageMetadata {
+  /** The agent run that produced the message; feedback is given on it. */
+  traceId?: string;
+}
+
+/** Thumbs up or down on an answer. @public */
+export type FeedbackRating = 'up' | 'down';

@@ -1,0 +1,45 @@
+import { describeSecrets, findSecrets } from './findSecrets';
+
+describe('findSecrets', () => {
+  it.each([
+    ['private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIE...'],
+    ['AWS access key id', 'aws key AKIAIOSFODNN7EXAMPLE here'],
+    ['GitHub token', `token ghp_${'a1B2'.repeat(9)}`],
+    ['GitLab token', 'glpat-abcdefghij0123456789'],
+    ['Slack token', 'xoxb-123456789012-abcdefABCDEF'],
+    ['OpenAI-style API key', 'OPENAI=sk-proj-abcdefghijklmnopqrstuvwx'],
+    [
+      'JSON web token',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    ],
+    [
+      'bearer token',
+      'curl -H "Authorization: Bearer abcdefghijklmnopqrstuvwxyz012"',
+    ],
+    ['password in a URL', 'postgres://admin:s3cretpw@db.internal:5432/app'],
+    ['value of "DB_PASSWORD"', 'DB_PASSWORD=Xk9#mP2qL7vR'],
+  ])('finds a %s', (kind, text) => {
+    expect(findSecrets(text).map(f => f.kind)).toContain(kind);
+  });
+
+  it.each([
+    'Scale the knative autoscaler back to minScale: 1 and commit to Git.',
+    'password: <from the vault>',
+    'token: ${GITHUB_TOKEN}',
+    'apiKey: changeme',
+    'The secret "model-store-creds" in namespace serving holds the key.',
+    'passwordPolicy: enforced',
+  ])('leaves ordinary runbook text alone: %s', text => {
+    expect(findSecrets(text)).toEqual([]);
+  });
+
+  it('names kind and line without repeating the whole value', () => {
+    const message = describeSecrets(
+      'step 1\nuse ghp_0123456789abcdefghij0123456789abcdef to clone',
+      'the note',
+    );
+    expect(message).toContain('a GitHub token on line 2');
+    expect(message).not.toContain('0123456789abcdef');
+    expect(describeSecrets('nothing here', 'the note')).toBeUndefined();
+  });
+});

@@ -1,0 +1,105 @@
+/** A credential found in text meant for memory or a skill. @public */
+export interface SecretFinding {
+  /** What kind of credential it looks like, e.g. "GitHub token". */
+  kind: string;
+  /** Where it starts in the text (0-based). */
+  index: number;
+  /** The first characters only, so the error can point at it without repeating it. */
+  preview: string;
+}
+
+// Shapes with a recognisable prefix or frame; each is specific enough to refuse on sight.
+const PATTERNS: Array<{ kind: string; pattern: RegExp }> = [
+  {
+    kind: 'private key',
+    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
+  },
+  { kind: 'AWS access key id', pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g },
+  {
+    kind: 'GitHub token',
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/g,
+  },
+  { kind: 'GitLab token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
+  { kind: 'Slack token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g },
+  {
+    kind: 'Slack webhook URL',
+    pattern: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g,
+  },
+  {
+    kind: 'OpenAI-style API key',
+    pattern: /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b/g,
+  },
+  { kind: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  {
+    kind: 'JSON web token',
+    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+  },
+  {
+    kind: 'bearer token',
+    pattern: /\bBearer\s+[A-Za-z0-9._~+/-]{20,}=*/g,
+  },
+  {
+    kind: 'password in a URL',
+    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s:/@]{3,}@/gi,
+  },
+];
+
+// `password: hunter2`, `api_key="..."`: a credential-named key with a literal value.
+// Placeholders (`<token>`, `${TOKEN}`, `***`, `changeme`) are not secrets.
+const ASSIGNMENT =
+  /\b([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)[A-Za-z0-9_.-]*)\s*[:=]\s*["']?([^\s"',;]{8,})/gi;
+const PLACEHOLDER =
+  /^(?:<.*>|\$\{.*\}|\$\(.*\)|\{\{.*\}\}|\*+|x+|\.\.\.|changeme|redacted|example.*|your[_-].*|none|null|true|false)$/i;
+
+function looksRandom(value: string): boolean {
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter(c =>
+    c.test(value),
+  ).length;
+  return classes >= 2 && new Set(value).size >= 6;
+}
+
+/**
+ * Credentials in `text` (keys, tokens, passwords). Hermes refuses to store text that has any:
+ * memory and skills are read back into prompts and shown to other people.
+ * @public
+ */
+export function findSecrets(text: string): SecretFinding[] {
+  const found: SecretFinding[] = [];
+  const preview = (s: string) => `${s.slice(0, 6)}…`;
+  for (const { kind, pattern } of PATTERNS) {
+    for (const match of text.matchAll(pattern)) {
+      found.push({ kind, index: match.index ?? 0, preview: preview(match[0]) });
+    }
+  }
+  for (const match of text.matchAll(ASSIGNMENT)) {
+    const value = match[2];
+    if (PLACEHOLDER.test(value) || !looksRandom(value)) continue;
+    const index = (match.index ?? 0) + match[0].lastIndexOf(value);
+    if (found.some(f => Math.abs(f.index - index) < 8)) continue;
+    found.push({
+      kind: `value of "${match[1]}"`,
+      index,
+      preview: preview(value),
+    });
+  }
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Throws-ready message for text that contains credentials, naming each kind and its line, or
+ * undefined when the text is clean.
+ * @public
+ */
+export function describeSecrets(
+  text: string,
+  where: string,
+): string | undefined {
+  const found = findSecrets(text);
+  if (found.length === 0) return undefined;
+  const line = (index: number) => text.slice(0, index).split('\n').length;
+  return `Refused to store ${where}: it contains ${found
+    .map(f => `a ${f.kind} on line ${line(f.index)} ("${f.preview}")`)
+    .join(
+      ', ',
+    )}. Remove credentials and refer to where they are kept instead (e.g. the Secret's name).`;
+}
