@@ -136,5 +136,34 @@ export interface Config {
       /** The learning loop that proposes new skills. */
       reflection?: { provider: string; model: string; timeoutSeconds?: number };
     };
+
+    /** How the agent runs a conversation. */
+    agent?: {
+      /**
+       * Estimated tokens of conversation history sent to the model; beyond it older turns
+       * are summarised (compaction). Default 16000.
+       */
+      sessionTokenBudget?: number;
+      /** Model calls per turn, tool calls included. Default 8. */
+      maxSteps?: number;
+    };
+
+    /**
+     * What the agent may do with tools that change something (read-only tools always run).
+     * The first matching rule decides; a changing call no rule matches is denied.
+     */
+    approvals?: {
+      rules?: Array<{
+        /** Tool name, `*` as wildcard: e.g. `memory`, `skill_*`, `action_call`. */
+        tool: string;
+        /** For calls about a cluster, namespace or kind; unset matches any. */
+        cluster?: string;
+        namespace?: string;
+        kind?: string;
+        effect: 'allow' | 'deny' | 'require-approval';
+        /** Who may approve a held call (user or group refs); default the user who asked. */
+        approvers?: string[];
+      }>;
+    };
   };
 }

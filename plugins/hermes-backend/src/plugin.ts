@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { actionsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node';
@@ -11,6 +12,14 @@ import path from 'node:path';
 import { ModelRegistry } from './agent/models';
 import { ChatService } from './agent/ChatService';
 import { KnexSessionStore } from './agent/SessionStore';
+import { KnexTraceStore } from './agent/TraceStore';
+import { actionTools } from './agent/tools/actions';
+import { catalogTools } from './agent/tools/catalog';
+import { driftTools } from './agent/tools/drift';
+import { kubernetesTools } from './agent/tools/kubernetes';
+import { policyTools } from './agent/tools/policy';
+import { readApprovalRules } from './governance/approvalRules';
+import { KnexApprovalStore } from './governance/ApprovalStore';
 import { readClusterDefinitions } from './drift/clusters';
 import { readArgoCdConnection } from './drift/ArgoCdSource';
 import { KnexDriftStore } from './drift/DriftStore';
@@ -52,6 +61,8 @@ export const hermesPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         auth: coreServices.auth,
         notifications: notificationService,
+        userInfo: coreServices.userInfo,
+        actions: actionsServiceRef,
       },
       async init({
         config,
@@ -64,11 +75,14 @@ export const hermesPlugin = createBackendPlugin({
         catalog,
         auth,
         notifications,
+        userInfo,
+        actions,
       }) {
         // Read config first so a mistake fails start-up with a message naming the key.
         const clusters = readClusterDefinitions(config);
         const models = ModelRegistry.fromConfig(config);
         const audits = readAuditDefinitions(config, clusters);
+        const approvalRules = readApprovalRules(config);
         const configuredDirectories = (
           config.getOptionalStringArray('hermes.skills.directories') ?? []
         ).map(dir => path.resolve(dir));
@@ -114,8 +128,27 @@ export const hermesPlugin = createBackendPlugin({
 
         const chat = new ChatService({
           store: new KnexSessionStore(knex),
+          traces: new KnexTraceStore(knex),
+          approvals: new KnexApprovalStore(knex),
+          rules: approvalRules,
+          tools: [
+            ...catalogTools({ catalog }),
+            ...kubernetesTools({ clusters, catalog }),
+            ...driftTools({ drift, catalog }),
+            ...policyTools({ policy }),
+            ...actionTools({ actions }),
+          ],
           models,
+          catalog,
+          drift,
+          userInfo,
           logger: logger.child({ capability: 'agent' }),
+          chat: {
+            sessionTokenBudget:
+              config.getOptionalNumber('hermes.agent.sessionTokenBudget') ??
+              16000,
+            maxSteps: config.getOptionalNumber('hermes.agent.maxSteps') ?? 8,
+          },
         });
 
         httpRouter.use(

@@ -6,6 +6,8 @@ export type ScriptedReply =
   | { content: string }
   /** Streamed as Server-Sent Events, one chunk per entry, when the request asks to stream. */
   | { chunks: string[] }
+  /** Streamed tool calls (the model asks Hermes to run tools), arguments as JSON. */
+  | { toolCalls: Array<{ name: string; arguments: object }> }
   | { status: number; error: string }
   | { hang: true };
 
@@ -44,6 +46,41 @@ export async function startOpenAiServer(script: ScriptedReply[]) {
         for (const text of reply.chunks)
           res.write(chunk({ content: text }, null));
         res.write(chunk({}, 'stop'));
+        res.end('data: [DONE]\n\n');
+        return;
+      }
+      if ('toolCalls' in reply) {
+        res.setHeader('content-type', 'text/event-stream');
+        const chunk = (delta: object, finish: string | null) =>
+          `data: ${JSON.stringify({
+            id: `chatcmpl-${requests.length}`,
+            object: 'chat.completion.chunk',
+            created: 1764000000,
+            model: 'scripted',
+            choices: [{ index: 0, delta, finish_reason: finish }],
+          })}\n\n`;
+        res.write(chunk({ role: 'assistant', content: null }, null));
+        reply.toolCalls.forEach((call, index) =>
+          res.write(
+            chunk(
+              {
+                tool_calls: [
+                  {
+                    index,
+                    id: `call_${requests.length}_${index}`,
+                    type: 'function',
+                    function: {
+                      name: call.name,
+                      arguments: JSON.stringify(call.arguments),
+                    },
+                  },
+                ],
+              },
+              null,
+            ),
+          ),
+        );
+        res.write(chunk({}, 'tool_calls'));
         res.end('data: [DONE]\n\n');
         return;
       }

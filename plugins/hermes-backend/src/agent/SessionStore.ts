@@ -1,5 +1,4 @@
 import { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
 import type { UIMessage } from 'ai';
 
 export interface SessionSummary {
@@ -13,19 +12,27 @@ export interface SessionSummary {
 
 export interface Session extends SessionSummary {
   messages: UIMessage[];
+  /** Curated notes as they were when the session started. */
+  notesSnapshot?: string;
+  /** Summary of the messages before `summaryUpto`, once the session was compacted. */
+  summary?: string;
+  summaryUpto?: number;
 }
 
 /** Working memory: conversations and their messages. */
 export interface SessionStore {
   createSession(session: {
+    id: string;
     userRef: string;
     entityRef?: string;
     title: string;
-  }): Promise<string>;
+    notesSnapshot?: string;
+  }): Promise<void>;
   getSession(id: string): Promise<Session | undefined>;
   listSessions(userRef: string): Promise<SessionSummary[]>;
   /** Replaces the messages of a session (the ai SDK hands back the whole updated list). */
   saveMessages(id: string, messages: UIMessage[]): Promise<void>;
+  saveSummary(id: string, summary: string, upto: number): Promise<void>;
   deleteSession(id: string): Promise<void>;
 }
 
@@ -35,21 +42,22 @@ export class KnexSessionStore implements SessionStore {
   constructor(private readonly db: Knex) {}
 
   async createSession(session: {
+    id: string;
     userRef: string;
     entityRef?: string;
     title: string;
+    notesSnapshot?: string;
   }) {
-    const id = randomUUID();
     const now = new Date();
     await this.db('hermes_sessions').insert({
-      id,
+      id: session.id,
       user_ref: session.userRef,
       entity_ref: session.entityRef ?? null,
       title: session.title.slice(0, 255),
+      notes_snapshot: session.notesSnapshot || null,
       created_at: now,
       updated_at: now,
     });
-    return id;
   }
 
   private toSummary(row: any): SessionSummary {
@@ -72,6 +80,10 @@ export class KnexSessionStore implements SessionStore {
     return {
       ...this.toSummary(row),
       messages: messages.map(m => JSON.parse(m.message) as UIMessage),
+      ...(row.notes_snapshot ? { notesSnapshot: row.notes_snapshot } : {}),
+      ...(row.summary
+        ? { summary: row.summary, summaryUpto: row.summary_upto }
+        : {}),
     };
   }
 
@@ -97,6 +109,12 @@ export class KnexSessionStore implements SessionStore {
         .where({ id })
         .update({ updated_at: new Date() });
     });
+  }
+
+  async saveSummary(id: string, summary: string, upto: number) {
+    await this.db('hermes_sessions')
+      .where({ id })
+      .update({ summary, summary_upto: upto });
   }
 
   async deleteSession(id: string) {

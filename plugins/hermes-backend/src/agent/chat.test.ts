@@ -4,6 +4,8 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
@@ -13,85 +15,129 @@ import {
 import { hermesPlugin } from '../plugin';
 
 const databases = createTestDatabases();
+const examples = path.resolve(__dirname, '../../../../examples');
 
-const userMessage = (text: string, id = 'm1') => ({
+const userMessage = (text: string, id = randomUUID()) => ({
   id,
   role: 'user',
   parts: [{ type: 'text', text }],
 });
 
-/** The `text` of the UI message stream's text deltas, and any error it carried. */
+/** The events of a UI message stream, with its text and errors pulled out. */
 function readStream(body: string) {
   const events = body
     .split('\n')
     .filter(line => line.startsWith('data: ') && line !== 'data: [DONE]')
     .map(line => JSON.parse(line.slice(6)));
   return {
+    events,
     text: events
       .filter(e => e.type === 'text-delta')
       .map(e => e.delta)
       .join(''),
     errors: events.filter(e => e.type === 'error').map(e => e.errorText),
+    traceId: events.find(e => e.type === 'start')?.messageMetadata?.traceId,
   };
 }
 
+const fraudDetector = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'fraud-detector',
+    namespace: 'default',
+    description: 'Real-time card fraud scoring',
+    annotations: {
+      'backstage.io/kubernetes-id': 'fraud-detector',
+      'backstage.io/kubernetes-namespace': 'serving-stack',
+    },
+  },
+  spec: { type: 'model-endpoint', owner: 'group:default/ranking' },
+};
+
 describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
-  async function start(script: ScriptedReply[] | undefined) {
+  async function start(
+    script: ScriptedReply[] | undefined,
+    hermes: object = {},
+  ) {
     const model = script ? await startOpenAiServer(script) : undefined;
     const knex = await databases.init(databaseId);
     const { server } = await startTestBackend({
       features: [
         hermesPlugin,
         mockServices.rootConfig.factory({
-          data: model
-            ? {
-                hermes: {
-                  model: { providers: { local: { baseUrl: model.baseUrl } } },
-                  models: {
-                    chat: {
-                      provider: 'local',
-                      model: 'chat-model',
-                      timeoutSeconds: 1,
+          data: {
+            hermes: {
+              ...(model
+                ? {
+                    model: {
+                      providers: { local: { baseUrl: model.baseUrl } },
                     },
-                  },
-                },
-              }
-            : {},
+                    models: {
+                      chat: {
+                        provider: 'local',
+                        model: 'chat-model',
+                        timeoutSeconds: 1,
+                      },
+                    },
+                  }
+                : {}),
+              ...hermes,
+            },
+          },
         }),
         mockServices.database.factory({ knex }),
-        catalogServiceMock.factory(),
+        catalogServiceMock.factory({ entities: [fraudDetector] }),
       ],
     });
-    return { server, model };
+    const send = (body: object, user = 'user:default/ada') =>
+      request(server)
+        .post('/api/hermes/chat')
+        .set('Authorization', mockCredentials.user.header(user))
+        .send(body);
+    const get = (url: string, user = 'user:default/ada') =>
+      request(server)
+        .get(url)
+        .set('Authorization', mockCredentials.user.header(user));
+    return { server, model, send, get, knex };
   }
   const ada = mockCredentials.user.header('user:default/ada');
 
   it('streams the answer through the real OpenAI provider and keeps the conversation', async () => {
-    const { server, model } = await start([
+    const { server, model, send, get } = await start([
       { chunks: ['Three ', 'policies ', 'enforce limits.'] },
       { chunks: ['Yes.'] },
     ]);
     try {
-      const first = await request(server)
-        .post('/api/hermes/chat')
-        .set('Authorization', ada)
-        .send({ message: userMessage('Which policies enforce limits?') });
+      const sessionId = randomUUID();
+      const first = await send({
+        sessionId,
+        message: userMessage('Which policies enforce limits?'),
+      });
       expect(first.status).toBe(200);
       expect(first.headers['content-type']).toMatch(/text\/event-stream/);
-      expect(readStream(first.text)).toEqual({
+      const answer = readStream(first.text);
+      expect(answer).toMatchObject({
         text: 'Three policies enforce limits.',
         errors: [],
       });
-      const sessionId = first.headers['x-hermes-session-id'];
       expect(model!.requests[0].body).toMatchObject({
         model: 'chat-model',
         stream: true,
       });
+      // The tools go to the model with their schemas.
+      expect(
+        model!.requests[0].body.tools.map((t: any) => t.function.name),
+      ).toEqual(
+        expect.arrayContaining([
+          'catalog_get_entity',
+          'drift_findings',
+          'policy_check',
+          'kubernetes_list',
+        ]),
+      );
 
-      await request(server)
-        .post('/api/hermes/chat')
-        .set('Authorization', ada)
-        .send({ sessionId, message: userMessage('Are they enforced?', 'm2') });
+      await send({ sessionId, message: userMessage('Are they enforced?') });
       // The second call carried the whole conversation.
       expect(model!.requests[1].body.messages.map((m: any) => m.role)).toEqual([
         'system',
@@ -100,9 +146,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         'user',
       ]);
 
-      const session = await request(server)
-        .get(`/api/hermes/sessions/${sessionId}`)
-        .set('Authorization', ada);
+      const session = await get(`/api/hermes/sessions/${sessionId}`);
       expect(session.body).toMatchObject({
         title: 'Which policies enforce limits?',
         userRef: 'user:default/ada',
@@ -121,27 +165,37 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         ['user', 'Are they enforced?'],
         ['assistant', 'Yes.'],
       ]);
-      const list = await request(server)
-        .get('/api/hermes/sessions')
-        .set('Authorization', ada);
+      expect(session.body.messages[1].metadata).toEqual({
+        traceId: answer.traceId,
+      });
+      const list = await get('/api/hermes/sessions');
       expect(list.body.sessions.map((s: any) => s.id)).toEqual([sessionId]);
 
+      // Feedback lands on the run that produced the answer, for its user only.
+      const feedback = (user: string) =>
+        request(server)
+          .post(`/api/hermes/traces/${answer.traceId}/feedback`)
+          .set('Authorization', mockCredentials.user.header(user))
+          .send({ rating: 'up', comment: 'right answer' });
+      expect((await feedback('user:default/bob')).status).toBe(404);
+      expect((await feedback('user:default/ada')).status).toBe(204);
+
       // Another user neither sees nor continues it.
-      const bob = mockCredentials.user.header('user:default/bob');
       expect(
-        (
-          await request(server)
-            .get(`/api/hermes/sessions/${sessionId}`)
-            .set('Authorization', bob)
-        ).status,
+        (await get(`/api/hermes/sessions/${sessionId}`, 'user:default/bob'))
+          .status,
       ).toBe(404);
       expect(
-        (
-          await request(server)
-            .get('/api/hermes/sessions')
-            .set('Authorization', bob)
-        ).body.sessions,
+        (await get('/api/hermes/sessions', 'user:default/bob')).body.sessions,
       ).toEqual([]);
+      expect(
+        (
+          await send(
+            { sessionId, message: userMessage('mine now') },
+            'user:default/bob',
+          )
+        ).status,
+      ).toBe(404);
       expect(
         (
           await request(server)
@@ -149,13 +203,245 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
             .set('Authorization', ada)
         ).status,
       ).toBe(204);
+      expect((await get(`/api/hermes/sessions/${sessionId}`)).status).toBe(404);
+    } finally {
+      model!.close();
+    }
+  });
+
+  it('calls a tool, quotes its output to the model as data, and shows the call', async () => {
+    const { model, send, get } = await start([
+      {
+        toolCalls: [
+          {
+            name: 'catalog_get_entity',
+            arguments: { entityRef: 'component:default/fraud-detector' },
+          },
+        ],
+      },
+      { chunks: ['It is owned by ', 'ranking.'] },
+    ]);
+    try {
+      const sessionId = randomUUID();
+      const res = await send({
+        sessionId,
+        message: userMessage('Who owns fraud-detector?'),
+      });
+      const { events, text, errors } = readStream(res.text);
+      expect(errors).toEqual([]);
+      expect(text).toBe('It is owned by ranking.');
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          type: 'tool-input-available',
+          toolName: 'catalog_get_entity',
+          input: { entityRef: 'component:default/fraud-detector' },
+        }),
+      );
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          type: 'tool-output-available',
+          output: expect.objectContaining({
+            ref: 'component:default/fraud-detector',
+          }),
+        }),
+      );
+      const toolMessage = model!.requests[1].body.messages.find(
+        (m: any) => m.role === 'tool',
+      );
+      expect(toolMessage.content).toMatch(
+        /^<tool-data tool="catalog_get_entity">\n[\s\S]*group:default\/ranking[\s\S]*\n<\/tool-data>$/,
+      );
+      const session = await get(`/api/hermes/sessions/${sessionId}`);
+      expect(session.body.messages[1].parts).toContainEqual(
+        expect.objectContaining({
+          type: 'tool-catalog_get_entity',
+          state: 'output-available',
+        }),
+      );
+    } finally {
+      model!.close();
+    }
+  });
+
+  it('holds a changing tool call until the user approves that exact call, then runs it', async () => {
+    const { model, send, get, knex } = await start(
+      [
+        {
+          toolCalls: [
+            { name: 'drift_run_audit', arguments: { audit: 'demo' } },
+          ],
+        },
+        { chunks: ['The audit found critical drift.'] },
+      ],
+      {
+        approvals: {
+          rules: [{ tool: 'drift_run_audit', effect: 'require-approval' }],
+        },
+        audits: [
+          {
+            name: 'demo',
+            cluster: 'neuroscale-prod',
+            desired: {
+              directory: path.join(examples, 'gitops/clusters/neuroscale-prod'),
+            },
+            live: {
+              snapshot: path.join(examples, 'cluster-snapshot/neuroscale-prod'),
+            },
+          },
+        ],
+        clusters: [{ name: 'neuroscale-prod', url: 'https://127.0.0.1:1' }],
+      },
+    );
+    try {
+      const sessionId = randomUUID();
+      const first = readStream(
+        (await send({ sessionId, message: userMessage('Run the demo audit') }))
+          .text,
+      );
+      const request = first.events.find(
+        e => e.type === 'tool-approval-request',
+      );
+      expect(request).toBeDefined();
+      expect(first.events.some(e => e.type === 'tool-output-available')).toBe(
+        false,
+      );
+      const auditsBefore = Number(
+        (await knex('hermes_drift_audits').count('* as n'))[0].n,
+      );
+      expect(auditsBefore).toBe(0);
+
+      // Someone else cannot decide on it.
       expect(
         (
-          await request(server)
-            .get(`/api/hermes/sessions/${sessionId}`)
-            .set('Authorization', ada)
+          await send(
+            {
+              sessionId,
+              approvals: [{ id: request.approvalId, approved: true }],
+            },
+            'user:default/bob',
+          )
         ).status,
       ).toBe(404);
+
+      const second = readStream(
+        (
+          await send({
+            sessionId,
+            approvals: [{ id: request.approvalId, approved: true }],
+          })
+        ).text,
+      );
+      expect(second.errors).toEqual([]);
+      expect(second.events).toContainEqual(
+        expect.objectContaining({
+          type: 'tool-output-available',
+          output: expect.objectContaining({ status: 'succeeded' }),
+        }),
+      );
+      expect(second.text).toBe('The audit found critical drift.');
+      expect(
+        Number((await knex('hermes_drift_audits').count('* as n'))[0].n),
+      ).toBe(1);
+
+      // Deciding again on the same call is refused: it ran once.
+      const again = await send({
+        sessionId,
+        approvals: [{ id: request.approvalId, approved: true }],
+      });
+      expect(again.status).toBe(400);
+      const session = await get(`/api/hermes/sessions/${sessionId}`);
+      expect(session.body.messages.at(-1).parts).toContainEqual(
+        expect.objectContaining({
+          type: 'tool-drift_run_audit',
+          state: 'output-available',
+        }),
+      );
+      expect(model!.requests).toHaveLength(2);
+    } finally {
+      model!.close();
+    }
+  });
+
+  it('denies a changing tool call no rule allows, and the model hears why', async () => {
+    const { model, send } = await start([
+      { toolCalls: [{ name: 'drift_run_audit', arguments: { audit: 'x' } }] },
+      { chunks: ['I may not run audits here.'] },
+    ]);
+    try {
+      const { events, text } = readStream(
+        (await send({ sessionId: randomUUID(), message: userMessage('Audit') }))
+          .text,
+      );
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'tool-output-denied' }),
+      );
+      expect(text).toBe('I may not run audits here.');
+      expect(JSON.stringify(model!.requests[1].body.messages)).toMatch(
+        /no rule in hermes\.approvals\.rules allows drift_run_audit/,
+      );
+    } finally {
+      model!.close();
+    }
+  });
+
+  it('starts an entity chat with the entity and its drift, and refuses entities the user cannot read', async () => {
+    const { model, send } = await start([{ chunks: ['Looks healthy.'] }]);
+    try {
+      const res = await send({
+        sessionId: randomUUID(),
+        entityRef: 'component:default/fraud-detector',
+        message: userMessage('How is it doing?'),
+      });
+      expect(readStream(res.text).text).toBe('Looks healthy.');
+      const system = model!.requests[0].body.messages[0];
+      expect(system.role).toBe('system');
+      expect(system.content).toContain(
+        'This conversation is about component:default/fraud-detector.',
+      );
+      expect(system.content).toContain('backstage.io/kubernetes-id');
+      expect(system.content).toContain('Latest drift for it: none found.');
+
+      const missing = await send({
+        sessionId: randomUUID(),
+        entityRef: 'component:default/secret-project',
+        message: userMessage('hi'),
+      });
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.message).toBe(
+        'No entity component:default/secret-project, or you may not read it',
+      );
+    } finally {
+      model!.close();
+    }
+  });
+
+  it('summarises older turns once the conversation outgrows its token budget', async () => {
+    const long = (n: number) => `${'word '.repeat(60)}${n}`;
+    const { model, send, get } = await start(
+      [
+        { chunks: [long(1)] },
+        { chunks: [long(2)] },
+        { content: '- Ada asked twice about long things.' },
+        { chunks: ['Short answer.'] },
+      ],
+      { agent: { sessionTokenBudget: 350 } },
+    );
+    try {
+      const sessionId = randomUUID();
+      await send({ sessionId, message: userMessage(long(10)) });
+      await send({ sessionId, message: userMessage(long(20)) });
+      const third = await send({ sessionId, message: userMessage('And now?') });
+      expect(readStream(third.text).text).toBe('Short answer.');
+
+      const [, , summarise, answer] = model!.requests;
+      expect(summarise.body.stream).toBeFalsy();
+      expect(JSON.stringify(summarise.body.messages)).toContain('word word');
+      const sent = answer.body.messages;
+      expect(sent[0].content).toContain('- Ada asked twice about long things.');
+      // Only the newest turn is sent in full; the stored conversation keeps everything.
+      expect(sent.slice(1).map((m: any) => m.role)).toEqual(['user']);
+      const session = await get(`/api/hermes/sessions/${sessionId}`);
+      expect(session.body.messages).toHaveLength(6);
     } finally {
       model!.close();
     }
@@ -167,24 +453,23 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
       { status: 500, error: 'model overloaded' } as ScriptedReply,
       /model overloaded/,
     ],
-    ['a timeout', { hang: true } as ScriptedReply, /abort|time/i],
+    ['a timeout', { hang: true } as ScriptedReply, /timeout/i],
   ])(
     'keeps the session and tells the user about %s',
     async (_, reply, reason) => {
-      const { server, model } = await start([reply]);
+      const { model, send, get } = await start([reply]);
       try {
-        const res = await request(server)
-          .post('/api/hermes/chat')
-          .set('Authorization', ada)
-          .send({ message: userMessage('Summarise the last audit') });
+        const sessionId = randomUUID();
+        const res = await send({
+          sessionId,
+          message: userMessage('Summarise the last audit'),
+        });
         const { errors } = readStream(res.text);
         expect(errors).toHaveLength(1);
         expect(errors[0]).toMatch(/^The model local\/chat-model failed: /);
         expect(errors[0]).toMatch(reason);
         expect(errors[0]).toMatch(/Your message is saved; try again\.$/);
-        const session = await request(server)
-          .get(`/api/hermes/sessions/${res.headers['x-hermes-session-id']}`)
-          .set('Authorization', ada);
+        const session = await get(`/api/hermes/sessions/${sessionId}`);
         expect(session.body.messages[0].parts[0].text).toBe(
           'Summarise the last audit',
         );
@@ -195,11 +480,11 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
   );
 
   it('says how to configure a model when there is none', async () => {
-    const { server } = await start(undefined);
-    const res = await request(server)
-      .post('/api/hermes/chat')
-      .set('Authorization', ada)
-      .send({ message: userMessage('hi') });
+    const { send } = await start(undefined);
+    const res = await send({
+      sessionId: randomUUID(),
+      message: userMessage('hi'),
+    });
     expect(res.status).toBe(503);
     expect(res.body.error.message).toMatch(
       /^No model is configured for chat\. Add an OpenAI-compatible provider under hermes\.model\.providers/,
@@ -207,14 +492,14 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
   });
 
   it('rejects a malformed request naming the field', async () => {
-    const { server } = await start(undefined);
-    const res = await request(server)
-      .post('/api/hermes/chat')
-      .set('Authorization', ada)
-      .send({ message: { id: 'x', role: 'assistant', parts: [] } });
+    const { send } = await start(undefined);
+    const res = await send({
+      sessionId: 'not-a-uuid',
+      message: { id: 'x', role: 'assistant', parts: [] },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(
-      /^Invalid chat request: message\.role: .*; message\.parts: /,
+      /^Invalid chat request: sessionId: .*; message\.role: .*; message\.parts: /,
     );
   });
 });

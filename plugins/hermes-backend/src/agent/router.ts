@@ -6,14 +6,43 @@ import { z } from 'zod';
 import { ChatService } from './ChatService';
 
 const chatRequest = z.object({
-  sessionId: z.string().uuid().optional(),
+  sessionId: z.string().uuid(),
   entityRef: z.string().min(1).optional(),
-  message: z.looseObject({
-    id: z.string().min(1),
-    role: z.literal('user'),
-    parts: z.array(z.looseObject({ type: z.string() })).min(1),
-  }),
+  message: z
+    .looseObject({
+      id: z.string().min(1),
+      role: z.literal('user'),
+      parts: z.array(z.looseObject({ type: z.string() })).min(1),
+    })
+    .optional(),
+  approvals: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        approved: z.boolean(),
+        reason: z.string().max(1000).optional(),
+      }),
+    )
+    .max(20)
+    .optional(),
 });
+
+const feedbackRequest = z.object({
+  rating: z.enum(['up', 'down']),
+  comment: z.string().max(2000).optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid ${what}: ${parsed.error.issues
+        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
 
 export function createAgentRouter(options: {
   httpAuth: HttpAuthService;
@@ -24,20 +53,14 @@ export function createAgentRouter(options: {
 
   router.post('/chat', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const parsed = chatRequest.safeParse(req.body);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid chat request: ${parsed.error.issues
-          .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-          .join('; ')}`,
-      );
-    }
+    const body = parse(chatRequest, req.body, 'chat request');
     await chat.chat(
       {
-        userRef: credentials.principal.userEntityRef,
-        sessionId: parsed.data.sessionId,
-        entityRef: parsed.data.entityRef,
-        message: parsed.data.message as unknown as UIMessage,
+        credentials,
+        sessionId: body.sessionId,
+        entityRef: body.entityRef,
+        message: body.message as unknown as UIMessage | undefined,
+        approvals: body.approvals,
       },
       res,
     );
@@ -45,8 +68,12 @@ export function createAgentRouter(options: {
 
   router.get('/sessions', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const entityRef =
+      typeof req.query.entityRef === 'string' ? req.query.entityRef : undefined;
     res.json({
-      sessions: await chat.listSessions(credentials.principal.userEntityRef),
+      sessions: await chat.listSessions(credentials.principal.userEntityRef, {
+        entityRef,
+      }),
     });
   });
 
@@ -62,6 +89,17 @@ export function createAgentRouter(options: {
     await chat.deleteSession(
       req.params.id,
       credentials.principal.userEntityRef,
+    );
+    res.status(204).end();
+  });
+
+  router.post('/traces/:id/feedback', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = parse(feedbackRequest, req.body, 'feedback');
+    await chat.feedback(
+      req.params.id,
+      credentials.principal.userEntityRef,
+      body,
     );
     res.status(204).end();
   });

@@ -89,7 +89,11 @@ export class KubernetesLiveSource {
     this.client = kc.makeApiClient(DiscoveringObjectApi);
   }
 
-  async read(kinds: LiveKind[], namespaces?: string[]): Promise<LiveState> {
+  async read(
+    kinds: LiveKind[],
+    namespaces?: string[],
+    labelSelector?: string,
+  ): Promise<LiveState> {
     const state: LiveState = { objects: [], errors: [], listCalls: 0 };
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     for (const { apiVersion, kind } of kinds) {
@@ -126,7 +130,7 @@ export class KubernetesLiveSource {
                 undefined,
                 undefined,
                 undefined,
-                undefined,
+                labelSelector,
                 this.options.pageSize ?? 500,
                 continueToken,
               ),

@@ -1,0 +1,147 @@
+import { Knex } from 'knex';
+import type { ToolRun } from './toolset';
+
+export type TraceOutcome =
+  | 'running'
+  | 'answered'
+  | 'awaiting-approval'
+  | 'error'
+  | 'timeout';
+
+/** One agent run: the input of the learning loop. */
+export interface Trace {
+  id: string;
+  sessionId?: string;
+  userRef: string;
+  entityRef?: string;
+  goal: string;
+  model?: string;
+  outcome: TraceOutcome;
+  error?: string;
+  steps: number;
+  toolCalls: ToolRun[];
+  skillsUsed: string[];
+  inputTokens?: number;
+  outputTokens?: number;
+  durationMs?: number;
+  feedback?: 'up' | 'down';
+  feedbackComment?: string;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+export interface TraceStore {
+  start(trace: {
+    id: string;
+    sessionId: string;
+    userRef: string;
+    entityRef?: string;
+    goal: string;
+    model: string;
+  }): Promise<void>;
+  finish(
+    id: string,
+    result: Pick<
+      Trace,
+      | 'outcome'
+      | 'error'
+      | 'steps'
+      | 'toolCalls'
+      | 'skillsUsed'
+      | 'inputTokens'
+      | 'outputTokens'
+    >,
+  ): Promise<void>;
+  get(id: string): Promise<Trace | undefined>;
+  setFeedback(
+    id: string,
+    feedback: { rating: 'up' | 'down'; comment?: string },
+  ): Promise<void>;
+}
+
+export class KnexTraceStore implements TraceStore {
+  constructor(private readonly db: Knex) {}
+
+  async start(trace: {
+    id: string;
+    sessionId: string;
+    userRef: string;
+    entityRef?: string;
+    goal: string;
+    model: string;
+  }) {
+    await this.db('hermes_agent_traces').insert({
+      id: trace.id,
+      session_id: trace.sessionId,
+      user_ref: trace.userRef,
+      entity_ref: trace.entityRef ?? null,
+      goal: trace.goal,
+      model: trace.model,
+      outcome: 'running',
+      tool_calls: '[]',
+      skills_used: '[]',
+      started_at: new Date(),
+    });
+  }
+
+  async finish(id: string, result: Parameters<TraceStore['finish']>[1]) {
+    const row = await this.db('hermes_agent_traces')
+      .where({ id })
+      .first('started_at');
+    const now = new Date();
+    await this.db('hermes_agent_traces')
+      .where({ id })
+      .update({
+        outcome: result.outcome,
+        error: result.error ?? null,
+        steps: result.steps,
+        tool_calls: JSON.stringify(result.toolCalls),
+        skills_used: JSON.stringify(result.skillsUsed),
+        input_tokens: result.inputTokens ?? null,
+        output_tokens: result.outputTokens ?? null,
+        finished_at: now,
+        duration_ms: row
+          ? now.getTime() - new Date(row.started_at).getTime()
+          : null,
+      });
+  }
+
+  async get(id: string): Promise<Trace | undefined> {
+    const row = await this.db('hermes_agent_traces').where({ id }).first();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      sessionId: row.session_id ?? undefined,
+      userRef: row.user_ref,
+      entityRef: row.entity_ref ?? undefined,
+      goal: row.goal,
+      model: row.model ?? undefined,
+      outcome: row.outcome,
+      error: row.error ?? undefined,
+      steps: row.steps,
+      toolCalls: JSON.parse(row.tool_calls),
+      skillsUsed: JSON.parse(row.skills_used),
+      inputTokens: row.input_tokens ?? undefined,
+      outputTokens: row.output_tokens ?? undefined,
+      durationMs: row.duration_ms ?? undefined,
+      feedback: row.feedback ?? undefined,
+      feedbackComment: row.feedback_comment ?? undefined,
+      startedAt: new Date(row.started_at).toISOString(),
+      finishedAt: row.finished_at
+        ? new Date(row.finished_at).toISOString()
+        : undefined,
+    };
+  }
+
+  async setFeedback(
+    id: string,
+    feedback: { rating: 'up' | 'down'; comment?: string },
+  ) {
+    await this.db('hermes_agent_traces')
+      .where({ id })
+      .update({
+        feedback: feedback.rating,
+        feedback_comment: feedback.comment ?? null,
+      });
+  }
+}

@@ -1,0 +1,131 @@
+import { tool, ToolApprovalStatus, ToolSet } from 'ai';
+import {
+  ApprovalRule,
+  callHash,
+  decideApproval,
+} from '../governance/approvalRules';
+import { ApprovalStore } from '../governance/ApprovalStore';
+import { HermesTool, ToolContext } from './tools/types';
+
+/** One tool call as the trace records it. */
+export interface ToolRun {
+  tool: string;
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+const MAX_OUTPUT_CHARS = 12_000;
+
+/**
+ * Tool output as the model sees it: fenced and labelled as data, so text inside a finding,
+ * an entity description or a skill cannot pass itself off as instructions.
+ */
+export function quoteToolOutput(name: string, output: unknown): string {
+  let text = JSON.stringify(output ?? null, null, 1);
+  if (text.length > MAX_OUTPUT_CHARS)
+    text = `${text.slice(0, MAX_OUTPUT_CHARS)}\n… (truncated; ask for less)`;
+  return `<tool-data tool="${name}">\n${text.replaceAll(
+    '</tool-data>',
+    '<\\/tool-data>',
+  )}\n</tool-data>`;
+}
+
+/**
+ * The agent's tools for one run, as an `ai` ToolSet, plus the approval function for
+ * `streamText`. Read-only tools run; changing tools pass the rules: allowed, denied, or held
+ * until an allowed user approves that exact call (checked again right before it runs).
+ */
+export function buildToolSet(
+  tools: HermesTool[],
+  context: ToolContext,
+  options: {
+    rules: ApprovalRule[];
+    approvals: ApprovalStore;
+    onToolRun(run: ToolRun): void;
+  },
+) {
+  const { rules, approvals, onToolRun } = options;
+  const byName = new Map(tools.map(t => [t.name, t]));
+  const changes = async (t: HermesTool, input: unknown) =>
+    typeof t.changes === 'function' ? t.changes(input, context) : t.changes;
+  const decide = (t: HermesTool, input: unknown) =>
+    decideApproval(rules, t.name, t.target?.(input) ?? {});
+
+  const toolSet: ToolSet = {};
+  for (const t of tools) {
+    toolSet[t.name] = tool({
+      description: t.description,
+      inputSchema: t.input,
+      toModelOutput: ({ output }) => ({
+        type: 'text',
+        value: quoteToolOutput(t.name, output),
+      }),
+      execute: async (input: unknown, { toolCallId }) => {
+        const started = Date.now();
+        try {
+          if (await changes(t, input)) {
+            const decision = decide(t, input);
+            if (decision.effect === 'deny')
+              throw new Error(`Denied by ${decision.reason}`);
+            if (decision.effect === 'require-approval') {
+              const held = await approvals.findByToolCall(
+                context.sessionId,
+                toolCallId,
+              );
+              const exact = held && held.callHash === callHash(t.name, input);
+              if (
+                !exact ||
+                !(await approvals.transition(held.id, 'approved', 'executed'))
+              ) {
+                throw new Error(
+                  `${t.name} needs approval, and this exact call was not approved`,
+                );
+              }
+            }
+          }
+          const output = await t.execute(input, context);
+          onToolRun({ tool: t.name, ok: true, ms: Date.now() - started });
+          return output;
+        } catch (error) {
+          onToolRun({
+            tool: t.name,
+            ok: false,
+            ms: Date.now() - started,
+            error: (error as Error).message,
+          });
+          throw error;
+        }
+      },
+    });
+  }
+
+  const toolApproval = async ({
+    toolCall,
+  }: {
+    toolCall: { toolName: string; toolCallId: string; input: unknown };
+  }): Promise<ToolApprovalStatus> => {
+    const t = byName.get(toolCall.toolName);
+    if (!t || !(await changes(t, toolCall.input))) return 'not-applicable';
+    const decision = decide(t, toolCall.input);
+    if (decision.effect === 'allow') return 'not-applicable';
+    if (decision.effect === 'deny')
+      return { type: 'denied', reason: decision.reason };
+    const held = await approvals.findByToolCall(
+      context.sessionId,
+      toolCall.toolCallId,
+    );
+    if (held && held.status !== 'pending' && held.status !== 'approved')
+      return { type: 'denied', reason: `the held call was ${held.status}` };
+    return { type: 'user-approval', reason: decision.reason };
+  };
+
+  return {
+    toolSet,
+    toolApproval,
+    decide: (name: string, input: unknown) => {
+      const t = byName.get(name);
+      return t ? decide(t, input) : undefined;
+    },
+  };
+}
