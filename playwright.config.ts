@@ -17,19 +17,32 @@ export default defineConfig({
   ],
   outputDir: 'e2e-test-results',
 
-  // The portal in development mode: frontend on :3000, backend on :7007, in-memory database.
-  webServer: {
-    command: [
-      'yarn backstage-cli repo start',
-      `--config ${path.resolve(__dirname, 'app-config.yaml')}`,
-      `--config ${path.resolve(__dirname, 'app-config.e2e.yaml')}`,
-    ].join(' '),
-    url: 'http://localhost:3000',
-    reuseExistingServer: !process.env.CI,
-    timeout: 600_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  // The portal in development mode: frontend on :3000, backend on :7007, in-memory database,
+  // and a scripted OpenAI-compatible model on :7008 that the portal's agent talks to.
+  webServer: [
+    {
+      command: `node ${path.resolve(
+        __dirname,
+        'packages/app/e2e-tests/scriptedModel.mjs',
+      )}`,
+      url: 'http://127.0.0.1:7008/health',
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: [
+        'yarn backstage-cli repo start',
+        `--config ${path.resolve(__dirname, 'app-config.yaml')}`,
+        `--config ${path.resolve(__dirname, 'app-config.e2e.yaml')}`,
+      ].join(' '),
+      url: 'http://localhost:3000',
+      reuseExistingServer: !process.env.CI,
+      timeout: 600_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 
   use: {
     baseURL: 'http://localhost:3000',

@@ -30,8 +30,9 @@ test('a guest opens the Hermes page and sees the live backend status', async ({
   await expect(
     page.getByRole('region', { name: 'Clusters' }).getByText('neuroscale-prod'),
   ).toBeVisible();
+  // The end-to-end config points the chat purpose at the scripted model server.
   await expect(
-    page.getByRole('region', { name: 'Models' }).getByText(/Models: none/),
+    page.getByRole('region', { name: 'Models' }).getByText('scripted-e2e'),
   ).toBeVisible();
   const skills = page.getByRole('region', { name: 'Skills' });
   await expect(skills.getByText('3 skills loaded')).toBeVisible();
@@ -178,6 +179,36 @@ test("a model endpoint's Drift tab shows the attributed findings of the demo aud
   const screenshot = testInfo.outputPath('drift-tab.png');
   await page.screenshot({ path: screenshot, fullPage: true });
   await testInfo.attach('drift-tab', {
+    path: screenshot,
+    contentType: 'image/png',
+  });
+});
+
+test('a guest asks the Agent tab of a model endpoint and sees the streamed answer and the tool call', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/fraud-detector/agent');
+
+  const input = page.getByRole('textbox', { name: 'Message Hermes' });
+  await expect(input).toBeVisible();
+  await input.fill('Who owns this endpoint?');
+  await page.getByRole('button', { name: 'Send' }).click();
+
+  // The scripted model first calls the catalog tool, then answers from its output.
+  await expect(page.getByText('catalog_get_entity').first()).toBeVisible();
+  await expect(
+    page
+      .getByText(/is owned by\s*group:ranking, according to the catalog\./)
+      .first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText('component:default/fraud-detector').first(),
+  ).toBeVisible();
+
+  const screenshot = testInfo.outputPath('agent-tab.png');
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await testInfo.attach('agent-tab', {
     path: screenshot,
     contentType: 'image/png',
   });

@@ -7,6 +7,7 @@ import { actionsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node';
+import { hermesPermissions } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelRegistry } from './agent/models';
@@ -62,6 +63,8 @@ export const hermesPlugin = createBackendPlugin({
         auth: coreServices.auth,
         notifications: notificationService,
         userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         actions: actionsServiceRef,
       },
       async init({
@@ -76,6 +79,8 @@ export const hermesPlugin = createBackendPlugin({
         auth,
         notifications,
         userInfo,
+        permissions,
+        permissionsRegistry,
         actions,
       }) {
         // Read config first so a mistake fails start-up with a message naming the key.
@@ -86,6 +91,8 @@ export const hermesPlugin = createBackendPlugin({
         const configuredDirectories = (
           config.getOptionalStringArray('hermes.skills.directories') ?? []
         ).map(dir => path.resolve(dir));
+
+        permissionsRegistry.addPermissions(hermesPermissions);
 
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
@@ -142,6 +149,7 @@ export const hermesPlugin = createBackendPlugin({
           catalog,
           drift,
           userInfo,
+          permissions,
           logger: logger.child({ capability: 'agent' }),
           chat: {
             sessionTokenBudget:

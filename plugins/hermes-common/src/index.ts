@@ -9,3 +9,4 @@ export * from './policy';
 export * from './drift';
 export * from './agent';
 export * from './security';
+export * from './permissions';

@@ -2,8 +2,10 @@ import {
   BackstageCredentials,
   BackstageUserPrincipal,
   LoggerService,
+  PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
@@ -16,6 +18,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ApprovalDecision,
   findingBelongsToEntity,
+  hermesSessionsAdminPermission,
 } from '@hermes-backstage/plugin-hermes-common';
 import {
   convertToModelMessages,
@@ -113,6 +116,7 @@ export class ChatService {
       catalog: CatalogService;
       drift: DriftService;
       userInfo: UserInfoService;
+      permissions: PermissionsService;
       logger: LoggerService;
       memory?: AgentMemory;
       skills?: AgentSkills;
@@ -130,17 +134,38 @@ export class ChatService {
       : sessions;
   }
 
-  /** A session of the user; others' sessions are reported as not found. */
-  async getSession(id: string, userRef: string): Promise<Session> {
+  /**
+   * A session of the user. Others' sessions are reported as not found, unless the user holds
+   * the sessions admin permission.
+   */
+  async getSession(
+    id: string,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<Session> {
     const session = await this.options.store.getSession(id);
-    if (!session || session.userRef !== userRef)
+    if (
+      !session ||
+      (session.userRef !== credentials.principal.userEntityRef &&
+        !(await this.isAdmin(credentials)))
+    )
       throw new NotFoundError(`No session ${id}`);
     return session;
   }
 
-  async deleteSession(id: string, userRef: string): Promise<void> {
-    await this.getSession(id, userRef);
+  async deleteSession(
+    id: string,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<void> {
+    await this.getSession(id, credentials);
     await this.options.store.deleteSession(id);
+  }
+
+  private async isAdmin(credentials: BackstageCredentials) {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission: hermesSessionsAdminPermission }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
   }
 
   async feedback(

@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import request from 'supertest';
@@ -59,6 +60,8 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
   async function start(
     script: ScriptedReply[] | undefined,
     hermes: object = {},
+    // Whether users hold the sessions admin permission; by default nobody does.
+    admin: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.DENY,
   ) {
     const model = script ? await startOpenAiServer(script) : undefined;
     const knex = await databases.init(databaseId);
@@ -88,6 +91,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         }),
         mockServices.database.factory({ knex }),
         catalogServiceMock.factory({ entities: [fraudDetector] }),
+        mockServices.permissions.factory({ result: admin }),
       ],
     });
     const send = (body: object, user = 'user:default/ada') =>
@@ -442,6 +446,44 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
       expect(sent.slice(1).map((m: any) => m.role)).toEqual(['user']);
       const session = await get(`/api/hermes/sessions/${sessionId}`);
       expect(session.body.messages).toHaveLength(6);
+    } finally {
+      model!.close();
+    }
+  });
+
+  it('lets a holder of the sessions admin permission read and delete any session, but not continue it', async () => {
+    const { server, model, send, get } = await start(
+      [{ chunks: ['Done.'] }],
+      {},
+      AuthorizeResult.ALLOW,
+    );
+    try {
+      const sessionId = randomUUID();
+      await send({ sessionId, message: userMessage('Check the ranker') });
+      const read = await get(
+        `/api/hermes/sessions/${sessionId}`,
+        'user:default/admin',
+      );
+      expect(read.status).toBe(200);
+      expect(read.body.userRef).toBe('user:default/ada');
+      expect(
+        (
+          await send(
+            { sessionId, message: userMessage('hijack') },
+            'user:default/admin',
+          )
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await request(server)
+            .delete(`/api/hermes/sessions/${sessionId}`)
+            .set(
+              'Authorization',
+              mockCredentials.user.header('user:default/admin'),
+            )
+        ).status,
+      ).toBe(204);
     } finally {
       model!.close();
     }

@@ -79,17 +79,12 @@ export function createAgentRouter(options: {
 
   router.get('/sessions/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(
-      await chat.getSession(req.params.id, credentials.principal.userEntityRef),
-    );
+    res.json(await chat.getSession(req.params.id, credentials));
   });
 
   router.delete('/sessions/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    await chat.deleteSession(
-      req.params.id,
-      credentials.principal.userEntityRef,
-    );
+    await chat.deleteSession(req.params.id, credentials);
     res.status(204).end();
   });
 
