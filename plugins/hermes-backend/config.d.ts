@@ -8,6 +8,11 @@ export interface Config {
        * Relative paths resolve against the backend's working directory.
        */
       directories?: string[];
+      /**
+       * How many skills (name and description) the agent's prompt lists, the most relevant
+       * to the task and entity first. Default 12; the index stays within 1,500 tokens.
+       */
+      indexSize?: number;
     };
 
     /** Kyverno policy pre-checks. */

@@ -19,6 +19,7 @@ import { catalogTools } from './agent/tools/catalog';
 import { driftTools } from './agent/tools/drift';
 import { kubernetesTools } from './agent/tools/kubernetes';
 import { policyTools } from './agent/tools/policy';
+import { skillTools } from './agent/tools/skills';
 import { readApprovalRules } from './governance/approvalRules';
 import { KnexApprovalStore } from './governance/ApprovalStore';
 import { readClusterDefinitions } from './drift/clusters';
@@ -32,7 +33,7 @@ import { applyDatabaseMigrations } from './migrations';
 import { DefaultPolicyService } from './policy/PolicyService';
 import { createRouter } from './router';
 import { KnexSkillStore } from './skills/SkillStore';
-import { DefaultSkillsService } from './skills/SkillsService';
+import { DefaultSkillsService, renderSkillIndex } from './skills/SkillsService';
 import { DefaultStatusService } from './status/StatusService';
 
 /**
@@ -144,12 +145,29 @@ export const hermesPlugin = createBackendPlugin({
             ...driftTools({ drift, catalog }),
             ...policyTools({ policy }),
             ...actionTools({ actions }),
+            ...skillTools({ skills }),
           ],
           models,
           catalog,
           drift,
           userInfo,
           permissions,
+          skills: {
+            promptIndex: async ({ task, entity }) =>
+              renderSkillIndex(
+                await skills.skillIndex({
+                  task,
+                  entity: entity && {
+                    kind: entity.kind,
+                    annotations: entity.metadata.annotations,
+                    tags: entity.metadata.tags,
+                  },
+                  limit: config.getOptionalNumber('hermes.skills.indexSize'),
+                }),
+              ),
+            recordOutcome: (traceId, outcome) =>
+              skills.recordOutcome(traceId, outcome),
+          },
           logger: logger.child({ capability: 'agent' }),
           chat: {
             sessionTokenBudget:
@@ -160,7 +178,15 @@ export const hermesPlugin = createBackendPlugin({
         });
 
         httpRouter.use(
-          createRouter({ httpAuth, status, policy, drift, catalog, chat }),
+          createRouter({
+            httpAuth,
+            status,
+            policy,
+            drift,
+            catalog,
+            chat,
+            skills,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

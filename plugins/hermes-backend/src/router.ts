@@ -8,6 +8,8 @@ import { createAgentRouter } from './agent/router';
 import { createDriftRouter } from './drift/router';
 import { PolicyService } from './policy/PolicyService';
 import { createPolicyRouter } from './policy/router';
+import { SkillsService } from './skills/SkillsService';
+import { createSkillsRouter } from './skills/router';
 import { StatusService } from './status/StatusService';
 import { createStatusRouter } from './status/router';
 
@@ -19,9 +21,11 @@ export function createRouter(options: {
   drift: DriftService;
   catalog: CatalogService;
   chat: ChatService;
+  skills: SkillsService;
 }): express.Router {
   const router = Router();
-  router.use(express.json());
+  // Large enough for an imported skill folder or a batch of Kubernetes audit events.
+  router.use(express.json({ limit: '10mb' }));
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -29,5 +33,6 @@ export function createRouter(options: {
   router.use(createPolicyRouter(options));
   router.use(createDriftRouter(options));
   router.use(createAgentRouter(options));
+  router.use(createSkillsRouter(options));
   return router;
 }

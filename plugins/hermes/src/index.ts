@@ -5,7 +5,14 @@
  * @packageDocumentation
  */
 export { hermesPlugin as default } from './plugin';
-export { legacyHermesPlugin, HermesPage, rootRouteRef } from './legacy';
+export {
+  legacyHermesPlugin,
+  HermesPage,
+  EntityHermesAgentContent,
+  rootRouteRef,
+  entityAgentRouteRef,
+} from './legacy';
 export { hermesApiRef, HermesClient } from './api';
 export { EntityDriftContent } from './components/Drift';
-export type { HermesApi } from './api';
+export { AgentChat } from './components/Agent';
+export type { HermesApi, HermesUIMessage } from './api';

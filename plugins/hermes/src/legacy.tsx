@@ -1,4 +1,4 @@
-import { Content, Header, Page } from '@backstage/core-components';
+import { Header, Page } from '@backstage/core-components';
 import {
   createApiFactory,
   createPlugin,
@@ -11,6 +11,11 @@ import { HermesClient, hermesApiRef } from './api';
 
 /** @public */
 export const rootRouteRef = createRouteRef({ id: 'hermes' });
+
+/** @public */
+export const entityAgentRouteRef = createRouteRef({
+  id: 'hermes:entity-agent',
+});
 
 /**
  * Hermes for apps still on the legacy frontend system.
@@ -26,7 +31,7 @@ export const legacyHermesPlugin = createPlugin({
       factory: deps => new HermesClient(deps),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, entityAgent: entityAgentRouteRef },
 });
 
 /**
@@ -39,20 +44,26 @@ export const HermesPage = legacyHermesPlugin.provide(
     name: 'HermesPage',
     mountPoint: rootRouteRef,
     component: () =>
-      import('./components/StatusPage').then(
-        ({ HermesStatusContent }) =>
-          () =>
-            (
-              <Page themeId="tool">
-                <Header
-                  title="Hermes"
-                  subtitle="Operations agent for your portal"
-                />
-                <Content>
-                  <HermesStatusContent />
-                </Content>
-              </Page>
-            ),
-      ),
+      import('./components/HermesPage').then(({ HermesPage: Body }) => () => (
+        <Page themeId="tool">
+          <Header title="Hermes" subtitle="Operations agent for your portal" />
+          <Body />
+        </Page>
+      )),
+  }),
+);
+
+/**
+ * The "Agent" entity tab for legacy apps, inside an `EntityLayout`:
+ * `<EntityLayout.Route path="/agent" title="Agent"><EntityHermesAgentContent /></EntityLayout.Route>`.
+ *
+ * @public
+ */
+export const EntityHermesAgentContent = legacyHermesPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityHermesAgentContent',
+    mountPoint: entityAgentRouteRef,
+    component: () =>
+      import('./components/Agent').then(m => m.EntityAgentContent),
   }),
 );

@@ -52,6 +52,17 @@ const entityDriftContent = EntityContentBlueprint.make({
   },
 });
 
+// Every entity can be talked about; the server adds what it knows about the entity.
+const entityAgentContent = EntityContentBlueprint.make({
+  name: 'agent',
+  params: {
+    path: 'agent',
+    title: 'Agent',
+    loader: () =>
+      import('./components/Agent').then(m => <m.EntityAgentContent />),
+  },
+});
+
 /**
  * Hermes for the new frontend system; installed by feature discovery (`app.packages: all`)
  * or by adding it to `createApp({ features })`.
@@ -63,5 +74,5 @@ export const hermesPlugin = createFrontendPlugin({
   title: 'Hermes',
   icon: <PsychologyIcon fontSize="inherit" />,
   routes: { root: hermesRouteRef },
-  extensions: [hermesApi, hermesPage, entityDriftContent],
+  extensions: [hermesApi, hermesPage, entityDriftContent, entityAgentContent],
 });

@@ -17,6 +17,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ApprovalDecision,
+  estimateTokens,
   findingBelongsToEntity,
   hermesSessionsAdminPermission,
 } from '@hermes-backstage/plugin-hermes-common';
@@ -72,9 +73,12 @@ export interface AgentMemory {
   }): Promise<void>;
 }
 
-/** What the agent needs from the skills library: a compact, ranked index for the prompt. */
+/** What the agent needs from the skills library. */
 export interface AgentSkills {
+  /** A compact index of the skills most relevant to the task, for the prompt. */
   promptIndex(options: { task: string; entity?: Entity }): Promise<string>;
+  /** How a run that loaded skills ended, as its user judged it. */
+  recordOutcome(traceId: string, outcome: 'success' | 'failure'): Promise<void>;
 }
 
 export interface ChatOptions {
@@ -83,12 +87,6 @@ export interface ChatOptions {
   /** Model steps (calls) per turn, tool calls included. */
   maxSteps: number;
 }
-
-/** Rough token estimate (4 characters a token): enough to keep a budget, not to bill. */
-export const estimateTokens = (value: unknown) =>
-  Math.ceil(
-    (typeof value === 'string' ? value : JSON.stringify(value)).length / 4,
-  );
 
 const textOf = (message: UIMessage) =>
   message.parts
@@ -177,6 +175,10 @@ export class ChatService {
     if (!trace || trace.userRef !== userRef)
       throw new NotFoundError(`No agent run ${traceId}`);
     await this.options.traces.setFeedback(traceId, feedback);
+    await this.options.skills?.recordOutcome(
+      traceId,
+      feedback.rating === 'up' ? 'success' : 'failure',
+    );
   }
 
   /**
@@ -438,7 +440,7 @@ export class ChatService {
       });
     if (index)
       parts.push(
-        `Skills (runbooks) that may apply; load one with skill_view before following it:\n${index}`,
+        `Skills (runbooks) that may apply; load one with skill_view before following it:\n<context-data>\n${index}\n</context-data>`,
       );
     return parts.join('\n\n');
   }

@@ -267,6 +267,56 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
     }
   });
 
+  it('offers the relevant skills in the prompt and records the skill it loaded', async () => {
+    const { model, send, knex } = await start(
+      [
+        {
+          toolCalls: [
+            {
+              name: 'skill_view',
+              arguments: { name: 'kyverno-drift-response' },
+            },
+          ],
+        },
+        { chunks: ['Revert the in-cluster edit or commit it to Git.'] },
+      ],
+      { skills: { directories: [path.resolve(examples, '../skills')] } },
+    );
+    try {
+      const res = await send({
+        sessionId: randomUUID(),
+        message: userMessage(
+          'Someone edited a Kyverno ClusterPolicy in the cluster. What now?',
+        ),
+      });
+      const { events, traceId } = readStream(res.text);
+      const system = model!.requests[0].body.messages[0].content;
+      expect(system).toMatch(
+        /Skills \(runbooks\) that may apply[\s\S]*<context-data>[\s\S]*\n- kyverno-drift-response: [\s\S]*<\/context-data>/,
+      );
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          type: 'tool-output-available',
+          output: expect.objectContaining({ name: 'kyverno-drift-response' }),
+        }),
+      );
+      const trace = await knex('hermes_agent_traces')
+        .where({ id: traceId })
+        .first();
+      expect(JSON.parse(trace.skills_used)).toEqual(['kyverno-drift-response']);
+      expect(trace.outcome).toBe('answered');
+      expect(trace.steps).toBe(2);
+      expect(JSON.parse(trace.tool_calls)).toEqual([
+        { tool: 'skill_view', ok: true, ms: expect.any(Number) },
+      ]);
+      expect(
+        await knex('hermes_skill_usage').where({ trace_id: traceId }),
+      ).toEqual([expect.objectContaining({ name: 'kyverno-drift-response' })]);
+    } finally {
+      model!.close();
+    }
+  });
+
   it('holds a changing tool call until the user approves that exact call, then runs it', async () => {
     const { model, send, get, knex } = await start(
       [

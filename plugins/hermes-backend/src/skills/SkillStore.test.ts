@@ -1,3 +1,4 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   applyDatabaseMigrations,
@@ -6,6 +7,14 @@ import {
 import { DirectorySkill, KnexSkillStore } from './SkillStore';
 
 const databases = createTestDatabases();
+
+const migrations = {
+  directory: resolvePackagePath(
+    '@hermes-backstage/plugin-hermes-backend',
+    'migrations',
+  ),
+  name: '20261125010000_skill_library.js',
+};
 
 function skill(name: string, document = `doc of ${name}`): DirectorySkill {
   return {
@@ -94,6 +103,67 @@ describe.each(databases.eachSupportedId())(
         source: 'user',
         contentHash: 'user-hash',
       });
+    });
+
+    it('turns each skill stored before versions into version 1, and back', async () => {
+      const { knex, store } = await createStore();
+      await knex.migrate.down(migrations);
+      await knex('hermes_skills').insert({
+        name: 'kept',
+        description: 'Stored before versions',
+        source: 'directory',
+        location: '/skills/kept/SKILL.md',
+        content_hash: 'old-hash',
+        document:
+          '---\nname: kept\ndescription: Stored before versions\nmetadata:\n  hermes:\n' +
+          '    tags: [legacy]\n    entityKinds: [Component]\n---\n# Kept\n\nRestart the widget.\n',
+        updated_at: new Date('2026-01-02T03:04:05Z'),
+      });
+      await knex.migrate.up(migrations);
+
+      expect(await store.listVersions('kept')).toEqual([
+        expect.objectContaining({
+          version: 1,
+          status: 'active',
+          author: 'directory',
+          contentHash: 'old-hash',
+          createdAt: '2026-01-02T03:04:05.000Z',
+        }),
+      ]);
+      expect(await store.search('widget', 5)).toEqual([
+        expect.objectContaining({ name: 'kept', tags: ['legacy'] }),
+      ]);
+      expect(await store.listIndexFields()).toEqual([
+        {
+          name: 'kept',
+          tags: ['legacy'],
+          appliesTo: { entityKinds: ['Component'], annotations: [] },
+        },
+      ]);
+
+      // Down keeps the active text of each skill; drafts and history go.
+      await store.addVersion({
+        content: skill('kept', 'second text'),
+        author: 'user:default/ada',
+        status: 'active',
+        source: 'user',
+      });
+      await store.addVersion({
+        content: skill('only-a-draft'),
+        author: 'agent',
+        status: 'draft',
+        source: 'agent',
+      });
+      await knex.migrate.down(migrations);
+      expect(
+        await knex('hermes_skills').select('name', 'document', 'content_hash'),
+      ).toEqual([
+        {
+          name: 'kept',
+          document: 'second text',
+          content_hash: 'hash-second text',
+        },
+      ]);
     });
 
     it('migrates down and up again', async () => {

@@ -1,1 +1,2 @@
 export * from './parseSkill';
+export * from './library';

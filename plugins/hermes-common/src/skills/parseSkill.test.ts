@@ -1,4 +1,8 @@
-import { parseSkillDocument, SkillParseError } from './parseSkill';
+import {
+  parseSkillDocument,
+  readHermesMetadata,
+  SkillParseError,
+} from './parseSkill';
 
 const valid = `---
 name: kyverno-drift-response
@@ -71,4 +75,40 @@ describe('parseSkillDocument', () => {
       );
     },
   );
+});
+
+describe('readHermesMetadata', () => {
+  it('reads the Hermes lists, accepting one string for a list', () => {
+    const skill = parseSkillDocument(
+      `---
+name: argo-sync
+description: d
+metadata:
+  hermes:
+    tags: [argocd, sync]
+    entityKinds: Component
+    annotations: [argocd/app-name]
+    triage: []
+---
+`,
+      'SKILL.md',
+    );
+    expect(readHermesMetadata(skill)).toEqual({
+      tags: ['argocd', 'sync'],
+      kinds: [],
+      entityKinds: ['Component'],
+      annotations: ['argocd/app-name'],
+      tools: [],
+    });
+    expect(skill.metadata.hermes).toHaveProperty('triage', []);
+  });
+
+  it('refuses a Hermes field of the wrong type, naming it', () => {
+    expect(() =>
+      parseSkillDocument(
+        '---\nname: ok\ndescription: d\nmetadata:\n  hermes:\n    entityKinds: { a: 1 }\n---\n',
+        'SKILL.md',
+      ),
+    ).toThrow(/^SKILL\.md: metadata\.hermes\.entityKinds: /);
+  });
 });

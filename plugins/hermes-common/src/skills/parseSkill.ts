@@ -24,6 +24,60 @@ export class SkillParseError extends Error {
   }
 }
 
+// A list may be written as one string (`tags: kyverno`) or a YAML list.
+const stringList = z
+  .union([z.string().min(1), z.array(z.string().min(1))])
+  .transform(v => (Array.isArray(v) ? v : [v]));
+
+// Only the fields Hermes reads are checked; others (e.g. `triage`, checked by the triage
+// reader) pass through untouched.
+const hermesSchema = z.looseObject({
+  tags: stringList.optional(),
+  kinds: stringList.optional(),
+  entityKinds: stringList.optional(),
+  annotations: stringList.optional(),
+  tools: stringList.optional(),
+});
+
+/**
+ * The Hermes fields of a skill's `metadata.hermes`, with absent lists empty.
+ *
+ * @public
+ */
+export interface HermesSkillMetadata {
+  /** Words for search and for matching an entity's tags. */
+  tags: string[];
+  /** Kubernetes object kinds the skill is about (e.g. `Deployment`); informational. */
+  kinds: string[];
+  /** Catalog entity kinds the skill applies to (e.g. `Component`); empty: any kind. */
+  entityKinds: string[];
+  /**
+   * Catalog annotation keys; the skill applies to an entity that has at least one of them
+   * (e.g. `backstage.io/kubernetes-id`). Empty: any entity.
+   */
+  annotations: string[];
+  /** Hermes tools the runbook uses. */
+  tools: string[];
+}
+
+/**
+ * Reads `metadata.hermes` of a parsed skill. {@link parseSkillDocument} has already refused
+ * malformed fields, so anything unreadable here is treated as absent.
+ *
+ * @public
+ */
+export function readHermesMetadata(skill: SkillDocument): HermesSkillMetadata {
+  const parsed = hermesSchema.safeParse(skill.metadata.hermes ?? {});
+  const data = parsed.success ? parsed.data : {};
+  return {
+    tags: data.tags ?? [],
+    kinds: data.kinds ?? [],
+    entityKinds: data.entityKinds ?? [],
+    annotations: data.annotations ?? [],
+    tools: data.tools ?? [],
+  };
+}
+
 const frontMatterSchema = z.looseObject({
   name: z
     .string()
@@ -34,7 +88,7 @@ const frontMatterSchema = z.looseObject({
       'must be lowercase letters, digits and single hyphens, e.g. "kyverno-drift-response"',
     ),
   description: z.string().trim().min(1).max(1024),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: z.looseObject({ hermes: hermesSchema.optional() }).optional(),
 });
 
 const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;

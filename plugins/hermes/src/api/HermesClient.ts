@@ -1,12 +1,17 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AgentSession,
+  AgentSessionSummary,
   DriftAuditRecord,
   DriftFindingRecord,
+  FeedbackRating,
   HermesStatus,
   Resolution,
 } from '@hermes-backstage/plugin-hermes-common';
-import { HermesApi } from './HermesApi';
+import type { ChatTransport } from 'ai';
+import { createHermesChatTransport } from './chatTransport';
+import { HermesApi, HermesUIMessage } from './HermesApi';
 
 /**
  * Talks to the Hermes backend through Backstage's discovery and fetch APIs, so the user's
@@ -56,6 +61,48 @@ export class HermesClient implements HermesApi {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ resolution, note }),
     });
+  }
+
+  async listSessions(
+    options: { q?: string; entityRef?: string } = {},
+  ): Promise<AgentSessionSummary[]> {
+    const query = new URLSearchParams();
+    if (options.q) query.set('q', options.q);
+    if (options.entityRef) query.set('entityRef', options.entityRef);
+    const search = query.toString();
+    return (
+      await this.request<{ sessions: AgentSessionSummary[] }>(
+        search ? `/sessions?${search}` : '/sessions',
+      )
+    ).sessions;
+  }
+
+  getSession(id: string): Promise<AgentSession<HermesUIMessage>> {
+    return this.request(`/sessions/${encodeURIComponent(id)}`);
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.request(`/sessions/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+    });
+  }
+
+  async sendFeedback(
+    traceId: string,
+    rating: FeedbackRating,
+    comment?: string,
+  ): Promise<void> {
+    await this.request(`/traces/${encodeURIComponent(traceId)}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rating, comment }),
+    });
+  }
+
+  createChatTransport(
+    options: { entityRef?: string } = {},
+  ): ChatTransport<HermesUIMessage> {
+    return createHermesChatTransport({ ...this.deps, ...options });
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -1,16 +1,63 @@
 import { Content } from '@backstage/core-components';
+import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
+import { useState } from 'react';
+import { AgentChat } from './Agent';
 import { AuditsCard } from './Drift';
 import { HermesStatusContent } from './StatusPage';
 
+type PageTab = 'status' | 'agent';
+
 /** The Hermes page body; the app supplies the page header. */
 export function HermesPage() {
+  const [tab, setTab] = useState<PageTab>('status');
+  // The chat mounts on first visit and then stays, so switching tabs never cuts an answer off.
+  const [agentOpened, setAgentOpened] = useState(false);
+  const select = (next: PageTab) => {
+    setTab(next);
+    if (next === 'agent') setAgentOpened(true);
+  };
   return (
     <Content>
-      <Stack gap={2}>
-        <HermesStatusContent />
-        <AuditsCard />
-      </Stack>
+      <Tabs
+        value={tab}
+        onChange={(_, next: PageTab) => select(next)}
+        sx={{ mb: 2 }}
+      >
+        <Tab
+          label="Status"
+          value="status"
+          id="hermes-tab-status"
+          aria-controls="hermes-panel-status"
+        />
+        <Tab
+          label="Agent"
+          value="agent"
+          id="hermes-tab-agent"
+          aria-controls="hermes-panel-agent"
+        />
+      </Tabs>
+      <Box
+        role="tabpanel"
+        id="hermes-panel-status"
+        aria-labelledby="hermes-tab-status"
+        hidden={tab !== 'status'}
+      >
+        <Stack gap={2}>
+          <HermesStatusContent />
+          <AuditsCard />
+        </Stack>
+      </Box>
+      <Box
+        role="tabpanel"
+        id="hermes-panel-agent"
+        aria-labelledby="hermes-tab-agent"
+        hidden={tab !== 'agent'}
+      >
+        {agentOpened && <AgentChat />}
+      </Box>
     </Content>
   );
 }

@@ -1,0 +1,156 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { SkillsService } from './SkillsService';
+
+/**
+ * Whether the caller may approve or reject agent drafts and roll skills back. Any signed-in
+ * person may for now; this is the one place to add a permission check later.
+ */
+export async function canApprove(
+  _credentials: BackstageCredentials<BackstageUserPrincipal>,
+): Promise<boolean> {
+  return true;
+}
+
+const saveBody = z.object({
+  document: z.string().min(1),
+  message: z.string().max(2000).optional(),
+});
+const rollbackBody = z.object({ version: z.number().int().positive() });
+const rejectBody = z.object({ reason: z.string().max(2000).optional() });
+const importBody = z.object({
+  files: z.array(z.object({ path: z.string(), content: z.string() })).min(1),
+});
+const versionNumber = z.coerce.number().int().positive();
+const diffQuery = z.object({ from: versionNumber, to: versionNumber });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid ${what}: ${parsed.error.issues
+        .map(i => `${i.path.join('.') || what}: ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The skills library API, under `/skills`. */
+export function createSkillsRouter(options: {
+  httpAuth: HttpAuthService;
+  skills: SkillsService;
+}): express.Router {
+  const { httpAuth, skills } = options;
+  const router = Router();
+
+  const user = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user'] });
+  const approver = async (req: express.Request) => {
+    const credentials = await user(req);
+    if (!(await canApprove(credentials))) {
+      throw new NotAllowedError('You may not approve or roll back skills');
+    }
+    return credentials.principal.userEntityRef;
+  };
+
+  router.get('/skills', async (req, res) => {
+    await user(req);
+    const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
+    const listed = await skills.listSkills({ includeDrafts: true });
+    if (!q) {
+      res.json({ skills: listed });
+      return;
+    }
+    const byName = new Map(listed.map(s => [s.name, s]));
+    const hits = await skills.search(q, { limit: 50 });
+    res.json({
+      skills: hits.flatMap(hit => {
+        const summary = byName.get(hit.name);
+        return summary ? [{ ...summary, ...hit }] : [];
+      }),
+    });
+  });
+
+  router.post('/skills/import', async (req, res) => {
+    const credentials = await user(req);
+    const { files } = parse(importBody, req.body, 'import');
+    res
+      .status(201)
+      .json(
+        await skills.importSkill(files, credentials.principal.userEntityRef),
+      );
+  });
+
+  router.get('/skills/:name', async (req, res) => {
+    await user(req);
+    res.json(await skills.getSkill(req.params.name));
+  });
+
+  router.put('/skills/:name', async (req, res) => {
+    const credentials = await user(req);
+    const body = parse(saveBody, req.body, 'skill');
+    res.json(
+      await skills.save(body.document, credentials.principal.userEntityRef, {
+        name: req.params.name,
+        message: body.message,
+      }),
+    );
+  });
+
+  router.delete('/skills/:name', async (req, res) => {
+    await user(req);
+    await skills.deleteSkill(req.params.name);
+    res.status(204).end();
+  });
+
+  router.get('/skills/:name/versions', async (req, res) => {
+    await user(req);
+    res.json({ versions: await skills.versions(req.params.name) });
+  });
+
+  router.get('/skills/:name/versions/:version', async (req, res) => {
+    await user(req);
+    const version = parse(versionNumber, req.params.version, 'version');
+    res.json(await skills.getVersion(req.params.name, version));
+  });
+
+  router.get('/skills/:name/diff', async (req, res) => {
+    await user(req);
+    const { from, to } = parse(diffQuery, req.query, 'diff request');
+    res.json({ from, to, diff: await skills.diff(req.params.name, from, to) });
+  });
+
+  router.post('/skills/:name/rollback', async (req, res) => {
+    const by = await approver(req);
+    const { version } = parse(rollbackBody, req.body, 'rollback');
+    res.status(201).json(await skills.rollback(req.params.name, version, by));
+  });
+
+  router.post('/skills/:name/versions/:version/approve', async (req, res) => {
+    const by = await approver(req);
+    const version = parse(versionNumber, req.params.version, 'version');
+    res.json(await skills.approve(req.params.name, version, by));
+  });
+
+  router.post('/skills/:name/versions/:version/reject', async (req, res) => {
+    const by = await approver(req);
+    const version = parse(versionNumber, req.params.version, 'version');
+    const { reason } = parse(rejectBody, req.body, 'rejection');
+    res.json(await skills.reject(req.params.name, version, by, reason));
+  });
+
+  router.get('/skills/:name/export', async (req, res) => {
+    await user(req);
+    res.json(await skills.exportSkill(req.params.name));
+  });
+
+  return router;
+}

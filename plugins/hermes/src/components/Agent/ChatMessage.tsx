@@ -1,0 +1,65 @@
+import { MarkdownContent } from '@backstage/core-components';
+import Box from '@mui/material/Box';
+import Typography from '@mui/material/Typography';
+import { isToolUIPart } from 'ai';
+import { HermesUIMessage } from '../../api';
+import { Feedback } from './Feedback';
+import { ToolCall } from './ToolCall';
+
+/**
+ * One message: the user's text, or the assistant's Markdown with its tool calls in the order
+ * they happened; a finished answer gets feedback buttons.
+ */
+export function ChatMessage(props: {
+  message: HermesUIMessage;
+  finished: boolean;
+  onApproval: (approvalId: string, approved: boolean) => void;
+}) {
+  const { message, finished, onApproval } = props;
+  if (message.role === 'user') {
+    return (
+      <Box
+        component="article"
+        aria-label="You"
+        sx={{
+          alignSelf: 'flex-end',
+          maxWidth: '80%',
+          px: 2,
+          py: 1,
+          borderRadius: 2,
+          bgcolor: 'action.selected',
+        }}
+      >
+        {message.parts.map((part, i) =>
+          part.type === 'text' ? (
+            <Typography key={i} sx={{ whiteSpace: 'pre-wrap' }}>
+              {part.text}
+            </Typography>
+          ) : null,
+        )}
+      </Box>
+    );
+  }
+  if (message.role !== 'assistant') return null;
+  const traceId = message.metadata?.traceId;
+  return (
+    <Box component="article" aria-label="Hermes" sx={{ maxWidth: '100%' }}>
+      {message.parts.map((part, i) => {
+        if (part.type === 'text') {
+          return <MarkdownContent key={i} content={part.text} />;
+        }
+        if (isToolUIPart(part)) {
+          return (
+            <ToolCall
+              key={part.toolCallId}
+              part={part}
+              onApproval={onApproval}
+            />
+          );
+        }
+        return null;
+      })}
+      {finished && traceId && <Feedback traceId={traceId} />}
+    </Box>
+  );
+}

@@ -1,0 +1,2 @@
+export { AgentChat } from './AgentChat';
+export { EntityAgentContent } from './EntityAgentContent';
