@@ -142,6 +142,15 @@ export interface Config {
       reflection?: { provider: string; model: string; timeoutSeconds?: number };
     };
 
+    /** The agent's memory. */
+    memory?: {
+      /**
+       * Characters of curated notes per scope (each user, each entity, global) that every
+       * session starts with. Default 2200.
+       */
+      maxNoteChars?: number;
+    };
+
     /** How the agent runs a conversation. */
     agent?: {
       /**

@@ -18,6 +18,7 @@ import { actionTools } from './agent/tools/actions';
 import { catalogTools } from './agent/tools/catalog';
 import { driftTools } from './agent/tools/drift';
 import { kubernetesTools } from './agent/tools/kubernetes';
+import { memoryTools } from './agent/tools/memory';
 import { policyTools } from './agent/tools/policy';
 import { skillTools } from './agent/tools/skills';
 import { readApprovalRules } from './governance/approvalRules';
@@ -29,6 +30,12 @@ import {
   DefaultDriftService,
   readAuditDefinitions,
 } from './drift/DriftService';
+import {
+  DefaultMemoryService,
+  readableEntitiesFromCatalog,
+} from './memory/MemoryService';
+import { KnexMemoryStore } from './memory/MemoryStore';
+import { KnexNotesStore } from './memory/NotesStore';
 import { applyDatabaseMigrations } from './migrations';
 import { DefaultPolicyService } from './policy/PolicyService';
 import { createRouter } from './router';
@@ -121,6 +128,13 @@ export const hermesPlugin = createBackendPlugin({
             config.getOptionalStringArray('hermes.policies.sources') ?? [],
         });
 
+        const memory = new DefaultMemoryService({
+          store: new KnexMemoryStore(knex),
+          notes: new KnexNotesStore(knex),
+          canReadEntities: readableEntitiesFromCatalog(catalog),
+          maxNoteChars: config.getOptionalNumber('hermes.memory.maxNoteChars'),
+        });
+
         const drift = new DefaultDriftService({
           store: new KnexDriftStore(knex),
           skills,
@@ -131,6 +145,7 @@ export const hermesPlugin = createBackendPlugin({
           models,
           notify: { catalog, auth, notifications },
           argocd: readArgoCdConnection(config),
+          memory,
         });
         await drift.scheduleAudits(scheduler);
 
@@ -146,12 +161,14 @@ export const hermesPlugin = createBackendPlugin({
             ...policyTools({ policy }),
             ...actionTools({ actions }),
             ...skillTools({ skills }),
+            ...memoryTools({ memory }),
           ],
           models,
           catalog,
           drift,
           userInfo,
           permissions,
+          memory,
           skills: {
             promptIndex: async ({ task, entity }) =>
               renderSkillIndex(
@@ -186,6 +203,7 @@ export const hermesPlugin = createBackendPlugin({
             catalog,
             chat,
             skills,
+            memory,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

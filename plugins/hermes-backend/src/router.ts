@@ -8,6 +8,8 @@ import { createAgentRouter } from './agent/router';
 import { createDriftRouter } from './drift/router';
 import { PolicyService } from './policy/PolicyService';
 import { createPolicyRouter } from './policy/router';
+import { MemoryService } from './memory/MemoryService';
+import { createMemoryRouter } from './memory/router';
 import { SkillsService } from './skills/SkillsService';
 import { createSkillsRouter } from './skills/router';
 import { StatusService } from './status/StatusService';
@@ -22,6 +24,7 @@ export function createRouter(options: {
   catalog: CatalogService;
   chat: ChatService;
   skills: SkillsService;
+  memory: MemoryService;
 }): express.Router {
   const router = Router();
   // Large enough for an imported skill folder or a batch of Kubernetes audit events.
@@ -34,5 +37,6 @@ export function createRouter(options: {
   router.use(createDriftRouter(options));
   router.use(createAgentRouter(options));
   router.use(createSkillsRouter(options));
+  router.use(createMemoryRouter(options));
   return router;
 }

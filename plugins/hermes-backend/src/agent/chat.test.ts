@@ -317,6 +317,58 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
     }
   });
 
+  it('remembers: notes kept with the memory tool start the next session, and past conversations are searchable', async () => {
+    const { model, send, get } = await start(
+      [
+        {
+          toolCalls: [
+            {
+              name: 'memory',
+              arguments: {
+                action: 'add',
+                scope: 'user',
+                text: 'Ada is on the ranking team and prefers kubectl commands.',
+              },
+            },
+          ],
+        },
+        { chunks: ['Noted.'] },
+        { chunks: ['The ranker uses 4 replicas.'] },
+      ],
+      { approvals: { rules: [{ tool: 'memory', effect: 'allow' }] } },
+    );
+    try {
+      const first = randomUUID();
+      await send({
+        sessionId: first,
+        message: userMessage('Remember that I am on the ranking team'),
+      });
+      const second = randomUUID();
+      await send({
+        sessionId: second,
+        message: userMessage('How many replicas does the ranker have?'),
+      });
+      expect(model!.requests[2].body.messages[0].content).toContain(
+        'Ada is on the ranking team and prefers kubectl commands.',
+      );
+
+      const found = await get('/api/hermes/sessions?q=replicas%20ranker');
+      expect(found.body.sessions).toEqual([
+        expect.objectContaining({
+          id: second,
+          snippet: expect.stringMatching(/\*\*replicas\*\*/),
+        }),
+      ]);
+      // Bob's search never finds Ada's conversations.
+      expect(
+        (await get('/api/hermes/sessions?q=replicas', 'user:default/bob')).body
+          .sessions,
+      ).toEqual([]);
+    } finally {
+      model!.close();
+    }
+  });
+
   it('holds a changing tool call until the user approves that exact call, then runs it', async () => {
     const { model, send, get, knex } = await start(
       [

@@ -68,11 +68,12 @@ export function createAgentRouter(options: {
 
   router.get('/sessions', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const entityRef =
-      typeof req.query.entityRef === 'string' ? req.query.entityRef : undefined;
+    const text = (value: unknown) =>
+      typeof value === 'string' && value ? value : undefined;
     res.json({
-      sessions: await chat.listSessions(credentials.principal.userEntityRef, {
-        entityRef,
+      sessions: await chat.listSessions(credentials, {
+        entityRef: text(req.query.entityRef),
+        q: text(req.query.q),
       }),
     });
   });

@@ -40,6 +40,12 @@ import { notifyOwnersOfCriticalDrift } from './notifyOwners';
 import { narrateAudit } from './narrative';
 import { ModelRegistry } from '../agent/models';
 import { ArgoCdConnection, readArgoCdApplication } from './ArgoCdSource';
+import { MemoryService } from '../memory/MemoryService';
+import { MemoryDocument } from '../memory/MemoryStore';
+import {
+  driftAuditDocuments,
+  driftResolutionDocument,
+} from '../memory/driftDocuments';
 
 /** One entry of `hermes.audits`. */
 export interface AuditDefinition {
@@ -193,6 +199,8 @@ export class DefaultDriftService implements DriftService {
       models?: ModelRegistry;
       /** `hermes.argocd`, for audits whose desired state is an Argo CD application. */
       argocd?: ArgoCdConnection;
+      /** Episodic memory, to make audits, findings and resolutions searchable. */
+      memory?: Pick<MemoryService, 'remember'>;
       /** Present when the notifications plugin is installed. */
       notify?: {
         catalog: CatalogService;
@@ -297,6 +305,16 @@ export class DefaultDriftService implements DriftService {
       });
       const narrative = await this.narrate(report, warnings);
       await store.finishAudit(id, { findings, report, warnings, narrative });
+      await this.remember(
+        driftAuditDocuments({
+          id,
+          name,
+          cluster: audit.cluster,
+          report,
+          narrative,
+          findings,
+        }),
+      );
       if (this.options.notify) {
         await notifyOwnersOfCriticalDrift({
           cluster: audit.cluster,
@@ -319,6 +337,17 @@ export class DefaultDriftService implements DriftService {
       await store.failAudit(id, (error as Error).message, warnings);
     }
     return (await store.getAudit(id))!;
+  }
+
+  /** Memory is a convenience: failing to index never fails what was already stored. */
+  private async remember(docs: MemoryDocument[]): Promise<void> {
+    const { memory, logger } = this.options;
+    if (!memory) return;
+    try {
+      for (const doc of docs) await memory.remember(doc);
+    } catch (error) {
+      logger.warn(`Could not add drift to memory: ${(error as Error).message}`);
+    }
   }
 
   /** A model's summary when one is configured for audits; the report is complete without it. */
@@ -463,6 +492,7 @@ export class DefaultDriftService implements DriftService {
   ) {
     if (resolution.note && resolution.note.length > 2000)
       throw new InputError('note: at most 2000 characters');
-    await this.options.store.resolveFinding(id, resolution);
+    const finding = await this.options.store.resolveFinding(id, resolution);
+    await this.remember([driftResolutionDocument(finding, resolution)]);
   }
 }

@@ -55,10 +55,11 @@ export interface DriftStore {
     cluster: string,
     since: Date,
   ): Promise<KubernetesAuditEvent[]>;
+  /** Records a resolution; returns the finding it resolves. */
   resolveFinding(
     id: string,
     resolution: { resolution: Resolution; note?: string; userRef: string },
-  ): Promise<void>;
+  ): Promise<Omit<StoredFinding, 'history'>>;
 }
 
 const iso = (value: string | Date | number | null | undefined) =>
@@ -184,6 +185,32 @@ export class KnexDriftStore implements DriftStore {
     return row ? this.toAudit(row) : undefined;
   }
 
+  private toFinding(row: any): Omit<StoredFinding, 'history'> {
+    return {
+      id: String(row.id),
+      auditId: row.audit_id,
+      fingerprint: row.fingerprint,
+      cluster: row.cluster,
+      resource: {
+        apiVersion: row.api_version,
+        kind: row.kind,
+        ...(row.namespace ? { namespace: row.namespace } : {}),
+        name: row.name,
+      },
+      labels: parse(row.labels, {}),
+      type: row.type,
+      classification: row.classification,
+      ...(row.skill ? { skill: row.skill } : {}),
+      ...(row.reason ? { reason: row.reason } : {}),
+      ...(row.recommend ? { recommend: row.recommend } : {}),
+      changes: parse(row.changes, []),
+      ...(row.attribution
+        ? { attribution: parse(row.attribution, undefined) }
+        : {}),
+      foundAt: iso(row.found_at)!,
+    };
+  }
+
   async listFindings(
     options: { auditId?: string; namespace?: string; windowDays?: number } = {},
   ) {
@@ -243,27 +270,7 @@ export class KnexDriftStore implements DriftStore {
       const seen = counts.get(objectKey(row)) ?? 0;
       const resolution = latestResolution.get(row.fingerprint);
       findings.push({
-        id: String(row.id),
-        auditId: row.audit_id,
-        fingerprint: row.fingerprint,
-        cluster: row.cluster,
-        resource: {
-          apiVersion: row.api_version,
-          kind: row.kind,
-          ...(row.namespace ? { namespace: row.namespace } : {}),
-          name: row.name,
-        },
-        labels: parse(row.labels, {}),
-        type: row.type,
-        classification: row.classification,
-        ...(row.skill ? { skill: row.skill } : {}),
-        ...(row.reason ? { reason: row.reason } : {}),
-        ...(row.recommend ? { recommend: row.recommend } : {}),
-        changes: parse(row.changes, []),
-        ...(row.attribution
-          ? { attribution: parse(row.attribution, undefined) }
-          : {}),
-        foundAt: iso(row.found_at)!,
+        ...this.toFinding(row),
         history: {
           seen,
           windowDays,
@@ -367,5 +374,6 @@ export class KnexDriftStore implements DriftStore {
       user_ref: resolution.userRef,
       created_at: new Date(),
     });
+    return this.toFinding(finding);
   }
 }

@@ -1,0 +1,256 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { applyDatabaseMigrations } from '../migrations';
+import {
+  DefaultMemoryService,
+  readableEntitiesFromCatalog,
+} from './MemoryService';
+import { KnexMemoryStore } from './MemoryStore';
+import { KnexNotesStore } from './NotesStore';
+
+const databases = createTestDatabases();
+
+const alice = mockCredentials.user('user:default/alice');
+const bob = mockCredentials.user('user:default/bob');
+
+// The mock catalog holds only what the user may read: `secret-svc` is not in it.
+const catalog = catalogServiceMock({
+  entities: [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'scorer', namespace: 'default' },
+      spec: {},
+    },
+  ],
+});
+
+describe.each(databases.eachSupportedId())(
+  'DefaultMemoryService on %s',
+  databaseId => {
+    async function createService(maxNoteChars?: number) {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      return new DefaultMemoryService({
+        store: new KnexMemoryStore(knex),
+        notes: new KnexNotesStore(knex),
+        canReadEntities: readableEntitiesFromCatalog(catalog),
+        maxNoteChars,
+      });
+    }
+
+    it('drops hits about entities the user may not read, and still fills the limit', async () => {
+      const memory = await createService();
+      for (let i = 0; i < 5; i++) {
+        await memory.remember({
+          kind: 'finding',
+          sourceId: `hidden-${i}`,
+          entityRef: 'component:default/secret-svc',
+          title: 'Replica drift',
+          body: 'replicas replicas replicas changed by the autoscaler',
+          link: '/hermes',
+        });
+      }
+      await memory.remember({
+        kind: 'finding',
+        sourceId: 'visible',
+        entityRef: 'Component:default/Scorer',
+        title: 'Replica drift',
+        body: 'replicas changed by the autoscaler',
+        link: '/catalog/default/component/scorer/drift',
+      });
+      await memory.remember({
+        kind: 'audit',
+        sourceId: 'a1',
+        title: 'Drift audit nightly on prod',
+        body: 'autoscaler replicas: 6 diffs',
+        link: '/hermes',
+      });
+
+      const hits = await memory.search('replicas autoscaler', {
+        credentials: alice,
+        limit: 2,
+      });
+      expect(hits.map(h => h.sourceId).sort()).toEqual(['a1', 'visible']);
+      expect(hits.find(h => h.sourceId === 'visible')?.entityRef).toBe(
+        'component:default/scorer',
+      );
+      expect(
+        await memory.search('replicas', {
+          credentials: alice,
+          entityRef: 'component:default/secret-svc',
+        }),
+      ).toEqual([]);
+    });
+
+    it('adds, replaces and removes notes by a quoted part, per scope', async () => {
+      const memory = await createService();
+      const user = { scope: 'user' } as const;
+      await memory.addNote(
+        user,
+        'Prefers answers with kubectl commands.',
+        alice,
+      );
+      await memory.addNote(
+        user,
+        'On call for serving-stack in week 48.',
+        alice,
+      );
+      // A copy is not stored twice.
+      await memory.addNote(
+        user,
+        'On call for serving-stack in week 48.',
+        alice,
+      );
+
+      let view = await memory.replaceNote(
+        user,
+        'week 48',
+        'On call for serving-stack in week 49.',
+        alice,
+      );
+      expect(view.notes.map(n => n.text)).toEqual([
+        'Prefers answers with kubectl commands.',
+        'On call for serving-stack in week 49.',
+      ]);
+      expect(view.usedChars).toBe(
+        'Prefers answers with kubectl commands.'.length +
+          'On call for serving-stack in week 49.'.length,
+      );
+      expect(view.maxChars).toBe(2200);
+
+      view = await memory.removeNote(user, 'kubectl', alice);
+      expect(view.notes.map(n => n.text)).toEqual([
+        'On call for serving-stack in week 49.',
+      ]);
+      // Bob has his own notes.
+      expect((await memory.listNotes(user, bob)).notes).toEqual([]);
+
+      await memory.addNote(
+        { scope: 'entity', ref: 'component:default/scorer' },
+        'Scaled by KEDA, replica drift is expected.',
+        bob,
+      );
+      const entityNotes = await memory.listNotes(
+        { scope: 'entity', ref: 'Component:default/scorer' },
+        alice,
+      );
+      expect(entityNotes.notes).toEqual([
+        expect.objectContaining({
+          text: 'Scaled by KEDA, replica drift is expected.',
+          updatedBy: 'user:default/bob',
+        }),
+      ]);
+      await expect(
+        memory.addNote(
+          { scope: 'entity', ref: 'component:default/secret-svc' },
+          'x',
+          alice,
+        ),
+      ).rejects.toThrow(
+        'No entity component:default/secret-svc, or you may not read it',
+      );
+    });
+
+    it('refuses ambiguous or unknown quotes and leaves the notes as they were', async () => {
+      const memory = await createService();
+      const global = { scope: 'global' } as const;
+      await memory.addNote(global, 'prod-eu uses Argo CD 2.13', alice);
+      await memory.addNote(global, 'prod-us uses Argo CD 2.11', alice);
+
+      await expect(
+        memory.replaceNote(global, 'Argo CD', 'anything', alice),
+      ).rejects.toThrow(
+        '"Argo CD" is in 2 notes in the shared notes; quote more of the note you mean',
+      );
+      await expect(memory.removeNote(global, 'Flux', alice)).rejects.toThrow(
+        'No note in the shared notes contains "Flux"',
+      );
+      expect(
+        (await memory.listNotes(global, alice)).notes.map(n => n.text),
+      ).toEqual(['prod-eu uses Argo CD 2.13', 'prod-us uses Argo CD 2.11']);
+    });
+
+    it('keeps each scope within its size bound', async () => {
+      const memory = await createService(100);
+      const user = { scope: 'user' } as const;
+      await memory.addNote(user, 'a'.repeat(60), alice);
+
+      await expect(memory.addNote(user, 'b'.repeat(50), alice)).rejects.toThrow(
+        'No room in your notes: they use 60 of 100 characters and this would make 110. ' +
+          'Replace or remove notes first.',
+      );
+      // Replacing counts the replaced note out.
+      const view = await memory.replaceNote(
+        user,
+        'aaa',
+        'c'.repeat(100),
+        alice,
+      );
+      expect(view.usedChars).toBe(100);
+      // Other scopes have their own bound.
+      await memory.addNote({ scope: 'global' }, 'd'.repeat(100), alice);
+    });
+
+    it('refuses notes with credentials and stores nothing', async () => {
+      const memory = await createService();
+      const user = { scope: 'user' } as const;
+      await memory.addNote(user, 'Registry is registry.example.com', alice);
+      const token = `ghp_${'A1b2C3d4E5'.repeat(4)}`;
+
+      await expect(
+        memory.addNote(user, `Use token ${token} for pushes`, alice),
+      ).rejects.toThrow(
+        /^Refused to store the note: it contains a GitHub token/,
+      );
+      await expect(
+        memory.replaceNote(user, 'Registry', `password: ${token}`, alice),
+      ).rejects.toThrow(/^Refused to store the note/);
+      expect(
+        (await memory.listNotes(user, alice)).notes.map(n => n.text),
+      ).toEqual(['Registry is registry.example.com']);
+    });
+
+    it('gives a snapshot of the user, entity and shared notes, or nothing', async () => {
+      const memory = await createService();
+      const userRef = 'user:default/alice';
+      expect(await memory.notesSnapshot({ userRef })).toBe('');
+
+      await memory.addNote({ scope: 'user' }, 'Prefers short answers.', alice);
+      await memory.addNote(
+        { scope: 'entity', ref: 'component:default/scorer' },
+        'Owned by ranking.\nPages go to #ranking-oncall.',
+        alice,
+      );
+      await memory.addNote(
+        { scope: 'global' },
+        'Change freeze on Fridays.',
+        bob,
+      );
+
+      expect(
+        await memory.notesSnapshot({
+          userRef,
+          entityRef: 'Component:default/scorer',
+        }),
+      ).toBe(
+        [
+          '## Your notes',
+          '- Prefers short answers.',
+          '',
+          '## Notes about component:default/scorer',
+          '- Owned by ranking.',
+          '  Pages go to #ranking-oncall.',
+          '',
+          '## Shared notes',
+          '- Change freeze on Fridays.',
+        ].join('\n'),
+      );
+      // Bob sees the shared notes, not Alice's.
+      expect(await memory.notesSnapshot({ userRef: 'user:default/bob' })).toBe(
+        '## Shared notes\n- Change freeze on Fridays.',
+      );
+    });
+  },
+);

@@ -1,0 +1,144 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import path from 'node:path';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { DefaultDriftService } from '../drift/DriftService';
+import { KnexDriftStore } from '../drift/DriftStore';
+import { applyDatabaseMigrations } from '../migrations';
+import { DefaultSkillsService } from '../skills/SkillsService';
+import { KnexSkillStore } from '../skills/SkillStore';
+import { DefaultMemoryService, MemoryService } from './MemoryService';
+import { KnexMemoryStore } from './MemoryStore';
+import { KnexNotesStore } from './NotesStore';
+
+const databases = createTestDatabases();
+const examples = path.resolve(__dirname, '../../../../examples');
+const ada = mockCredentials.user('user:default/ada');
+
+describe.each(databases.eachSupportedId())(
+  'drift audits in memory on %s',
+  databaseId => {
+    async function setUp(memory?: Pick<MemoryService, 'remember'>) {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const logger = mockServices.logger.mock();
+      const skills = new DefaultSkillsService({
+        store: new KnexSkillStore(knex),
+        logger,
+        directories: [path.resolve(__dirname, '../../../../skills')],
+      });
+      await skills.reloadDirectories();
+      const real = new DefaultMemoryService({
+        store: new KnexMemoryStore(knex),
+        notes: new KnexNotesStore(knex),
+        canReadEntities: async refs => new Set(refs),
+      });
+      const drift = new DefaultDriftService({
+        store: new KnexDriftStore(knex),
+        skills,
+        urlReader: mockServices.urlReader.mock(),
+        logger,
+        clusters: [],
+        audits: [
+          {
+            name: 'demo',
+            cluster: 'neuroscale-prod',
+            desired: {
+              directory: path.join(examples, 'gitops/clusters/neuroscale-prod'),
+            },
+            liveSnapshot: path.join(
+              examples,
+              'cluster-snapshot/neuroscale-prod',
+            ),
+            auditLog: path.join(
+              examples,
+              'cluster-snapshot/audit-log/neuroscale-prod.jsonl',
+            ),
+            watchedKinds: ['kyverno.io/v1/ClusterPolicy'],
+            ignoreDifferences: [],
+          },
+        ],
+        memory: memory ?? real,
+      });
+      return { knex, drift, memory: real, logger };
+    }
+
+    it('makes audits, findings and resolutions searchable, without Secret values', async () => {
+      const { knex, drift, memory } = await setUp();
+      const audit = await drift.runAudit('demo', 'manual');
+      expect(audit.status).toBe('succeeded');
+
+      const hits = await memory.search('require-resource-limits', {
+        credentials: ada,
+      });
+      expect(hits.map(h => [h.kind, h.title])).toEqual(
+        expect.arrayContaining([
+          ['audit', 'Drift audit demo on neuroscale-prod'],
+          [
+            'finding',
+            'critical drift: ClusterPolicy require-resource-limits on neuroscale-prod',
+          ],
+        ]),
+      );
+      const finding = hits.find(h => h.kind === 'finding')!;
+      const [byUser] = await memory.search('ops-admin kubectl-edit', {
+        credentials: ada,
+        kinds: ['finding'],
+      });
+      expect(byUser.sourceId).toBe(finding.sourceId);
+
+      const stored = (await drift.listFindings({ auditId: audit.id })).find(
+        f => f.resource.name === 'require-resource-limits',
+      )!;
+      await drift.resolveFinding(stored.id, {
+        resolution: 'reverted',
+        note: 'failureAction back to Enforce',
+        userRef: 'user:default/ada',
+      });
+      const [resolution] = await memory.search('failureAction enforce', {
+        credentials: ada,
+        kinds: ['resolution'],
+      });
+      expect(resolution).toMatchObject({
+        sourceId: stored.id,
+        title:
+          'Drift reverted: ClusterPolicy require-resource-limits on neuroscale-prod',
+      });
+
+      // The next audit finds the same drift: it replaces the finding instead of adding one.
+      await drift.runAudit('demo', 'manual');
+      const findings = await memory.search('require-resource-limits', {
+        credentials: ada,
+        kinds: ['finding'],
+      });
+      expect(findings).toHaveLength(1);
+
+      const dump = JSON.stringify(await knex('hermes_memory_documents'));
+      for (const secret of [
+        'demo-not-a-real-password',
+        'demo-changed-by-hand',
+        btoa('demo-changed-by-hand'),
+        btoa('demo-not-a-real-password'),
+      ]) {
+        expect(dump).not.toContain(secret);
+      }
+    });
+
+    it('finishes the audit and the resolution when memory fails', async () => {
+      const { drift, logger } = await setUp({
+        remember: async () => {
+          throw new Error('disk full');
+        },
+      });
+      const audit = await drift.runAudit('demo', 'manual');
+      expect(audit.status).toBe('succeeded');
+      const [first] = await drift.listFindings({ auditId: audit.id });
+      await drift.resolveFinding(first.id, {
+        resolution: 'harmless',
+        userRef: 'user:default/ada',
+      });
+      expect(logger.warn).toHaveBeenCalledWith(
+        'Could not add drift to memory: disk full',
+      );
+    });
+  },
+);

@@ -1,0 +1,144 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import express from 'express';
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { applyDatabaseMigrations } from '../migrations';
+import { DefaultMemoryService } from './MemoryService';
+import { KnexMemoryStore } from './MemoryStore';
+import { KnexNotesStore } from './NotesStore';
+import { createMemoryRouter } from './router';
+
+const databases = createTestDatabases();
+
+describe('memory routes', () => {
+  async function start() {
+    const knex = await databases.init('SQLITE_3');
+    await applyDatabaseMigrations(knex);
+    const memory = new DefaultMemoryService({
+      store: new KnexMemoryStore(knex),
+      notes: new KnexNotesStore(knex),
+      canReadEntities: async refs => new Set(refs),
+    });
+    const { server } = await startTestBackend({
+      features: [
+        mockServices.database.factory({ knex }),
+        createBackendPlugin({
+          pluginId: 'hermes',
+          register(env) {
+            env.registerInit({
+              deps: {
+                httpAuth: coreServices.httpAuth,
+                httpRouter: coreServices.httpRouter,
+              },
+              async init({ httpAuth, httpRouter }) {
+                httpRouter.use(
+                  express
+                    .Router()
+                    .use(express.json())
+                    .use(createMemoryRouter({ httpAuth, memory })),
+                );
+              },
+            });
+          },
+        }),
+      ],
+    });
+    return { server, memory };
+  }
+
+  it('searches memory for the signed-in user and validates the query', async () => {
+    const { server, memory } = await start();
+    await memory.remember({
+      kind: 'session',
+      sourceId: 'mine',
+      ownerRef: mockCredentials.user().principal.userEntityRef,
+      title: 'Certificate renewal',
+      body: 'cert-manager failed to renew the ingress certificate',
+      link: '/hermes?session=mine',
+    });
+    await memory.remember({
+      kind: 'session',
+      sourceId: 'theirs',
+      ownerRef: 'user:default/someone-else',
+      title: 'Certificate rotation',
+      body: 'rotated the ingress certificate by hand',
+      link: '/hermes?session=theirs',
+    });
+
+    const res = await request(server)
+      .get('/api/hermes/memory/search')
+      .query({ q: 'ingress certificate', kinds: 'session,audit' })
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expect(res.body.hits).toEqual([
+      expect.objectContaining({
+        sourceId: 'mine',
+        link: '/hermes?session=mine',
+        snippet: expect.stringContaining('**certificate**'),
+      }),
+    ]);
+
+    const tooMany = await request(server)
+      .get('/api/hermes/memory/search')
+      .query({ q: 'x', limit: 51 })
+      .set('Authorization', mockCredentials.user.header());
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.message).toMatch(/^Invalid search: limit: /);
+
+    const anonymous = await request(server)
+      .get('/api/hermes/memory/search')
+      .query({ q: 'ingress' })
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+  });
+
+  it("writes the caller's notes and refuses another user's", async () => {
+    const { server } = await start();
+    const auth = mockCredentials.user.header();
+    const added = await request(server)
+      .post('/api/hermes/memory/notes')
+      .set('Authorization', auth)
+      .send({ scope: 'user', text: 'Prefers kubectl examples.' });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({
+      notes: [{ text: 'Prefers kubectl examples.' }],
+      usedChars: 25,
+      maxChars: 2200,
+    });
+
+    const replaced = await request(server)
+      .put('/api/hermes/memory/notes')
+      .set('Authorization', auth)
+      .send({ scope: 'user', oldText: 'kubectl', newText: 'Prefers k9s.' });
+    expect(replaced.body.notes.map((n: any) => n.text)).toEqual([
+      'Prefers k9s.',
+    ]);
+
+    const removed = await request(server)
+      .delete('/api/hermes/memory/notes')
+      .set('Authorization', auth)
+      .send({ scope: 'user', oldText: 'k9s' });
+    expect(removed.body).toMatchObject({ notes: [], usedChars: 0 });
+
+    const others = await request(server)
+      .get('/api/hermes/memory/notes')
+      .query({ scope: 'user', ref: 'user:default/someone-else' })
+      .set('Authorization', auth);
+    expect(others.status).toBe(403);
+
+    const unknownScope = await request(server)
+      .post('/api/hermes/memory/notes')
+      .set('Authorization', auth)
+      .send({ scope: 'team', text: 'x' });
+    expect(unknownScope.status).toBe(400);
+    expect(unknownScope.body.error.message).toMatch(/^Invalid note: scope: /);
+  });
+});
