@@ -68,7 +68,9 @@ function skillDocument(i: number) {
     `Runbook ${i}: what to check and do when ${topic} (variant ${i}); names the dashboards, the kubectl commands and who to page. ${'Context about the platform and its conventions. '.repeat(
       8 + (i % 8),
     )}`.slice(0, 1024);
-  return `---\nname: runbook-${i}\ndescription: ${JSON.stringify(description)}\n---\n# Runbook ${i}\n\n1. Look at ${topic}.\n2. Decide.\n`;
+  return `---\nname: runbook-${i}\ndescription: ${JSON.stringify(
+    description,
+  )}\n---\n# Runbook ${i}\n\n1. Look at ${topic}.\n2. Decide.\n`;
 }
 
 /** The model: answers at once, and reports how long it spent per request. */

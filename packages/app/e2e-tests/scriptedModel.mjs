@@ -99,6 +99,4 @@ http
       answer(raw ? JSON.parse(raw) : {}, res);
     });
   })
-  .listen(port, '127.0.0.1', () =>
-    console.log(`scripted model on http://127.0.0.1:${port}/v1`),
-  );
+  .listen(port, '127.0.0.1');

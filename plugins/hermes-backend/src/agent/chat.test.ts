@@ -404,10 +404,8 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         (await send({ sessionId, message: userMessage('Run the demo audit') }))
           .text,
       );
-      const request = first.events.find(
-        e => e.type === 'tool-approval-request',
-      );
-      expect(request).toBeDefined();
+      const held = first.events.find(e => e.type === 'tool-approval-request');
+      expect(held).toBeDefined();
       expect(first.events.some(e => e.type === 'tool-output-available')).toBe(
         false,
       );
@@ -422,7 +420,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
           await send(
             {
               sessionId,
-              approvals: [{ id: request.approvalId, approved: true }],
+              approvals: [{ id: held.approvalId, approved: true }],
             },
             'user:default/bob',
           )
@@ -433,7 +431,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         (
           await send({
             sessionId,
-            approvals: [{ id: request.approvalId, approved: true }],
+            approvals: [{ id: held.approvalId, approved: true }],
           })
         ).text,
       );
@@ -452,7 +450,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
       // Deciding again on the same call is refused: it ran once.
       const again = await send({
         sessionId,
-        approvals: [{ id: request.approvalId, approved: true }],
+        approvals: [{ id: held.approvalId, approved: true }],
       });
       expect(again.status).toBe(400);
       const session = await get(`/api/hermes/sessions/${sessionId}`);
