@@ -15,4 +15,4 @@ export {
 export { hermesApiRef, HermesClient } from './api';
 export { EntityDriftContent } from './components/Drift';
 export { AgentChat } from './components/Agent';
-export type { HermesApi, HermesUIMessage } from './api';
+export type { HermesApi, HermesUIMessage, SkillListEntry } from './api';

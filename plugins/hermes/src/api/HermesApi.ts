@@ -8,11 +8,26 @@ import {
   FeedbackRating,
   HermesStatus,
   Resolution,
+  SkillDetails,
+  SkillFile,
+  SkillSummary,
+  SkillVersion,
 } from '@hermes-backstage/plugin-hermes-common';
 import type { ChatTransport, UIMessage } from 'ai';
 
 /** A chat message as the agent streams and stores it. @public */
 export type HermesUIMessage = UIMessage<AgentMessageMetadata>;
+
+/**
+ * A skill in the library list; a search adds the passage that matched (`**`-marked words)
+ * and the skill's tags.
+ *
+ * @public
+ */
+export type SkillListEntry = SkillSummary & {
+  snippet?: string;
+  tags?: string[];
+};
 
 /** The Hermes backend as the frontend sees it. @public */
 export interface HermesApi {
@@ -47,6 +62,36 @@ export interface HermesApi {
   createChatTransport(options?: {
     entityRef?: string;
   }): ChatTransport<HermesUIMessage>;
+
+  /**
+   * Every skill, drafts included, by name; with `q`, the active skills matching it, most
+   * relevant first.
+   */
+  listSkills(options?: { q?: string }): Promise<SkillListEntry[]>;
+  /** The active document (or a draft-only skill's draft), files, versions (newest first) and usage. */
+  getSkill(name: string): Promise<SkillDetails>;
+  getSkillVersion(name: string, version: number): Promise<SkillVersion>;
+  /** The unified diff of SKILL.md from one version to another. */
+  diffSkillVersions(name: string, from: number, to: number): Promise<string>;
+  /** Saves a person's SKILL.md as the new active version, creating the skill if new. */
+  saveSkill(
+    name: string,
+    document: string,
+    message?: string,
+  ): Promise<SkillVersion>;
+  /** A new active version with the text of an earlier one. */
+  rollbackSkill(name: string, version: number): Promise<SkillVersion>;
+  approveSkillVersion(name: string, version: number): Promise<SkillVersion>;
+  rejectSkillVersion(
+    name: string,
+    version: number,
+    reason?: string,
+  ): Promise<SkillVersion>;
+  deleteSkill(name: string): Promise<void>;
+  /** SKILL.md and the reference files of the active version, paths relative to its folder. */
+  exportSkill(name: string): Promise<SkillFile[]>;
+  /** A SKILL.md folder (`SKILL.md`, `references/…`, or all under one top folder). */
+  importSkill(files: SkillFile[]): Promise<SkillVersion>;
 }
 
 /** @public */

@@ -42,3 +42,103 @@ describe('HermesClient agent routes', () => {
     ]);
   });
 });
+
+describe('HermesClient skills routes', () => {
+  function recordingClient(respond: (url: string) => Response) {
+    const calls: Array<{ url: string; method: string; body?: unknown }> = [];
+    const client = new HermesClient({
+      discoveryApi: { getBaseUrl: async () => 'http://portal.test/api/hermes' },
+      fetchApi: {
+        fetch: async (url: RequestInfo | URL, init?: RequestInit) => {
+          calls.push({
+            url: String(url),
+            method: init?.method ?? 'GET',
+            body: init?.body ? JSON.parse(String(init.body)) : undefined,
+          });
+          return respond(String(url));
+        },
+      },
+    });
+    return { client, calls };
+  }
+
+  it('calls the routes the backend serves and unwraps their answers', async () => {
+    const { client, calls } = recordingClient(url => {
+      if (url.includes('/skills?')) {
+        return Response.json({ skills: [{ name: 'kyverno-drift-response' }] });
+      }
+      if (url.includes('/diff')) {
+        return Response.json({ from: 1, to: 2, diff: '+new line' });
+      }
+      if (url.endsWith('/export')) {
+        return Response.json({
+          files: [{ path: 'SKILL.md', content: '---' }],
+        });
+      }
+      return Response.json({ name: 'x', version: 3 });
+    });
+
+    expect(await client.listSkills({ q: 'policy bypass' })).toEqual([
+      { name: 'kyverno-drift-response' },
+    ]);
+    expect(await client.diffSkillVersions('my/skill', 1, 2)).toBe('+new line');
+    await client.saveSkill('my-skill', '---\nname: my-skill', 'clearer steps');
+    await client.rollbackSkill('my-skill', 1);
+    await client.approveSkillVersion('my-skill', 4);
+    await client.rejectSkillVersion('my-skill', 5, 'too vague');
+    expect(await client.exportSkill('my-skill')).toEqual([
+      { path: 'SKILL.md', content: '---' },
+    ]);
+    await client.importSkill([{ path: 'my-skill/SKILL.md', content: '---' }]);
+
+    const base = 'http://portal.test/api/hermes/skills';
+    expect(calls).toEqual([
+      { url: `${base}?q=policy%20bypass`, method: 'GET' },
+      { url: `${base}/my%2Fskill/diff?from=1&to=2`, method: 'GET' },
+      {
+        url: `${base}/my-skill`,
+        method: 'PUT',
+        body: { document: '---\nname: my-skill', message: 'clearer steps' },
+      },
+      {
+        url: `${base}/my-skill/rollback`,
+        method: 'POST',
+        body: { version: 1 },
+      },
+      { url: `${base}/my-skill/versions/4/approve`, method: 'POST' },
+      {
+        url: `${base}/my-skill/versions/5/reject`,
+        method: 'POST',
+        body: { reason: 'too vague' },
+      },
+      { url: `${base}/my-skill/export`, method: 'GET' },
+      {
+        url: `${base}/import`,
+        method: 'POST',
+        body: { files: [{ path: 'my-skill/SKILL.md', content: '---' }] },
+      },
+    ]);
+  });
+
+  it("rejects with the server's reason when a save is refused", async () => {
+    const { client } = recordingClient(() =>
+      Response.json(
+        {
+          error: {
+            name: 'InputError',
+            message: 'skill "my-skill" contains what looks like a GitHub token',
+          },
+          response: { statusCode: 400 },
+        },
+        { status: 400 },
+      ),
+    );
+    await expect(client.saveSkill('my-skill', 'text')).rejects.toMatchObject({
+      body: {
+        error: {
+          message: 'skill "my-skill" contains what looks like a GitHub token',
+        },
+      },
+    });
+  });
+});

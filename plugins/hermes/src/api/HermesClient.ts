@@ -8,10 +8,13 @@ import {
   FeedbackRating,
   HermesStatus,
   Resolution,
+  SkillDetails,
+  SkillFile,
+  SkillVersion,
 } from '@hermes-backstage/plugin-hermes-common';
 import type { ChatTransport } from 'ai';
 import { createHermesChatTransport } from './chatTransport';
-import { HermesApi, HermesUIMessage } from './HermesApi';
+import { HermesApi, HermesUIMessage, SkillListEntry } from './HermesApi';
 
 /**
  * Talks to the Hermes backend through Backstage's discovery and fetch APIs, so the user's
@@ -105,6 +108,82 @@ export class HermesClient implements HermesApi {
     return createHermesChatTransport({ ...this.deps, ...options });
   }
 
+  async listSkills(options: { q?: string } = {}): Promise<SkillListEntry[]> {
+    const query = options.q ? `?q=${encodeURIComponent(options.q)}` : '';
+    return (await this.request<{ skills: SkillListEntry[] }>(`/skills${query}`))
+      .skills;
+  }
+
+  getSkill(name: string): Promise<SkillDetails> {
+    return this.request(skillPath(name));
+  }
+
+  getSkillVersion(name: string, version: number): Promise<SkillVersion> {
+    return this.request(`${skillPath(name)}/versions/${version}`);
+  }
+
+  async diffSkillVersions(
+    name: string,
+    from: number,
+    to: number,
+  ): Promise<string> {
+    return (
+      await this.request<{ diff: string }>(
+        `${skillPath(name)}/diff?from=${from}&to=${to}`,
+      )
+    ).diff;
+  }
+
+  saveSkill(
+    name: string,
+    document: string,
+    message?: string,
+  ): Promise<SkillVersion> {
+    return this.send('PUT', skillPath(name), { document, message });
+  }
+
+  rollbackSkill(name: string, version: number): Promise<SkillVersion> {
+    return this.send('POST', `${skillPath(name)}/rollback`, { version });
+  }
+
+  approveSkillVersion(name: string, version: number): Promise<SkillVersion> {
+    return this.request(`${skillPath(name)}/versions/${version}/approve`, {
+      method: 'POST',
+    });
+  }
+
+  rejectSkillVersion(
+    name: string,
+    version: number,
+    reason?: string,
+  ): Promise<SkillVersion> {
+    return this.send('POST', `${skillPath(name)}/versions/${version}/reject`, {
+      reason,
+    });
+  }
+
+  async deleteSkill(name: string): Promise<void> {
+    await this.request(skillPath(name), { method: 'DELETE' });
+  }
+
+  async exportSkill(name: string): Promise<SkillFile[]> {
+    return (
+      await this.request<{ files: SkillFile[] }>(`${skillPath(name)}/export`)
+    ).files;
+  }
+
+  importSkill(files: SkillFile[]): Promise<SkillVersion> {
+    return this.send('POST', '/skills/import', { files });
+  }
+
+  private send<T>(method: string, path: string, body: unknown): Promise<T> {
+    return this.request(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('hermes');
     const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, init);
@@ -113,4 +192,8 @@ export class HermesClient implements HermesApi {
     }
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
+}
+
+function skillPath(name: string): string {
+  return `/skills/${encodeURIComponent(name)}`;
 }

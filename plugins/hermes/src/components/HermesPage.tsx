@@ -6,18 +6,22 @@ import Tabs from '@mui/material/Tabs';
 import { useState } from 'react';
 import { AgentChat } from './Agent';
 import { AuditsCard } from './Drift';
+import { SkillsContent } from './Skills';
 import { HermesStatusContent } from './StatusPage';
 
-type PageTab = 'status' | 'agent';
+type PageTab = 'status' | 'agent' | 'skills';
 
 /** The Hermes page body; the app supplies the page header. */
 export function HermesPage() {
   const [tab, setTab] = useState<PageTab>('status');
-  // The chat mounts on first visit and then stays, so switching tabs never cuts an answer off.
-  const [agentOpened, setAgentOpened] = useState(false);
+  // A tab mounts on first visit and then stays, so switching tabs never cuts an answer off
+  // or loses an edit.
+  const [opened, setOpened] = useState<ReadonlySet<PageTab>>(
+    () => new Set(['status']),
+  );
   const select = (next: PageTab) => {
     setTab(next);
-    if (next === 'agent') setAgentOpened(true);
+    setOpened(previous => new Set(previous).add(next));
   };
   return (
     <Content>
@@ -38,6 +42,12 @@ export function HermesPage() {
           id="hermes-tab-agent"
           aria-controls="hermes-panel-agent"
         />
+        <Tab
+          label="Skills"
+          value="skills"
+          id="hermes-tab-skills"
+          aria-controls="hermes-panel-skills"
+        />
       </Tabs>
       <Box
         role="tabpanel"
@@ -56,7 +66,15 @@ export function HermesPage() {
         aria-labelledby="hermes-tab-agent"
         hidden={tab !== 'agent'}
       >
-        {agentOpened && <AgentChat />}
+        {opened.has('agent') && <AgentChat />}
+      </Box>
+      <Box
+        role="tabpanel"
+        id="hermes-panel-skills"
+        aria-labelledby="hermes-tab-skills"
+        hidden={tab !== 'skills'}
+      >
+        {opened.has('skills') && <SkillsContent />}
       </Box>
     </Content>
   );
