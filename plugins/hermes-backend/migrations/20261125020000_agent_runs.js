@@ -38,7 +38,7 @@ exports.up = async function up(knex) {
     table
       .string('outcome', 32)
       .notNullable()
-      .comment('running, answered, awaiting-approval, error, timeout');
+      .comment('answered, awaiting-approval, error, timeout');
     table.text('error').nullable();
     table.integer('steps').notNullable().defaultTo(0);
     table.text('tool_calls').notNullable().comment('JSON: tool, ok, ms');

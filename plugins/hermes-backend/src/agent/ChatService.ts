@@ -19,6 +19,7 @@ import {
   ApprovalDecision,
   estimateTokens,
   findingBelongsToEntity,
+  redactSecrets,
   hermesSessionsAdminPermission,
 } from '@hermes-backstage/plugin-hermes-common';
 import {
@@ -268,18 +269,13 @@ export class ChatService {
         .approvals!.map(a => (a.approved ? 'approved' : 'denied'))
         .join(', ')}`;
     }
-    await store.saveMessages(session.id, messages);
+    // A new message is appended; decisions change the last answer.
+    const unchanged = session.messages.length - (request.message ? 0 : 1);
+    await store.saveMessages(session.id, messages, unchanged);
 
     const traceId = randomUUID();
+    const startedAt = new Date();
     const { model, selection } = configured;
-    await traces.start({
-      id: traceId,
-      sessionId: session.id,
-      userRef,
-      entityRef,
-      goal,
-      model: `${selection.provider}/${selection.model}`,
-    });
     const runs: ToolRun[] = [];
     const { toolSet, toolApproval, decide } = buildToolSet(
       this.options.tools,
@@ -343,22 +339,37 @@ export class ChatService {
         },
         onFinish: async ({ messages: updated }) => {
           try {
-            await store.saveMessages(session!.id, updated);
+            // The answer is new, or continues the last message (after approvals).
+            await store.saveMessages(
+              session!.id,
+              updated,
+              Math.max(0, messages.length - 1),
+            );
             const held = await this.holdRequestedCalls(
               session!.id,
               updated.at(-1),
               decide,
             );
-            await traces.finish(traceId, {
-              outcome:
-                failure?.outcome ?? (held ? 'awaiting-approval' : 'answered'),
+            const outcome =
+              failure?.outcome ?? (held ? 'awaiting-approval' : 'answered');
+            const skillsUsed = skillsLoaded(updated.at(-1));
+            await traces.record({
+              id: traceId,
+              sessionId: session!.id,
+              userRef,
+              entityRef,
+              goal,
+              model: `${selection.provider}/${selection.model}`,
+              startedAt,
+              outcome,
               error: failure?.error,
               steps,
               toolCalls: runs,
-              skillsUsed: skillsLoaded(updated.at(-1)),
+              skillsUsed,
               inputTokens,
               outputTokens,
             });
+            // Episodic memory: the conversation and this task, credentials masked.
             await this.options.memory.remember({
               kind: 'session',
               sourceId: session!.id,
@@ -366,10 +377,33 @@ export class ChatService {
               entityRef,
               title: session!.title,
               // The words of the conversation, newest kept when it is very long.
-              body: updated
-                .map(m => `${m.role}: ${textOf(m)}`)
-                .join('\n')
-                .slice(-MAX_REMEMBERED_CHARS),
+              body: redactSecrets(
+                updated
+                  .map(m => `${m.role}: ${textOf(m)}`)
+                  .join('\n')
+                  .slice(-MAX_REMEMBERED_CHARS),
+              ),
+              link: `/hermes?session=${session!.id}`,
+            });
+            await this.options.memory.remember({
+              kind: 'task',
+              sourceId: traceId,
+              ownerRef: userRef,
+              entityRef,
+              title: redactSecrets(goal.slice(0, 200)),
+              body: redactSecrets(
+                [
+                  `Goal: ${goal}`,
+                  `Outcome: ${outcome}${failure ? ` (${failure.error})` : ''}`,
+                  `Tools: ${
+                    runs
+                      .map(r => `${r.tool}${r.ok ? '' : ' (failed)'}`)
+                      .join(', ') || 'none'
+                  }`,
+                  `Skills: ${skillsUsed.join(', ') || 'none'}`,
+                  `Answer: ${textOf(updated.at(-1)!)}`,
+                ].join('\n'),
+              ),
               link: `/hermes?session=${session!.id}`,
             });
           } catch (error) {
@@ -420,6 +454,13 @@ export class ChatService {
     goal: string,
   ): Promise<string> {
     const parts: string[] = [];
+    // Ranking skills runs while the drift context is read.
+    const ranking = this.options.skills
+      ?.promptIndex({ task: goal, entity })
+      .catch(error => {
+        this.options.logger.warn(`Could not rank skills: ${error}`);
+        return '';
+      });
     if (session.notesSnapshot)
       parts.push(
         `Notes you keep (memory tool):\n<context-data>\n${session.notesSnapshot}\n</context-data>`,
@@ -459,12 +500,7 @@ export class ChatService {
         }`,
       );
     }
-    const index = await this.options.skills
-      ?.promptIndex({ task: goal, entity })
-      .catch(error => {
-        this.options.logger.warn(`Could not rank skills: ${error}`);
-        return '';
-      });
+    const index = await ranking;
     if (index)
       parts.push(
         `Skills (runbooks) that may apply; load one with skill_view before following it:\n<context-data>\n${index}\n</context-data>`,

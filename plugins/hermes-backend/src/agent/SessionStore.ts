@@ -30,8 +30,11 @@ export interface SessionStore {
   }): Promise<void>;
   getSession(id: string): Promise<Session | undefined>;
   listSessions(userRef: string): Promise<SessionSummary[]>;
-  /** Replaces the messages of a session (the ai SDK hands back the whole updated list). */
-  saveMessages(id: string, messages: UIMessage[]): Promise<void>;
+  /**
+   * Stores the messages of a session (the ai SDK hands back the whole updated list). Those
+   * before `from` are unchanged and not rewritten, so a turn writes only what it added.
+   */
+  saveMessages(id: string, messages: UIMessage[], from?: number): Promise<void>;
   saveSummary(id: string, summary: string, upto: number): Promise<void>;
   deleteSession(id: string): Promise<void>;
 }
@@ -94,12 +97,15 @@ export class KnexSessionStore implements SessionStore {
     return rows.map(row => this.toSummary(row));
   }
 
-  async saveMessages(id: string, messages: UIMessage[]) {
+  async saveMessages(id: string, messages: UIMessage[], from = 0) {
     await this.db.transaction(async tx => {
-      await tx('hermes_session_messages').where({ session_id: id }).delete();
-      const rows = messages.map((message, position) => ({
+      await tx('hermes_session_messages')
+        .where({ session_id: id })
+        .andWhere('position', '>=', from)
+        .delete();
+      const rows = messages.slice(from).map((message, i) => ({
         session_id: id,
-        position,
+        position: from + i,
         role: message.role,
         message: JSON.stringify(message),
       }));

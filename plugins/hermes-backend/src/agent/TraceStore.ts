@@ -2,7 +2,6 @@ import { Knex } from 'knex';
 import type { ToolRun } from './toolset';
 
 export type TraceOutcome =
-  | 'running'
   | 'answered'
   | 'awaiting-approval'
   | 'error'
@@ -31,26 +30,17 @@ export interface Trace {
 }
 
 export interface TraceStore {
-  start(trace: {
-    id: string;
-    sessionId: string;
-    userRef: string;
-    entityRef?: string;
-    goal: string;
-    model: string;
-  }): Promise<void>;
-  finish(
-    id: string,
-    result: Pick<
+  /** Stores a finished run (written once, when its answer has been streamed). */
+  record(
+    trace: Omit<
       Trace,
       | 'outcome'
-      | 'error'
-      | 'steps'
-      | 'toolCalls'
-      | 'skillsUsed'
-      | 'inputTokens'
-      | 'outputTokens'
-    >,
+      | 'durationMs'
+      | 'feedback'
+      | 'feedbackComment'
+      | 'startedAt'
+      | 'finishedAt'
+    > & { outcome: TraceOutcome; startedAt: Date },
   ): Promise<void>;
   get(id: string): Promise<Trace | undefined>;
   setFeedback(
@@ -62,48 +52,26 @@ export interface TraceStore {
 export class KnexTraceStore implements TraceStore {
   constructor(private readonly db: Knex) {}
 
-  async start(trace: {
-    id: string;
-    sessionId: string;
-    userRef: string;
-    entityRef?: string;
-    goal: string;
-    model: string;
-  }) {
+  async record(trace: Parameters<TraceStore['record']>[0]) {
+    const finishedAt = new Date();
     await this.db('hermes_agent_traces').insert({
       id: trace.id,
-      session_id: trace.sessionId,
+      session_id: trace.sessionId ?? null,
       user_ref: trace.userRef,
       entity_ref: trace.entityRef ?? null,
       goal: trace.goal,
-      model: trace.model,
-      outcome: 'running',
-      tool_calls: '[]',
-      skills_used: '[]',
-      started_at: new Date(),
+      model: trace.model ?? null,
+      outcome: trace.outcome,
+      error: trace.error ?? null,
+      steps: trace.steps,
+      tool_calls: JSON.stringify(trace.toolCalls),
+      skills_used: JSON.stringify(trace.skillsUsed),
+      input_tokens: trace.inputTokens ?? null,
+      output_tokens: trace.outputTokens ?? null,
+      started_at: trace.startedAt,
+      finished_at: finishedAt,
+      duration_ms: finishedAt.getTime() - trace.startedAt.getTime(),
     });
-  }
-
-  async finish(id: string, result: Parameters<TraceStore['finish']>[1]) {
-    const row = await this.db('hermes_agent_traces')
-      .where({ id })
-      .first('started_at');
-    const now = new Date();
-    await this.db('hermes_agent_traces')
-      .where({ id })
-      .update({
-        outcome: result.outcome,
-        error: result.error ?? null,
-        steps: result.steps,
-        tool_calls: JSON.stringify(result.toolCalls),
-        skills_used: JSON.stringify(result.skillsUsed),
-        input_tokens: result.inputTokens ?? null,
-        output_tokens: result.outputTokens ?? null,
-        finished_at: now,
-        duration_ms: row
-          ? now.getTime() - new Date(row.started_at).getTime()
-          : null,
-      });
   }
 
   async get(id: string): Promise<Trace | undefined> {

@@ -334,6 +334,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         },
         { chunks: ['Noted.'] },
         { chunks: ['The ranker uses 4 replicas.'] },
+        { chunks: ['Please rotate that token.'] },
       ],
       { approvals: { rules: [{ tool: 'memory', effect: 'allow' }] } },
     );
@@ -359,6 +360,27 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
           snippet: expect.stringMatching(/\*\*replicas\*\*/),
         }),
       ]);
+      // The task is remembered too, and a token pasted into a chat is masked in memory.
+      const recalled = await get(
+        '/api/hermes/memory/search?q=replicas%20ranker&kinds=task',
+      );
+      expect(recalled.body.hits).toEqual([
+        expect.objectContaining({
+          kind: 'task',
+          title: 'How many replicas does the ranker have?',
+        }),
+      ]);
+      await send({
+        sessionId: first,
+        message: userMessage(
+          'I cloned with ghp_0123456789abcdefghij0123456789abcdef, fine?',
+        ),
+      });
+      const masked = await get('/api/hermes/memory/search?q=cloned%20redacted');
+      expect(masked.body.hits[0].snippet).toContain(
+        '[**redacted** GitHub token]',
+      );
+      expect(JSON.stringify(masked.body)).not.toContain('ghp_0123');
       // Bob's search never finds Ada's conversations.
       expect(
         (await get('/api/hermes/sessions?q=replicas', 'user:default/bob')).body

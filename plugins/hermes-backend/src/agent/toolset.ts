@@ -1,4 +1,5 @@
-import { tool, ToolApprovalStatus, ToolSet } from 'ai';
+import { Schema, tool, ToolApprovalStatus, ToolSet, zodSchema } from 'ai';
+import type { z } from 'zod';
 import {
   ApprovalRule,
   callHash,
@@ -16,6 +17,17 @@ export interface ToolRun {
 }
 
 const MAX_OUTPUT_CHARS = 12_000;
+
+// A tool's JSON schema is derived once, not on every turn (the SDK memoises per schema object).
+const schemas = new WeakMap<z.ZodType, Schema>();
+function inputSchema(input: z.ZodType): Schema {
+  let schema = schemas.get(input);
+  if (!schema) {
+    schema = zodSchema(input);
+    schemas.set(input, schema);
+  }
+  return schema;
+}
 
 /**
  * Tool output as the model sees it: fenced and labelled as data, so text inside a finding,
@@ -56,7 +68,7 @@ export function buildToolSet(
   for (const t of tools) {
     toolSet[t.name] = tool({
       description: t.description,
-      inputSchema: t.input,
+      inputSchema: inputSchema(t.input),
       toModelOutput: ({ output }) => ({
         type: 'text',
         value: quoteToolOutput(t.name, output),

@@ -1,4 +1,4 @@
-import { describeSecrets, findSecrets } from './findSecrets';
+import { describeSecrets, findSecrets, redactSecrets } from './findSecrets';
 
 describe('findSecrets', () => {
   it.each([
@@ -41,5 +41,15 @@ describe('findSecrets', () => {
     expect(message).toContain('a GitHub token on line 2');
     expect(message).not.toContain('0123456789abcdef');
     expect(describeSecrets('nothing here', 'the note')).toBeUndefined();
+  });
+
+  it('redacts credentials from text it keeps, leaving the rest', () => {
+    expect(
+      redactSecrets(
+        'clone with ghp_0123456789abcdefghij0123456789abcdef then DB_PASSWORD=Xk9#mP2qL7vR and retry',
+      ),
+    ).toBe(
+      'clone with [redacted GitHub token] then DB_PASSWORD=[redacted value of "DB_PASSWORD"] and retry',
+    );
   });
 });

@@ -2,8 +2,9 @@
 export interface SecretFinding {
   /** What kind of credential it looks like, e.g. "GitHub token". */
   kind: string;
-  /** Where it starts in the text (0-based). */
+  /** Where it starts in the text (0-based), and how long it is. */
   index: number;
+  length: number;
   /** The first characters only, so the error can point at it without repeating it. */
   preview: string;
 }
@@ -68,7 +69,12 @@ export function findSecrets(text: string): SecretFinding[] {
   const preview = (s: string) => `${s.slice(0, 6)}…`;
   for (const { kind, pattern } of PATTERNS) {
     for (const match of text.matchAll(pattern)) {
-      found.push({ kind, index: match.index ?? 0, preview: preview(match[0]) });
+      found.push({
+        kind,
+        index: match.index ?? 0,
+        length: match[0].length,
+        preview: preview(match[0]),
+      });
     }
   }
   for (const match of text.matchAll(ASSIGNMENT)) {
@@ -79,6 +85,7 @@ export function findSecrets(text: string): SecretFinding[] {
     found.push({
       kind: `value of "${match[1]}"`,
       index,
+      length: value.length,
       preview: preview(value),
     });
   }
@@ -102,4 +109,20 @@ export function describeSecrets(
     .join(
       ', ',
     )}. Remove credentials and refer to where they are kept instead (e.g. the Secret's name).`;
+}
+
+/**
+ * `text` with every credential replaced by `[redacted <kind>]`, for text Hermes keeps without
+ * being able to refuse it (a conversation someone pasted a token into).
+ * @public
+ */
+export function redactSecrets(text: string): string {
+  let result = text;
+  // From the end, so earlier indexes stay valid.
+  for (const f of findSecrets(text).reverse()) {
+    result = `${result.slice(0, f.index)}[redacted ${f.kind}]${result.slice(
+      f.index + f.length,
+    )}`;
+  }
+  return result;
 }
