@@ -58,4 +58,46 @@ describe('HermesPage', () => {
       screen.queryByRole('region', { name: 'Backend' }),
     ).not.toBeInTheDocument();
   });
+
+  it('opens the conversation a memory link names, on the Agent tab', async () => {
+    const getSession = jest.fn(async (id: string) => ({
+      id,
+      userRef: 'user:default/guest',
+      title: 'Ranker replicas',
+      createdAt: '2026-11-24T10:00:00Z',
+      updatedAt: '2026-11-24T10:05:00Z',
+      messages: [
+        {
+          id: 'm1',
+          role: 'user' as const,
+          parts: [{ type: 'text' as const, text: 'How many replicas?' }],
+        },
+      ],
+    }));
+    await act(async () => {
+      await renderInTestApp(<HermesPage />, {
+        initialRouteEntries: ['/?session=6b1f0c1e-0000-4000-8000-000000000001'],
+        apis: [
+          [
+            hermesApiRef,
+            {
+              getStatus: async () => status,
+              listAudits: async () => ({ definitions: [], audits: [] }),
+              listSessions: jest.fn(async () => []),
+              getSession,
+              createChatTransport: jest.fn(),
+            },
+          ],
+        ],
+      });
+    });
+    expect(screen.getByRole('tab', { name: 'Agent' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(await screen.findByText('How many replicas?')).toBeVisible();
+    expect(getSession).toHaveBeenCalledWith(
+      '6b1f0c1e-0000-4000-8000-000000000001',
+    );
+  });
 });

@@ -4,6 +4,7 @@ import Stack from '@mui/material/Stack';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { AgentChat } from './Agent';
 import { AuditsCard } from './Drift';
 import { SkillsContent } from './Skills';
@@ -13,11 +14,14 @@ type PageTab = 'status' | 'agent' | 'skills';
 
 /** The Hermes page body; the app supplies the page header. */
 export function HermesPage() {
-  const [tab, setTab] = useState<PageTab>('status');
+  // `?session=<id>` (the links memory search gives) opens that conversation.
+  const [params] = useSearchParams();
+  const session = params.get('session') ?? undefined;
+  const [tab, setTab] = useState<PageTab>(session ? 'agent' : 'status');
   // A tab mounts on first visit and then stays, so switching tabs never cuts an answer off
   // or loses an edit.
   const [opened, setOpened] = useState<ReadonlySet<PageTab>>(
-    () => new Set(['status']),
+    () => new Set([session ? 'agent' : 'status']),
   );
   const select = (next: PageTab) => {
     setTab(next);
@@ -66,7 +70,7 @@ export function HermesPage() {
         aria-labelledby="hermes-tab-agent"
         hidden={tab !== 'agent'}
       >
-        {opened.has('agent') && <AgentChat />}
+        {opened.has('agent') && <AgentChat sessionId={session} />}
       </Box>
       <Box
         role="tabpanel"
