@@ -280,20 +280,7 @@ async function main() {
     permissions: {} as any, // only asked when reading another user's session
     logger: quiet,
     memory,
-    skills: {
-      promptIndex: async ({ task, entity }) =>
-        renderSkillIndex(
-          await skills.skillIndex({
-            task,
-            entity: entity && {
-              kind: entity.kind,
-              annotations: entity.metadata.annotations,
-            },
-          }),
-        ),
-      recordOutcome: (traceId, outcome) =>
-        skills.recordOutcome(traceId, outcome),
-    },
+    skills,
     chat: { sessionTokenBudget: 16000, maxSteps: 8 },
   });
 

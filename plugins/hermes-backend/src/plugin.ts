@@ -40,7 +40,7 @@ import { applyDatabaseMigrations } from './migrations';
 import { DefaultPolicyService } from './policy/PolicyService';
 import { createRouter } from './router';
 import { KnexSkillStore } from './skills/SkillStore';
-import { DefaultSkillsService, renderSkillIndex } from './skills/SkillsService';
+import { DefaultSkillsService } from './skills/SkillsService';
 import { DefaultStatusService } from './status/StatusService';
 
 /**
@@ -169,28 +169,14 @@ export const hermesPlugin = createBackendPlugin({
           userInfo,
           permissions,
           memory,
-          skills: {
-            promptIndex: async ({ task, entity }) =>
-              renderSkillIndex(
-                await skills.skillIndex({
-                  task,
-                  entity: entity && {
-                    kind: entity.kind,
-                    annotations: entity.metadata.annotations,
-                    tags: entity.metadata.tags,
-                  },
-                  limit: config.getOptionalNumber('hermes.skills.indexSize'),
-                }),
-              ),
-            recordOutcome: (traceId, outcome) =>
-              skills.recordOutcome(traceId, outcome),
-          },
+          skills,
           logger: logger.child({ capability: 'agent' }),
           chat: {
             sessionTokenBudget:
               config.getOptionalNumber('hermes.agent.sessionTokenBudget') ??
               16000,
             maxSteps: config.getOptionalNumber('hermes.agent.maxSteps') ?? 8,
+            skillIndexSize: config.getOptionalNumber('hermes.skills.indexSize'),
           },
         });
 

@@ -27,6 +27,15 @@ export async function startOpenAiServer(script: ScriptedReply[]) {
         authorization: req.headers.authorization,
         body: raw ? JSON.parse(raw) : undefined,
       });
+      // One Server-Sent Event of a streamed completion.
+      const chunk = (delta: object, finish: string | null) =>
+        `data: ${JSON.stringify({
+          id: `chatcmpl-${requests.length}`,
+          object: 'chat.completion.chunk',
+          created: 1764000000,
+          model: 'scripted',
+          choices: [{ index: 0, delta, finish_reason: finish }],
+        })}\n\n`;
       const reply = script.shift() ?? {
         status: 500,
         error: 'script exhausted',
@@ -34,14 +43,6 @@ export async function startOpenAiServer(script: ScriptedReply[]) {
       if ('hang' in reply) return; // never answers: the caller's timeout must fire
       if ('chunks' in reply) {
         res.setHeader('content-type', 'text/event-stream');
-        const chunk = (delta: object, finish: string | null) =>
-          `data: ${JSON.stringify({
-            id: `chatcmpl-${requests.length}`,
-            object: 'chat.completion.chunk',
-            created: 1764000000,
-            model: 'scripted',
-            choices: [{ index: 0, delta, finish_reason: finish }],
-          })}\n\n`;
         res.write(chunk({ role: 'assistant', content: '' }, null));
         for (const text of reply.chunks)
           res.write(chunk({ content: text }, null));
@@ -51,14 +52,6 @@ export async function startOpenAiServer(script: ScriptedReply[]) {
       }
       if ('toolCalls' in reply) {
         res.setHeader('content-type', 'text/event-stream');
-        const chunk = (delta: object, finish: string | null) =>
-          `data: ${JSON.stringify({
-            id: `chatcmpl-${requests.length}`,
-            object: 'chat.completion.chunk',
-            created: 1764000000,
-            model: 'scripted',
-            choices: [{ index: 0, delta, finish_reason: finish }],
-          })}\n\n`;
         res.write(chunk({ role: 'assistant', content: null }, null));
         reply.toolCalls.forEach((call, index) =>
           res.write(

@@ -17,7 +17,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ApprovalDecision,
-  estimateTokens,
+  charsToTokens,
   findingBelongsToEntity,
   redactSecrets,
   hermesSessionsAdminPermission,
@@ -36,6 +36,8 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { DriftService } from '../drift/DriftService';
+import { MemoryService } from '../memory/MemoryService';
+import { renderSkillIndex, SkillsService } from '../skills/SkillsService';
 import { ApprovalRule, callHash } from '../governance/approvalRules';
 import { ApprovalStore } from '../governance/ApprovalStore';
 import { ModelRegistry } from './models';
@@ -60,44 +62,13 @@ export const NO_CHAT_MODEL =
   'hermes.model.providers.<name> (baseUrl, apiKey) and choose it in hermes.models.chat ' +
   '(provider, model) in app-config.yaml. Drift audits, triage and policy checks work without one.';
 
-/** What the agent needs from memory: notes, and remembering and finding conversations. */
-export interface AgentMemory {
-  notesSnapshot(options: {
-    userRef: string;
-    entityRef?: string;
-  }): Promise<string>;
-  search(
-    query: string,
-    options: {
-      credentials: BackstageCredentials<BackstageUserPrincipal>;
-      kinds?: string[];
-      limit?: number;
-    },
-  ): Promise<Array<{ sourceId: string; snippet: string }>>;
-  remember(doc: {
-    kind: string;
-    sourceId: string;
-    ownerRef?: string;
-    entityRef?: string;
-    title: string;
-    body: string;
-    link: string;
-  }): Promise<void>;
-}
-
-/** What the agent needs from the skills library. */
-export interface AgentSkills {
-  /** A compact index of the skills most relevant to the task, for the prompt. */
-  promptIndex(options: { task: string; entity?: Entity }): Promise<string>;
-  /** How a run that loaded skills ended, as its user judged it. */
-  recordOutcome(traceId: string, outcome: 'success' | 'failure'): Promise<void>;
-}
-
 export interface ChatOptions {
   /** Estimated tokens of history sent to the model before older turns are summarised. */
   sessionTokenBudget: number;
   /** Model steps (calls) per turn, tool calls included. */
   maxSteps: number;
+  /** Skills listed in the prompt, the most relevant first (default 12). */
+  skillIndexSize?: number;
 }
 
 const textOf = (message: UIMessage) =>
@@ -128,8 +99,8 @@ export class ChatService {
       userInfo: UserInfoService;
       permissions: PermissionsService;
       logger: LoggerService;
-      memory: AgentMemory;
-      skills?: AgentSkills;
+      memory: Pick<MemoryService, 'notesSnapshot' | 'search' | 'remember'>;
+      skills: Pick<SkillsService, 'skillIndex' | 'recordOutcome'>;
       chat: ChatOptions;
     },
   ) {}
@@ -199,7 +170,7 @@ export class ChatService {
     if (!trace || trace.userRef !== userRef)
       throw new NotFoundError(`No agent run ${traceId}`);
     await this.options.traces.setFeedback(traceId, feedback);
-    await this.options.skills?.recordOutcome(
+    await this.options.skills.recordOutcome(
       traceId,
       feedback.rating === 'up' ? 'success' : 'failure',
     );
@@ -456,7 +427,16 @@ export class ChatService {
     const parts: string[] = [];
     // Ranking skills runs while the drift context is read.
     const ranking = this.options.skills
-      ?.promptIndex({ task: goal, entity })
+      .skillIndex({
+        task: goal,
+        entity: entity && {
+          kind: entity.kind,
+          annotations: entity.metadata.annotations,
+          tags: entity.metadata.tags,
+        },
+        limit: this.options.chat.skillIndexSize,
+      })
+      .then(renderSkillIndex)
       .catch(error => {
         this.options.logger.warn(`Could not rank skills: ${error}`);
         return '';
@@ -520,7 +500,13 @@ export class ChatService {
     const { sessionTokenBudget } = this.options.chat;
     let summary = session.summary;
     let upto = session.summaryUpto ?? 0;
-    if (estimateTokens(messages.slice(upto)) <= sessionTokenBudget)
+    // Tokens of messages.slice(i) as JSON, for every i, each message serialised once:
+    // an array's JSON is its items, a comma after each but the last, and the brackets.
+    const tail = new Array<number>(messages.length + 1).fill(0);
+    for (let i = messages.length - 1; i >= 0; i--)
+      tail[i] = tail[i + 1] + JSON.stringify(messages[i]).length + 1;
+    const tokensFrom = (i: number) => charsToTokens(tail[i] + 1);
+    if (tokensFrom(upto) <= sessionTokenBudget)
       return { messages: messages.slice(upto), summary };
 
     // Keep the newest turns that fit half the budget, starting at a user message so tool
@@ -528,7 +514,7 @@ export class ChatService {
     let cut = messages.length - 1;
     for (let i = messages.length - 1; i > upto; i--) {
       if (messages[i].role !== 'user') continue;
-      if (estimateTokens(messages.slice(i)) > sessionTokenBudget / 2) break;
+      if (tokensFrom(i) > sessionTokenBudget / 2) break;
       cut = i;
     }
     while (cut > upto && messages[cut].role !== 'user') cut--;

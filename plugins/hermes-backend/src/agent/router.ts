@@ -1,7 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import type { UIMessage } from 'ai';
 import Router from 'express-promise-router';
+import { parseInput } from '../parseInput';
 import { z } from 'zod';
 import { ChatService } from './ChatService';
 
@@ -32,18 +32,6 @@ const feedbackRequest = z.object({
   comment: z.string().max(2000).optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid ${what}: ${parsed.error.issues
-        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
-
 export function createAgentRouter(options: {
   httpAuth: HttpAuthService;
   chat: ChatService;
@@ -53,7 +41,7 @@ export function createAgentRouter(options: {
 
   router.post('/chat', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const body = parse(chatRequest, req.body, 'chat request');
+    const body = parseInput(chatRequest, req.body, 'chat request');
     await chat.chat(
       {
         credentials,
@@ -91,7 +79,7 @@ export function createAgentRouter(options: {
 
   router.post('/traces/:id/feedback', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const body = parse(feedbackRequest, req.body, 'feedback');
+    const body = parseInput(feedbackRequest, req.body, 'feedback');
     await chat.feedback(
       req.params.id,
       credentials.principal.userEntityRef,

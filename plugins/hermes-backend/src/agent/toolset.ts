@@ -59,8 +59,19 @@ export function buildToolSet(
 ) {
   const { rules, approvals, onToolRun } = options;
   const byName = new Map(tools.map(t => [t.name, t]));
-  const changes = async (t: HermesTool, input: unknown) =>
-    typeof t.changes === 'function' ? t.changes(input, context) : t.changes;
+  // Asked before a call (approval) and again as it runs; a tool that must look it up (an
+  // action's attributes) does so once per call.
+  const known = new Map<string, Promise<boolean>>();
+  const changes = (t: HermesTool, input: unknown): Promise<boolean> => {
+    if (typeof t.changes === 'boolean') return Promise.resolve(t.changes);
+    const key = callHash(t.name, input);
+    let answer = known.get(key);
+    if (!answer) {
+      answer = t.changes(input, context);
+      known.set(key, answer);
+    }
+    return answer;
+  };
   const decide = (t: HermesTool, input: unknown) =>
     decideApproval(rules, t.name, t.target?.(input) ?? {});
 

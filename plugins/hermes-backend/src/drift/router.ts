@@ -1,6 +1,6 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import Router from 'express-promise-router';
+import { parseInput } from '../parseInput';
 import { z } from 'zod';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -76,17 +76,10 @@ export function createDriftRouter(options: {
 
   router.post('/drift/findings/:id/resolution', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const parsed = resolutionBody.safeParse(req.body);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid resolution: ${parsed.error.issues
-          .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-          .join('; ')}`,
-      );
-    }
+    const body = parseInput(resolutionBody, req.body, 'resolution');
     await drift.resolveFinding(req.params.id, {
-      resolution: parsed.data.resolution as (typeof RESOLUTIONS)[number],
-      note: parsed.data.note,
+      resolution: body.resolution as (typeof RESOLUTIONS)[number],
+      note: body.note,
       userRef: credentials.principal.userEntityRef,
     });
     res.status(204).end();

@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import Router from 'express-promise-router';
+import { parseInput } from '../parseInput';
 import { z } from 'zod';
 import { MemoryService, NoteScope, UserCredentials } from './MemoryService';
 
@@ -35,18 +36,6 @@ function scoped<T extends z.ZodRawShape>(shape: T) {
   ]);
 }
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid ${what}: ${parsed.error.issues
-        .map(i => `${i.path.join('.') || what}: ${i.message}`)
-        .join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
-
 /** The user scope is the caller's own notes; naming another user is refused. */
 function noteScope(
   input: { scope: 'user' | 'entity' | 'global'; ref?: string },
@@ -72,7 +61,7 @@ export function createMemoryRouter(options: {
 
   router.get('/memory/search', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const query = parse(searchQuery, req.query, 'search');
+    const query = parseInput(searchQuery, req.query, 'search');
     const hits = await memory.search(query.q, {
       credentials,
       entityRef: query.entityRef,
@@ -84,7 +73,7 @@ export function createMemoryRouter(options: {
 
   router.get('/memory/notes', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const query = parse(scoped({}), req.query, 'notes query');
+    const query = parseInput(scoped({}), req.query, 'notes query');
     res.json(
       await memory.listNotes(noteScope(query, credentials), credentials),
     );
@@ -92,7 +81,7 @@ export function createMemoryRouter(options: {
 
   router.post('/memory/notes', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const body = parse(scoped({ text: noteText }), req.body, 'note');
+    const body = parseInput(scoped({ text: noteText }), req.body, 'note');
     res
       .status(201)
       .json(
@@ -106,7 +95,7 @@ export function createMemoryRouter(options: {
 
   router.put('/memory/notes', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const body = parse(
+    const body = parseInput(
       scoped({ oldText: z.string().min(1), newText: noteText }),
       req.body,
       'note replacement',
@@ -123,7 +112,7 @@ export function createMemoryRouter(options: {
 
   router.delete('/memory/notes', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const body = parse(
+    const body = parseInput(
       scoped({ oldText: z.string().min(1) }),
       req.body,
       'note removal',

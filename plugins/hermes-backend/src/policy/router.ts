@@ -1,6 +1,6 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import Router from 'express-promise-router';
+import { parseInput } from '../parseInput';
 import { z } from 'zod';
 import { PolicyService } from './PolicyService';
 
@@ -31,16 +31,11 @@ export function createPolicyRouter(options: {
   const router = Router();
   router.post('/policy/check', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const parsed = checkRequest.safeParse(req.body);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map(
-        i => `${i.path.join('.') || 'body'}: ${i.message}`,
-      );
-      throw new InputError(
-        `Invalid policy check request: ${issues.join('; ')}`,
-      );
-    }
-    res.json(await policy.check(parsed.data));
+    res.json(
+      await policy.check(
+        parseInput(checkRequest, req.body, 'policy check request'),
+      ),
+    );
   });
   return router;
 }

@@ -3,9 +3,10 @@ import {
   BackstageUserPrincipal,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
+import { parseInput } from '../parseInput';
 import { z } from 'zod';
 import { SkillsService } from './SkillsService';
 
@@ -30,18 +31,6 @@ const importBody = z.object({
 });
 const versionNumber = z.coerce.number().int().positive();
 const diffQuery = z.object({ from: versionNumber, to: versionNumber });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid ${what}: ${parsed.error.issues
-        .map(i => `${i.path.join('.') || what}: ${i.message}`)
-        .join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
 
 /** The skills library API, under `/skills`. */
 export function createSkillsRouter(options: {
@@ -81,7 +70,7 @@ export function createSkillsRouter(options: {
 
   router.post('/skills/import', async (req, res) => {
     const credentials = await user(req);
-    const { files } = parse(importBody, req.body, 'import');
+    const { files } = parseInput(importBody, req.body, 'import');
     res
       .status(201)
       .json(
@@ -96,7 +85,7 @@ export function createSkillsRouter(options: {
 
   router.put('/skills/:name', async (req, res) => {
     const credentials = await user(req);
-    const body = parse(saveBody, req.body, 'skill');
+    const body = parseInput(saveBody, req.body, 'skill');
     res.json(
       await skills.save(body.document, credentials.principal.userEntityRef, {
         name: req.params.name,
@@ -118,32 +107,32 @@ export function createSkillsRouter(options: {
 
   router.get('/skills/:name/versions/:version', async (req, res) => {
     await user(req);
-    const version = parse(versionNumber, req.params.version, 'version');
+    const version = parseInput(versionNumber, req.params.version, 'version');
     res.json(await skills.getVersion(req.params.name, version));
   });
 
   router.get('/skills/:name/diff', async (req, res) => {
     await user(req);
-    const { from, to } = parse(diffQuery, req.query, 'diff request');
+    const { from, to } = parseInput(diffQuery, req.query, 'diff request');
     res.json({ from, to, diff: await skills.diff(req.params.name, from, to) });
   });
 
   router.post('/skills/:name/rollback', async (req, res) => {
     const by = await approver(req);
-    const { version } = parse(rollbackBody, req.body, 'rollback');
+    const { version } = parseInput(rollbackBody, req.body, 'rollback');
     res.status(201).json(await skills.rollback(req.params.name, version, by));
   });
 
   router.post('/skills/:name/versions/:version/approve', async (req, res) => {
     const by = await approver(req);
-    const version = parse(versionNumber, req.params.version, 'version');
+    const version = parseInput(versionNumber, req.params.version, 'version');
     res.json(await skills.approve(req.params.name, version, by));
   });
 
   router.post('/skills/:name/versions/:version/reject', async (req, res) => {
     const by = await approver(req);
-    const version = parse(versionNumber, req.params.version, 'version');
-    const { reason } = parse(rejectBody, req.body, 'rejection');
+    const version = parseInput(versionNumber, req.params.version, 'version');
+    const { reason } = parseInput(rejectBody, req.body, 'rejection');
     res.json(await skills.reject(req.params.name, version, by, reason));
   });
 
