@@ -22,6 +22,7 @@ import { memoryTools } from './agent/tools/memory';
 import { policyTools } from './agent/tools/policy';
 import { skillTools } from './agent/tools/skills';
 import { readApprovalRules } from './governance/approvalRules';
+import { ApprovalsService } from './governance/ApprovalsService';
 import { KnexApprovalStore } from './governance/ApprovalStore';
 import { readClusterDefinitions } from './drift/clusters';
 import { readArgoCdConnection } from './drift/ArgoCdSource';
@@ -149,10 +150,16 @@ export const hermesPlugin = createBackendPlugin({
         });
         await drift.scheduleAudits(scheduler);
 
+        const approvals = new ApprovalsService({
+          store: new KnexApprovalStore(knex),
+          userInfo,
+          notifications,
+          logger: logger.child({ capability: 'approvals' }),
+        });
         const chat = new ChatService({
           store: new KnexSessionStore(knex),
           traces: new KnexTraceStore(knex),
-          approvals: new KnexApprovalStore(knex),
+          approvals,
           rules: approvalRules,
           tools: [
             ...catalogTools({ catalog }),
@@ -166,7 +173,6 @@ export const hermesPlugin = createBackendPlugin({
           models,
           catalog,
           drift,
-          userInfo,
           permissions,
           memory,
           skills,
@@ -183,11 +189,13 @@ export const hermesPlugin = createBackendPlugin({
         httpRouter.use(
           createRouter({
             httpAuth,
+            permissions,
             status,
             policy,
             drift,
             catalog,
             chat,
+            approvals,
             skills,
             memory,
           }),

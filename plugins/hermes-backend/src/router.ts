@@ -1,10 +1,15 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DriftService } from './drift/DriftService';
 import { ChatService } from './agent/ChatService';
 import { createAgentRouter } from './agent/router';
+import { ApprovalsService } from './governance/ApprovalsService';
+import { createApprovalsRouter } from './governance/router';
 import { createDriftRouter } from './drift/router';
 import { PolicyService } from './policy/PolicyService';
 import { createPolicyRouter } from './policy/router';
@@ -18,11 +23,13 @@ import { createStatusRouter } from './status/router';
 /** Mounts the capability routers. Everything but `/health` requires Backstage credentials. */
 export function createRouter(options: {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   status: StatusService;
   policy: PolicyService;
   drift: DriftService;
   catalog: CatalogService;
   chat: ChatService;
+  approvals: ApprovalsService;
   skills: SkillsService;
   memory: MemoryService;
 }): express.Router {
@@ -36,6 +43,7 @@ export function createRouter(options: {
   router.use(createPolicyRouter(options));
   router.use(createDriftRouter(options));
   router.use(createAgentRouter(options));
+  router.use(createApprovalsRouter(options));
   router.use(createSkillsRouter(options));
   router.use(createMemoryRouter(options));
   return router;

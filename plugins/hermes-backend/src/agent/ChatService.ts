@@ -3,7 +3,6 @@ import {
   BackstageUserPrincipal,
   LoggerService,
   PermissionsService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
@@ -39,7 +38,7 @@ import { DriftService } from '../drift/DriftService';
 import { MemoryService } from '../memory/MemoryService';
 import { renderSkillIndex, SkillsService } from '../skills/SkillsService';
 import { ApprovalRule, callHash } from '../governance/approvalRules';
-import { ApprovalStore } from '../governance/ApprovalStore';
+import { ApprovalsService } from '../governance/ApprovalsService';
 import { ModelRegistry } from './models';
 import { Session, SessionStore, SessionSummary } from './SessionStore';
 import { buildToolSet, quoteToolOutput, ToolRun } from './toolset';
@@ -90,13 +89,12 @@ export class ChatService {
     private readonly options: {
       store: SessionStore;
       traces: TraceStore;
-      approvals: ApprovalStore;
+      approvals: ApprovalsService;
       rules: ApprovalRule[];
       tools: HermesTool[];
       models: ModelRegistry;
       catalog: CatalogService;
       drift: DriftService;
-      userInfo: UserInfoService;
       permissions: PermissionsService;
       logger: LoggerService;
       memory: Pick<MemoryService, 'notesSnapshot' | 'search' | 'remember'>;
@@ -317,7 +315,7 @@ export class ChatService {
               Math.max(0, messages.length - 1),
             );
             const held = await this.holdRequestedCalls(
-              session!.id,
+              session!,
               updated.at(-1),
               decide,
             );
@@ -557,7 +555,7 @@ export class ChatService {
 
   /** Stores the calls the last answer asked approval for, bound to their exact arguments. */
   private async holdRequestedCalls(
-    sessionId: string,
+    session: Session,
     message: UIMessage | undefined,
     decide: (
       tool: string,
@@ -568,16 +566,19 @@ export class ChatService {
     for (const part of message?.parts ?? []) {
       if (!isToolUIPart(part) || part.state !== 'approval-requested') continue;
       const tool = getToolName(part);
-      await this.options.approvals.hold({
-        id: part.approval.id,
-        sessionId,
-        toolCallId: part.toolCallId,
-        tool,
-        input: part.input,
-        callHash: callHash(tool, part.input),
-        reason: part.approval.requestReason,
-        approvers: decide(tool, part.input)?.approvers,
-      });
+      await this.options.approvals.hold(
+        {
+          id: part.approval.id,
+          sessionId: session.id,
+          toolCallId: part.toolCallId,
+          tool,
+          input: part.input,
+          callHash: callHash(tool, part.input),
+          reason: part.approval.requestReason,
+          approvers: decide(tool, part.input)?.approvers,
+        },
+        session.userRef,
+      );
       held = true;
     }
     return held;
@@ -610,31 +611,23 @@ export class ChatService {
         throw new NotAllowedError(
           `Held call ${decision.id} no longer matches what was approved; it will not run`,
         );
-      if (held.approvers?.length) {
-        const { ownershipEntityRefs } = await this.options.userInfo.getUserInfo(
-          credentials,
+      const outcome = decision.approved ? 'approved' : 'denied';
+      // A call the rule's approvers decided on already continues with their decision.
+      if (held.status === 'pending')
+        await this.options.approvals.decide(held.id, credentials, decision);
+      else if (held.status !== outcome)
+        throw new ConflictError(
+          `Held call ${decision.id} was already ${held.status}${
+            held.decidedBy ? ` by ${held.decidedBy}` : ''
+          }`,
         );
-        if (!held.approvers.some(a => ownershipEntityRefs.includes(a)))
-          throw new NotAllowedError(
-            `Only ${held.approvers.join(', ')} may decide on ${held.tool}`,
-          );
-      }
-      const moved = await this.options.approvals.transition(
-        held.id,
-        'pending',
-        decision.approved ? 'approved' : 'denied',
-        userRef,
-      );
-      if (!moved)
-        throw new ConflictError(`Held call ${decision.id} was already decided`);
       Object.assign(part, {
         state: 'approval-responded',
         approval: {
           ...part.approval,
           approved: decision.approved,
           reason:
-            decision.reason ??
-            `${decision.approved ? 'approved' : 'denied'} by ${userRef}`,
+            decision.reason ?? `${outcome} by ${held.decidedBy ?? userRef}`,
         },
       });
     }

@@ -1,8 +1,13 @@
 import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +21,11 @@ import {
 import { hermesPlugin } from '../plugin';
 
 const databases = createTestDatabases();
+
+// Group memberships the user info service reports: bob is on the SRE team, ada is not.
+const memberships: Record<string, string[]> = {
+  'user:default/bob': ['group:default/sre'],
+};
 const examples = path.resolve(__dirname, '../../../../examples');
 
 const userMessage = (text: string, id = randomUUID()) => ({
@@ -65,6 +75,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
   ) {
     const model = script ? await startOpenAiServer(script) : undefined;
     const knex = await databases.init(databaseId);
+    const notifications: any[] = [];
     const { server } = await startTestBackend({
       features: [
         hermesPlugin,
@@ -92,6 +103,29 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         mockServices.database.factory({ knex }),
         catalogServiceMock.factory({ entities: [fraudDetector] }),
         mockServices.permissions.factory({ result: admin }),
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => ({
+            getUserInfo: async (credentials: any) => {
+              const userEntityRef = credentials.principal.userEntityRef;
+              return {
+                userEntityRef,
+                ownershipEntityRefs: [
+                  userEntityRef,
+                  ...(memberships[userEntityRef] ?? []),
+                ],
+              };
+            },
+          }),
+        }),
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({
+            send: async (n: unknown) => void notifications.push(n),
+          }),
+        }),
       ],
     });
     const send = (body: object, user = 'user:default/ada') =>
@@ -103,7 +137,12 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
       request(server)
         .get(url)
         .set('Authorization', mockCredentials.user.header(user));
-    return { server, model, send, get, knex };
+    const post = (url: string, body: object, user = 'user:default/ada') =>
+      request(server)
+        .post(url)
+        .set('Authorization', mockCredentials.user.header(user))
+        .send(body);
+    return { server, model, send, get, post, knex, notifications };
   }
   const ada = mockCredentials.user.header('user:default/ada');
 
@@ -483,6 +522,187 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         }),
       );
       expect(model!.requests).toHaveLength(2);
+    } finally {
+      model!.close();
+    }
+  });
+
+  it("waits for the rule's approvers: one of them decides in the inbox, and the asker's conversation then runs the call", async () => {
+    const { model, send, get, post, knex, notifications } = await start(
+      [
+        {
+          toolCalls: [
+            { name: 'drift_run_audit', arguments: { audit: 'demo' } },
+          ],
+        },
+        { chunks: ['The audit ran.'] },
+      ],
+      {
+        approvals: {
+          rules: [
+            {
+              tool: 'drift_run_audit',
+              effect: 'require-approval',
+              approvers: ['group:default/sre'],
+            },
+          ],
+        },
+        audits: [
+          {
+            name: 'demo',
+            cluster: 'neuroscale-prod',
+            desired: {
+              directory: path.join(examples, 'gitops/clusters/neuroscale-prod'),
+            },
+            live: {
+              snapshot: path.join(examples, 'cluster-snapshot/neuroscale-prod'),
+            },
+          },
+        ],
+        clusters: [{ name: 'neuroscale-prod', url: 'https://127.0.0.1:1' }],
+      },
+    );
+    try {
+      const sessionId = randomUUID();
+      const first = readStream(
+        (await send({ sessionId, message: userMessage('Run the demo audit') }))
+          .text,
+      );
+      const held = first.events.find(e => e.type === 'tool-approval-request');
+      expect(held).toBeDefined();
+
+      // The SRE group hears about it.
+      expect(notifications).toContainEqual(
+        expect.objectContaining({
+          recipients: { type: 'entity', entityRef: ['group:default/sre'] },
+          payload: expect.objectContaining({
+            title: 'Hermes asks to run drift_run_audit for user:default/ada',
+            link: '/hermes?tab=approvals',
+          }),
+        }),
+      );
+
+      // Ada asked but is not an approver: she can neither approve inline nor in the inbox.
+      const inline = await send({
+        sessionId,
+        approvals: [{ id: held.approvalId, approved: true }],
+      });
+      expect(inline.status).toBe(403);
+      expect(inline.body.error.message).toBe(
+        'Only group:default/sre may decide on drift_run_audit',
+      );
+      expect(
+        (
+          await post(`/api/hermes/approvals/${held.approvalId}`, {
+            approved: true,
+          })
+        ).status,
+      ).toBe(403);
+      expect((await get('/api/hermes/approvals')).body.approvals).toEqual([]);
+      // She sees it waiting in her conversation.
+      const waiting = await get(`/api/hermes/approvals?sessionId=${sessionId}`);
+      expect(waiting.body.approvals).toEqual([
+        expect.objectContaining({
+          id: held.approvalId,
+          status: 'pending',
+          canDecide: false,
+          approvers: ['group:default/sre'],
+        }),
+      ]);
+
+      // Carol is in no approving group: the call does not exist for her.
+      expect(
+        (await get('/api/hermes/approvals', 'user:default/carol')).body
+          .approvals,
+      ).toEqual([]);
+      expect(
+        (
+          await post(
+            `/api/hermes/approvals/${held.approvalId}`,
+            { approved: true },
+            'user:default/carol',
+          )
+        ).status,
+      ).toBe(404);
+
+      // Bob, on the SRE team, finds it in his inbox and approves it.
+      const inbox = await get('/api/hermes/approvals', 'user:default/bob');
+      expect(inbox.body.approvals).toEqual([
+        expect.objectContaining({
+          id: held.approvalId,
+          tool: 'drift_run_audit',
+          input: { audit: 'demo' },
+          askedBy: 'user:default/ada',
+          sessionTitle: 'Run the demo audit',
+          canDecide: true,
+        }),
+      ]);
+      const decided = await post(
+        `/api/hermes/approvals/${held.approvalId}`,
+        { approved: true },
+        'user:default/bob',
+      );
+      expect(decided.body).toMatchObject({
+        status: 'approved',
+        decidedBy: 'user:default/bob',
+        canDecide: false,
+      });
+      expect(
+        (
+          await post(
+            `/api/hermes/approvals/${held.approvalId}`,
+            { approved: false },
+            'user:default/bob',
+          )
+        ).status,
+      ).toBe(409);
+      expect(notifications).toContainEqual(
+        expect.objectContaining({
+          recipients: { type: 'entity', entityRef: ['user:default/ada'] },
+          payload: expect.objectContaining({
+            title: 'user:default/bob approved drift_run_audit',
+            link: `/hermes?session=${sessionId}`,
+          }),
+        }),
+      );
+      // Approving did not run anything.
+      expect(
+        Number((await knex('hermes_drift_audits').count('* as n'))[0].n),
+      ).toBe(0);
+
+      // Ada cannot turn Bob's approval into a denial, but continuing runs the call.
+      expect(
+        (
+          await send({
+            sessionId,
+            approvals: [{ id: held.approvalId, approved: false }],
+          })
+        ).status,
+      ).toBe(409);
+      const second = readStream(
+        (
+          await send({
+            sessionId,
+            approvals: [{ id: held.approvalId, approved: true }],
+          })
+        ).text,
+      );
+      expect(second.errors).toEqual([]);
+      expect(second.text).toBe('The audit ran.');
+      expect(
+        Number((await knex('hermes_drift_audits').count('* as n'))[0].n),
+      ).toBe(1);
+      const session = await get(`/api/hermes/sessions/${sessionId}`);
+      expect(session.body.messages.at(-1).parts).toContainEqual(
+        expect.objectContaining({
+          type: 'tool-drift_run_audit',
+          state: 'output-available',
+          approval: expect.objectContaining({
+            approved: true,
+            reason: 'approved by user:default/bob',
+          }),
+        }),
+      );
     } finally {
       model!.close();
     }

@@ -5,7 +5,7 @@ import {
   callHash,
   decideApproval,
 } from '../governance/approvalRules';
-import { ApprovalStore } from '../governance/ApprovalStore';
+import { ApprovalsService } from '../governance/ApprovalsService';
 import { HermesTool, ToolContext } from './tools/types';
 
 /** One tool call as the trace records it. */
@@ -53,7 +53,7 @@ export function buildToolSet(
   context: ToolContext,
   options: {
     rules: ApprovalRule[];
-    approvals: ApprovalStore;
+    approvals: Pick<ApprovalsService, 'findByToolCall' | 'markExecuted'>;
     onToolRun(run: ToolRun): void;
   },
 ) {
@@ -97,10 +97,7 @@ export function buildToolSet(
                 toolCallId,
               );
               const exact = held && held.callHash === callHash(t.name, input);
-              if (
-                !exact ||
-                !(await approvals.transition(held.id, 'approved', 'executed'))
-              ) {
+              if (!exact || !(await approvals.markExecuted(held.id))) {
                 throw new Error(
                   `${t.name} needs approval, and this exact call was not approved`,
                 );

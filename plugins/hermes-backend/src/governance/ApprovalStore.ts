@@ -1,41 +1,53 @@
+import {
+  HeldToolCall,
+  HeldToolCallStatus,
+} from '@hermes-backstage/plugin-hermes-common';
 import { Knex } from 'knex';
 
-export type HeldCallStatus = 'pending' | 'approved' | 'denied' | 'executed';
-
-export interface HeldCall {
-  id: string;
-  sessionId: string;
+/** A held call as stored: what the API shows, plus the binding to the exact call. */
+export interface HeldCall extends Omit<HeldToolCall, 'canDecide'> {
   toolCallId: string;
-  tool: string;
-  input: unknown;
   callHash: string;
-  reason?: string;
-  approvers?: string[];
-  status: HeldCallStatus;
-  decidedBy?: string;
 }
+
+export type NewHeldCall = Pick<
+  HeldCall,
+  | 'id'
+  | 'sessionId'
+  | 'toolCallId'
+  | 'tool'
+  | 'input'
+  | 'callHash'
+  | 'reason'
+  | 'approvers'
+>;
 
 /** Tool calls held for approval, each bound to the hash of its exact call. */
 export interface ApprovalStore {
-  hold(call: Omit<HeldCall, 'status' | 'decidedBy'>): Promise<void>;
+  hold(call: NewHeldCall): Promise<void>;
   get(id: string): Promise<HeldCall | undefined>;
   findByToolCall(
     sessionId: string,
     toolCallId: string,
   ): Promise<HeldCall | undefined>;
+  /** The calls of one session, or (without) every pending call; newest first, at most 200. */
+  list(filter: { sessionId?: string }): Promise<HeldCall[]>;
   /** Moves a call from `from` to `to`; false if it was not in `from` (decided twice, raced). */
   transition(
     id: string,
-    from: HeldCallStatus,
-    to: HeldCallStatus,
+    from: HeldToolCallStatus,
+    to: HeldToolCallStatus,
     by?: string,
   ): Promise<boolean>;
 }
 
+const iso = (value: unknown) =>
+  value ? new Date(value as string).toISOString() : undefined;
+
 export class KnexApprovalStore implements ApprovalStore {
   constructor(private readonly db: Knex) {}
 
-  async hold(call: Omit<HeldCall, 'status' | 'decidedBy'>) {
+  async hold(call: NewHeldCall) {
     await this.db('hermes_tool_approvals')
       .insert({
         id: call.id,
@@ -53,10 +65,19 @@ export class KnexApprovalStore implements ApprovalStore {
       .ignore();
   }
 
+  private query() {
+    return this.db('hermes_tool_approvals as a')
+      .join('hermes_sessions as s', 's.id', 'a.session_id')
+      .select('a.*', 's.user_ref', 's.entity_ref', 's.title');
+  }
+
   private toCall(row: any): HeldCall {
     return {
       id: row.id,
       sessionId: row.session_id,
+      sessionTitle: row.title,
+      askedBy: row.user_ref,
+      entityRef: row.entity_ref ?? undefined,
       toolCallId: row.tool_call_id,
       tool: row.tool,
       input: JSON.parse(row.input),
@@ -65,25 +86,39 @@ export class KnexApprovalStore implements ApprovalStore {
       approvers: row.approvers ? JSON.parse(row.approvers) : undefined,
       status: row.status,
       decidedBy: row.decided_by ?? undefined,
+      decidedAt: iso(row.decided_at),
+      createdAt: iso(row.created_at)!,
     };
   }
 
   async get(id: string) {
-    const row = await this.db('hermes_tool_approvals').where({ id }).first();
+    const row = await this.query().where('a.id', id).first();
     return row ? this.toCall(row) : undefined;
   }
 
   async findByToolCall(sessionId: string, toolCallId: string) {
-    const row = await this.db('hermes_tool_approvals')
-      .where({ session_id: sessionId, tool_call_id: toolCallId })
+    const row = await this.query()
+      .where({ 'a.session_id': sessionId, 'a.tool_call_id': toolCallId })
       .first();
     return row ? this.toCall(row) : undefined;
   }
 
+  async list(filter: { sessionId?: string }) {
+    const rows = await this.query()
+      .where(
+        filter.sessionId
+          ? { 'a.session_id': filter.sessionId }
+          : { 'a.status': 'pending' },
+      )
+      .orderBy('a.created_at', 'desc')
+      .limit(200);
+    return rows.map(row => this.toCall(row));
+  }
+
   async transition(
     id: string,
-    from: HeldCallStatus,
-    to: HeldCallStatus,
+    from: HeldToolCallStatus,
+    to: HeldToolCallStatus,
     by?: string,
   ) {
     const updated = await this.db('hermes_tool_approvals')

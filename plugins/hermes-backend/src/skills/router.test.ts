@@ -3,6 +3,7 @@ import {
   mockErrorHandler,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -19,7 +20,8 @@ const doc = (step: string) =>
 
 // The routes are thin; one database is enough to show what a client sees.
 describe('skills router', () => {
-  async function createApp() {
+  // The permission policy's answer: everything is allowed but the named permissions.
+  async function createApp(denied: string[] = []) {
     const knex = await databases.init('SQLITE_3');
     await applyDatabaseMigrations(knex);
     const skills = new DefaultSkillsService({
@@ -29,7 +31,20 @@ describe('skills router', () => {
     });
     const app = express()
       .use(express.json())
-      .use(createSkillsRouter({ httpAuth: mockServices.httpAuth(), skills }))
+      .use(
+        createSkillsRouter({
+          httpAuth: mockServices.httpAuth(),
+          permissions: mockServices.permissions.mock({
+            authorize: async requests =>
+              requests.map(r => ({
+                result: denied.includes(r.permission.name)
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
+              })),
+          }),
+          skills,
+        }),
+      )
       .use(mockErrorHandler());
     return { app, skills };
   }
@@ -157,5 +172,52 @@ describe('skills router', () => {
       .get('/skills/restart-pods')
       .set('authorization', ada)
       .expect(404);
+  });
+
+  it('lets only holders of hermes.skills.update change skills and of hermes.skills.approve decide on drafts', async () => {
+    const { app, skills } = await createApp([
+      'hermes.skills.update',
+      'hermes.skills.approve',
+    ]);
+    await skills.draft(doc('Scale to zero.'), { traceId: 'run-1' });
+
+    const save = await request(app)
+      .put('/skills/restart-pods')
+      .set('authorization', ada)
+      .send({ document: doc('Scale down.') })
+      .expect(403);
+    expect(save.body.error.message).toBe(
+      'You may not change skills (permission hermes.skills.update)',
+    );
+    await request(app)
+      .post('/skills/import')
+      .set('authorization', ada)
+      .send({ files: [{ path: 'SKILL.md', content: doc('Scale down.') }] })
+      .expect(403);
+    await request(app)
+      .delete('/skills/restart-pods')
+      .set('authorization', ada)
+      .expect(403);
+    const approve = await request(app)
+      .post('/skills/restart-pods/versions/1/approve')
+      .set('authorization', ada)
+      .expect(403);
+    expect(approve.body.error.message).toBe(
+      'You may not approve, reject or roll back skills (permission hermes.skills.approve)',
+    );
+    await request(app)
+      .post('/skills/restart-pods/versions/1/reject')
+      .set('authorization', ada)
+      .send({})
+      .expect(403);
+
+    // Nothing changed, and reading still works.
+    const details = await request(app)
+      .get('/skills/restart-pods')
+      .set('authorization', ada)
+      .expect(200);
+    expect(details.body.versions).toEqual([
+      expect.objectContaining({ version: 1, status: 'draft' }),
+    ]);
   });
 });

@@ -1,24 +1,21 @@
 import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
   HttpAuthService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  hermesSkillsApprovePermission,
+  hermesSkillsUpdatePermission,
+} from '@hermes-backstage/plugin-hermes-common';
 import { NotAllowedError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { parseInput } from '../parseInput';
 import { z } from 'zod';
 import { SkillsService } from './SkillsService';
-
-/**
- * Whether the caller may approve or reject agent drafts and roll skills back. Any signed-in
- * person may for now; this is the one place to add a permission check later.
- */
-export async function canApprove(
-  _credentials: BackstageCredentials<BackstageUserPrincipal>,
-): Promise<boolean> {
-  return true;
-}
 
 const saveBody = z.object({
   document: z.string().min(1),
@@ -35,20 +32,36 @@ const diffQuery = z.object({ from: versionNumber, to: versionNumber });
 /** The skills library API, under `/skills`. */
 export function createSkillsRouter(options: {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   skills: SkillsService;
 }): express.Router {
-  const { httpAuth, skills } = options;
+  const { httpAuth, permissions, skills } = options;
   const router = Router();
 
   const user = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user'] });
-  const approver = async (req: express.Request) => {
+  /** The caller's user ref, if the permission policy grants them `permission`. */
+  const allowed = async (
+    req: express.Request,
+    permission: BasicPermission,
+    refusal: string,
+  ) => {
     const credentials = await user(req);
-    if (!(await canApprove(credentials))) {
-      throw new NotAllowedError('You may not approve or roll back skills');
-    }
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(`${refusal} (permission ${permission.name})`);
     return credentials.principal.userEntityRef;
   };
+  const writer = (req: express.Request) =>
+    allowed(req, hermesSkillsUpdatePermission, 'You may not change skills');
+  const approver = (req: express.Request) =>
+    allowed(
+      req,
+      hermesSkillsApprovePermission,
+      'You may not approve, reject or roll back skills',
+    );
 
   router.get('/skills', async (req, res) => {
     await user(req);
@@ -69,13 +82,9 @@ export function createSkillsRouter(options: {
   });
 
   router.post('/skills/import', async (req, res) => {
-    const credentials = await user(req);
+    const by = await writer(req);
     const { files } = parseInput(importBody, req.body, 'import');
-    res
-      .status(201)
-      .json(
-        await skills.importSkill(files, credentials.principal.userEntityRef),
-      );
+    res.status(201).json(await skills.importSkill(files, by));
   });
 
   router.get('/skills/:name', async (req, res) => {
@@ -84,10 +93,10 @@ export function createSkillsRouter(options: {
   });
 
   router.put('/skills/:name', async (req, res) => {
-    const credentials = await user(req);
+    const by = await writer(req);
     const body = parseInput(saveBody, req.body, 'skill');
     res.json(
-      await skills.save(body.document, credentials.principal.userEntityRef, {
+      await skills.save(body.document, by, {
         name: req.params.name,
         message: body.message,
       }),
@@ -95,7 +104,7 @@ export function createSkillsRouter(options: {
   });
 
   router.delete('/skills/:name', async (req, res) => {
-    await user(req);
+    await writer(req);
     await skills.deleteSkill(req.params.name);
     res.status(204).end();
   });

@@ -50,3 +50,33 @@ export interface AgentMessageMetadata {
 
 /** Thumbs up or down on an answer. @public */
 export type FeedbackRating = 'up' | 'down';
+
+/** Where a held tool call stands. @public */
+export type HeldToolCallStatus = 'pending' | 'approved' | 'denied' | 'executed';
+
+/**
+ * A changing tool call the agent was told to hold until an allowed user approves it, as
+ * `GET /api/hermes/approvals` lists it.
+ * @public
+ */
+export interface HeldToolCall {
+  /** The approval id of the stream's `tool-approval-request`. */
+  id: string;
+  sessionId: string;
+  sessionTitle: string;
+  /** Who asked the agent, and whose credentials the call runs with once approved. */
+  askedBy: string;
+  entityRef?: string;
+  tool: string;
+  input: unknown;
+  /** The approval rule that held the call. */
+  reason?: string;
+  /** Users or groups who may decide; none means the user who asked. */
+  approvers?: string[];
+  status: HeldToolCallStatus;
+  decidedBy?: string;
+  decidedAt?: string;
+  createdAt: string;
+  /** Whether the user reading this may approve or deny it (while pending). */
+  canDecide: boolean;
+}

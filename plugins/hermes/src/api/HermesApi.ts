@@ -6,6 +6,7 @@ import {
   DriftAuditRecord,
   DriftFindingRecord,
   FeedbackRating,
+  HeldToolCall,
   HermesStatus,
   Resolution,
   SkillDetails,
@@ -55,6 +56,13 @@ export interface HermesApi {
     rating: FeedbackRating,
     comment?: string,
   ): Promise<void>;
+  /**
+   * Held tool calls: without a session, the pending ones this user may decide (their
+   * approval inbox); with one, that conversation's.
+   */
+  listApprovals(options?: { sessionId?: string }): Promise<HeldToolCall[]>;
+  /** Approves or denies a held call; it runs when the asker continues their conversation. */
+  decideApproval(id: string, approved: boolean): Promise<HeldToolCall>;
   /**
    * A transport for `useChat` that posts to `/chat` with the user's Backstage credentials,
    * sending only the new message or the decisions on held tool calls.

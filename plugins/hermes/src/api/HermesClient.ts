@@ -6,6 +6,7 @@ import {
   DriftAuditRecord,
   DriftFindingRecord,
   FeedbackRating,
+  HeldToolCall,
   HermesStatus,
   Resolution,
   SkillDetails,
@@ -106,6 +107,23 @@ export class HermesClient implements HermesApi {
     options: { entityRef?: string } = {},
   ): ChatTransport<HermesUIMessage> {
     return createHermesChatTransport({ ...this.deps, ...options });
+  }
+
+  async listApprovals(
+    options: { sessionId?: string } = {},
+  ): Promise<HeldToolCall[]> {
+    const query = options.sessionId
+      ? `?sessionId=${encodeURIComponent(options.sessionId)}`
+      : '';
+    return (
+      await this.request<{ approvals: HeldToolCall[] }>(`/approvals${query}`)
+    ).approvals;
+  }
+
+  decideApproval(id: string, approved: boolean): Promise<HeldToolCall> {
+    return this.send('POST', `/approvals/${encodeURIComponent(id)}`, {
+      approved,
+    });
   }
 
   async listSkills(options: { q?: string } = {}): Promise<SkillListEntry[]> {

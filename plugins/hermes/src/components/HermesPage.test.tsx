@@ -100,4 +100,29 @@ describe('HermesPage', () => {
       '6b1f0c1e-0000-4000-8000-000000000001',
     );
   });
+
+  it("opens the approval inbox the approvers' notification links to", async () => {
+    await act(async () => {
+      await renderInTestApp(<HermesPage />, {
+        initialRouteEntries: ['/?tab=approvals'],
+        apis: [
+          [
+            hermesApiRef,
+            {
+              getStatus: async () => status,
+              listAudits: async () => ({ definitions: [], audits: [] }),
+              listApprovals: async () => [],
+            },
+          ],
+        ],
+      });
+    });
+    expect(screen.getByRole('tab', { name: 'Approvals' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(
+      await screen.findByText('Nothing waits for your approval'),
+    ).toBeVisible();
+  });
 });

@@ -6,22 +6,27 @@ import Tabs from '@mui/material/Tabs';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { AgentChat } from './Agent';
+import { ApprovalsContent } from './Approvals';
 import { AuditsCard } from './Drift';
 import { SkillsContent } from './Skills';
 import { HermesStatusContent } from './StatusPage';
 
-type PageTab = 'status' | 'agent' | 'skills';
+const TABS = ['status', 'agent', 'skills', 'approvals'] as const;
+type PageTab = (typeof TABS)[number];
 
 /** The Hermes page body; the app supplies the page header. */
 export function HermesPage() {
-  // `?session=<id>` (the links memory search gives) opens that conversation.
+  // `?session=<id>` (the links memory search and notifications give) opens that
+  // conversation; `?tab=approvals` (the approvers' notification) opens that tab.
   const [params] = useSearchParams();
   const session = params.get('session') ?? undefined;
-  const [tab, setTab] = useState<PageTab>(session ? 'agent' : 'status');
+  const asked = TABS.find(t => t === params.get('tab'));
+  const initial: PageTab = session ? 'agent' : asked ?? 'status';
+  const [tab, setTab] = useState<PageTab>(initial);
   // A tab mounts on first visit and then stays, so switching tabs never cuts an answer off
   // or loses an edit.
   const [opened, setOpened] = useState<ReadonlySet<PageTab>>(
-    () => new Set([session ? 'agent' : 'status']),
+    () => new Set([initial]),
   );
   const select = (next: PageTab) => {
     setTab(next);
@@ -52,6 +57,12 @@ export function HermesPage() {
           id="hermes-tab-skills"
           aria-controls="hermes-panel-skills"
         />
+        <Tab
+          label="Approvals"
+          value="approvals"
+          id="hermes-tab-approvals"
+          aria-controls="hermes-panel-approvals"
+        />
       </Tabs>
       <Box
         role="tabpanel"
@@ -79,6 +90,14 @@ export function HermesPage() {
         hidden={tab !== 'skills'}
       >
         {opened.has('skills') && <SkillsContent />}
+      </Box>
+      <Box
+        role="tabpanel"
+        id="hermes-panel-approvals"
+        aria-labelledby="hermes-tab-approvals"
+        hidden={tab !== 'approvals'}
+      >
+        {opened.has('approvals') && <ApprovalsContent />}
       </Box>
     </Content>
   );

@@ -3,6 +3,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   AgentSession,
   AgentSessionSummary,
+  HeldToolCall,
 } from '@hermes-backstage/plugin-hermes-common';
 import {
   act,
@@ -70,6 +71,7 @@ function hermesApi(overrides: Partial<HermesApi> = {}) {
     getSession: jest.fn(),
     deleteSession: jest.fn(async () => {}),
     sendFeedback: jest.fn(async () => {}),
+    listApprovals: jest.fn(async (): Promise<HeldToolCall[]> => []),
     createChatTransport: (options: { entityRef?: string } = {}) =>
       createHermesChatTransport({
         discoveryApi: {
@@ -231,6 +233,86 @@ describe('AgentChat', () => {
       screen.queryByRole('group', { name: /Approval needed/ }),
     ).not.toBeInTheDocument();
     expect(requests).toHaveLength(2);
+    expect(requests[1]).toEqual({
+      sessionId: requests[0].sessionId,
+      approvals: [{ id: 'ap1', approved: true }],
+    });
+  });
+
+  it("waits for the rule's approvers, saying who they are, and continues once one of them approved", async () => {
+    const heldCall: HeldToolCall = {
+      id: 'ap1',
+      sessionId: 's1',
+      sessionTitle: 'Run the demo audit',
+      askedBy: 'user:default/guest',
+      tool: 'drift_run_audit',
+      input: { audit: 'demo' },
+      reason: 'hermes.approvals.rules[0] (drift_run_audit): require-approval',
+      approvers: ['group:default/sre'],
+      status: 'pending',
+      createdAt: '2026-11-25T09:00:00Z',
+      canDecide: false,
+    };
+    const listApprovals = jest
+      .fn<Promise<HeldToolCall[]>, [{ sessionId?: string }?]>()
+      .mockResolvedValueOnce([heldCall])
+      .mockResolvedValueOnce([
+        { ...heldCall, status: 'approved', decidedBy: 'user:default/bob' },
+      ]);
+    const { api, requests, respond } = hermesApi({ listApprovals });
+    respond(
+      sse([
+        { type: 'start', messageId: 'a1' },
+        {
+          type: 'tool-input-available',
+          toolCallId: 'c1',
+          toolName: 'drift_run_audit',
+          input: { audit: 'demo' },
+        },
+        { type: 'tool-approval-request', approvalId: 'ap1', toolCallId: 'c1' },
+        { type: 'finish' },
+      ]),
+      sse([
+        { type: 'start', messageId: 'a1' },
+        {
+          type: 'tool-output-available',
+          toolCallId: 'c1',
+          output: { status: 'succeeded' },
+        },
+        ...text('y', 'The audit ran.'),
+        { type: 'finish' },
+      ]),
+    );
+    await render(<AgentChat />, api);
+    ask('Run the demo audit');
+
+    const held = await screen.findByRole('group', {
+      name: 'Approval needed for drift_run_audit',
+    });
+    expect(
+      await within(held).findByText(
+        'Waiting for approval to run drift_run_audit',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(held).getByText(/Only group:default\/sre may approve/),
+    ).toBeInTheDocument();
+    expect(
+      within(held).queryByRole('button', { name: 'Approve' }),
+    ).not.toBeInTheDocument();
+    expect(listApprovals).toHaveBeenCalledWith({
+      sessionId: requests[0].sessionId,
+    });
+
+    fireEvent.click(within(held).getByRole('button', { name: 'Check again' }));
+    expect(
+      await within(held).findByText(
+        'user:default/bob approved drift_run_audit',
+      ),
+    ).toBeInTheDocument();
+    fireEvent.click(within(held).getByRole('button', { name: 'Continue' }));
+
+    expect(await screen.findByText('The audit ran.')).toBeInTheDocument();
     expect(requests[1]).toEqual({
       sessionId: requests[0].sessionId,
       approvals: [{ id: 'ap1', approved: true }],

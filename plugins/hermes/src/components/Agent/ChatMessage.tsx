@@ -1,6 +1,7 @@
 import { MarkdownContent } from '@backstage/core-components';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
+import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
 import { isToolUIPart } from 'ai';
 import { HermesUIMessage } from '../../api';
 import { Feedback } from './Feedback';
@@ -13,9 +14,11 @@ import { ToolCall } from './ToolCall';
 export function ChatMessage(props: {
   message: HermesUIMessage;
   finished: boolean;
+  heldCalls: ReadonlyMap<string, HeldToolCall>;
   onApproval: (approvalId: string, approved: boolean) => void;
+  onCheckApproval: () => void;
 }) {
-  const { message, finished, onApproval } = props;
+  const { message, finished, heldCalls, onApproval, onCheckApproval } = props;
   if (message.role === 'user') {
     return (
       <Box
@@ -53,7 +56,13 @@ export function ChatMessage(props: {
             <ToolCall
               key={part.toolCallId}
               part={part}
+              held={
+                part.state === 'approval-requested'
+                  ? heldCalls.get(part.approval.id)
+                  : undefined
+              }
               onApproval={onApproval}
+              onCheckApproval={onCheckApproval}
             />
           );
         }

@@ -9,10 +9,15 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import SendIcon from '@mui/icons-material/Send';
 import StopIcon from '@mui/icons-material/Stop';
-import { lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai';
+import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
+import {
+  isToolUIPart,
+  lastAssistantMessageIsCompleteWithApprovalResponses,
+} from 'ai';
 import {
   FormEvent,
   KeyboardEvent,
+  useCallback,
   useEffect,
   useId,
   useMemo,
@@ -59,6 +64,29 @@ export function Conversation(props: {
   const inputId = useId();
   const busy = status === 'submitted' || status === 'streaming';
 
+  // Held calls of the last answer, as the server records them: whether this user may decide
+  // or must wait for the rule's approvers, and what an approver decided meanwhile.
+  const waiting = (messages.at(-1)?.parts ?? [])
+    .flatMap(part =>
+      isToolUIPart(part) && part.state === 'approval-requested'
+        ? [part.approval.id]
+        : [],
+    )
+    .join(' ');
+  const [heldCalls, setHeldCalls] = useState<ReadonlyMap<string, HeldToolCall>>(
+    new Map(),
+  );
+  const checkApprovals = useCallback(() => {
+    hermesApi.listApprovals({ sessionId: id }).then(
+      calls => setHeldCalls(new Map(calls.map(call => [call.id, call]))),
+      // Without the record the buttons stay; the server still decides who may use them.
+      () => {},
+    );
+  }, [hermesApi, id]);
+  useEffect(() => {
+    if (waiting && !busy) checkApprovals();
+  }, [waiting, busy, checkApprovals]);
+
   // Follow the answer as it streams.
   const log = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -104,9 +132,11 @@ export function Conversation(props: {
             key={message.id}
             message={message}
             finished={!busy || index < messages.length - 1}
+            heldCalls={heldCalls}
             onApproval={(approvalId, approved) =>
               addToolApprovalResponse({ id: approvalId, approved })
             }
+            onCheckApproval={checkApprovals}
           />
         ))}
       </Stack>

@@ -11,6 +11,7 @@ import Typography from '@mui/material/Typography';
 import BuildIcon from '@mui/icons-material/Build';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import MenuBookIcon from '@mui/icons-material/MenuBook';
+import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
 import { DynamicToolUIPart, getToolName, ToolUIPart } from 'ai';
 
 /** A tool call as it appears in an assistant message. */
@@ -80,7 +81,7 @@ function headline(part: ToolPart, name: string) {
   );
 }
 
-function Json(props: { label: string; value: unknown }) {
+export function Json(props: { label: string; value: unknown }) {
   return (
     <Box sx={{ mb: 1 }}>
       <Typography variant="caption" color="text.secondary">
@@ -106,13 +107,17 @@ function Json(props: { label: string; value: unknown }) {
 
 /**
  * One tool call, compact: name, input on one line and its state; input and output expand.
- * A call held for approval shows what would run, with Approve and Deny.
+ * A call held for approval shows what would run, with Approve and Deny; if the approval rule
+ * names other approvers, it waits for them, and continues once one of them has decided.
  */
 export function ToolCall(props: {
   part: ToolPart;
+  /** The server's record of a held call: who may decide, and any decision made. */
+  held?: HeldToolCall;
   onApproval: (approvalId: string, approved: boolean) => void;
+  onCheckApproval: () => void;
 }) {
-  const { part, onApproval } = props;
+  const { part, held, onApproval, onCheckApproval } = props;
   const name = getToolName(part);
   const badge = status(part);
   return (
@@ -168,30 +173,76 @@ export function ToolCall(props: {
           aria-label={`Approval needed for ${name}`}
           sx={{ mt: 1 }}
         >
-          <AlertTitle>Run {name}?</AlertTitle>
-          {part.approval.requestReason && (
-            <Typography variant="body2" gutterBottom>
-              {part.approval.requestReason}
-            </Typography>
+          {held && held.status !== 'pending' ? (
+            <>
+              <AlertTitle>
+                {held.decidedBy} {held.status} {name}
+              </AlertTitle>
+              <Typography variant="body2" gutterBottom>
+                Continue to{' '}
+                {held.status === 'approved'
+                  ? 'run it, with your permissions.'
+                  : 'tell Hermes it may not run.'}
+              </Typography>
+              <Button
+                variant="contained"
+                size="small"
+                onClick={() =>
+                  onApproval(part.approval.id, held.status === 'approved')
+                }
+              >
+                Continue
+              </Button>
+            </>
+          ) : (
+            <>
+              <AlertTitle>
+                {held && !held.canDecide
+                  ? `Waiting for approval to run ${name}`
+                  : `Run ${name}?`}
+              </AlertTitle>
+              {part.approval.requestReason && (
+                <Typography variant="body2" gutterBottom>
+                  {part.approval.requestReason}
+                </Typography>
+              )}
+              <Json label="With input" value={part.input} />
+              {held && !held.canDecide ? (
+                <>
+                  <Typography variant="body2" gutterBottom>
+                    Only {held.approvers?.join(', ')} may approve this call;
+                    they have been notified. It runs here, with your
+                    permissions, once approved.
+                  </Typography>
+                  <Button
+                    variant="outlined"
+                    size="small"
+                    onClick={onCheckApproval}
+                  >
+                    Check again
+                  </Button>
+                </>
+              ) : (
+                <Stack direction="row" gap={1}>
+                  <Button
+                    variant="contained"
+                    size="small"
+                    onClick={() => onApproval(part.approval.id, true)}
+                  >
+                    Approve
+                  </Button>
+                  <Button
+                    variant="outlined"
+                    size="small"
+                    color="error"
+                    onClick={() => onApproval(part.approval.id, false)}
+                  >
+                    Deny
+                  </Button>
+                </Stack>
+              )}
+            </>
           )}
-          <Json label="With input" value={part.input} />
-          <Stack direction="row" gap={1}>
-            <Button
-              variant="contained"
-              size="small"
-              onClick={() => onApproval(part.approval.id, true)}
-            >
-              Approve
-            </Button>
-            <Button
-              variant="outlined"
-              size="small"
-              color="error"
-              onClick={() => onApproval(part.approval.id, false)}
-            >
-              Deny
-            </Button>
-          </Stack>
         </Alert>
       )}
     </Box>

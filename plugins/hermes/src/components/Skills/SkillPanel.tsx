@@ -4,7 +4,10 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
+  hermesSkillsApprovePermission,
+  hermesSkillsUpdatePermission,
   SkillDetails,
   SkillVersionSummary,
 } from '@hermes-backstage/plugin-hermes-common';
@@ -192,13 +195,15 @@ function DeleteDialog(props: {
 function VersionsTable(props: {
   versions: SkillVersionSummary[];
   readOnly: boolean;
+  /** Whether the user may approve, reject and roll back (hermes.skills.approve). */
+  canApprove: boolean;
   busy: boolean;
   onView: (version: number) => void;
   onApprove: (version: number) => void;
   onReject: (version: number) => void;
   onRollback: (version: number) => void;
 }) {
-  const { versions, readOnly, busy } = props;
+  const { versions, readOnly, canApprove, busy } = props;
   return (
     <Table size="small" aria-label="Versions">
       <TableHead>
@@ -248,7 +253,7 @@ function VersionsTable(props: {
                 <Button size="small" onClick={() => props.onView(v.version)}>
                   View
                 </Button>
-                {v.status === 'draft' && (
+                {v.status === 'draft' && canApprove && (
                   <>
                     <Button
                       size="small"
@@ -268,7 +273,7 @@ function VersionsTable(props: {
                     </Button>
                   </>
                 )}
-                {v.status === 'superseded' && !readOnly && (
+                {v.status === 'superseded' && !readOnly && canApprove && (
                   <Button
                     size="small"
                     disabled={busy}
@@ -305,6 +310,12 @@ export function SkillPanel(props: {
     () => hermesApi.getSkill(name),
     [hermesApi, name, refreshKey],
   );
+  const { allowed: canUpdate } = usePermission({
+    permission: hermesSkillsUpdatePermission,
+  });
+  const { allowed: canApprove } = usePermission({
+    permission: hermesSkillsApprovePermission,
+  });
   const [editing, setEditing] = useState(false);
   const [viewing, setViewing] = useState<number>();
   const [rejecting, setRejecting] = useState<number>();
@@ -330,6 +341,7 @@ export function SkillPanel(props: {
   }
   const { skill, document, files, versions } = details.value;
   const readOnly = skill.source === 'directory';
+  const editable = !readOnly && canUpdate;
   const drafts = versions.filter(v => v.status === 'draft');
   const { frontMatter, body } = splitSkillDocument(document);
 
@@ -371,7 +383,7 @@ export function SkillPanel(props: {
             <Typography color="text.secondary">{skill.description}</Typography>
           </Box>
           <Stack direction="row" gap={1} flexShrink={0}>
-            {!readOnly && (
+            {editable && (
               <Button variant="outlined" onClick={() => setEditing(true)}>
                 Edit
               </Button>
@@ -389,7 +401,7 @@ export function SkillPanel(props: {
             >
               Export
             </Button>
-            {!readOnly && (
+            {editable && (
               <Button
                 variant="outlined"
                 color="error"
@@ -483,6 +495,7 @@ export function SkillPanel(props: {
           <VersionsTable
             versions={versions}
             readOnly={readOnly}
+            canApprove={canApprove}
             busy={action.loading}
             onView={setViewing}
             onApprove={version =>

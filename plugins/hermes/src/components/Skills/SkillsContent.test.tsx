@@ -1,5 +1,8 @@
 import { ResponseError } from '@backstage/errors';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { SWRConfig } from 'swr';
 import {
   HermesStatus,
   SkillDetails,
@@ -171,11 +174,30 @@ function library(overrides: Partial<HermesApi> = {}) {
   return api;
 }
 
-async function renderSkills(api: ReturnType<typeof library>) {
+/** Renders the library for a user whom the permission policy denies `denied`. */
+async function renderSkills(
+  api: ReturnType<typeof library>,
+  denied: string[] = [],
+) {
+  const permissionApi = mockApis.permission({
+    authorize: request =>
+      denied.includes(request.permission.name)
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  });
   await act(async () => {
-    await renderInTestApp(<SkillsContent />, {
-      apis: [[hermesApiRef, api]],
-    });
+    // A fresh permission cache per render: usePermission keeps answers for the app's life.
+    await renderInTestApp(
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <SkillsContent />
+      </SWRConfig>,
+      {
+        apis: [
+          [hermesApiRef, api],
+          [permissionApiRef, permissionApi],
+        ],
+      },
+    );
   });
 }
 
@@ -423,6 +445,42 @@ describe('SkillsContent', () => {
     expect(within(panel).getByRole('button', { name: 'Export' })).toBeEnabled();
   });
 
+  it('offers no changes to a user the permission policy does not grant hermes.skills.update or hermes.skills.approve', async () => {
+    await renderSkills(library(), [
+      'hermes.skills.update',
+      'hermes.skills.approve',
+    ]);
+    const panel = await openSkill('argo-sync-failures');
+    for (const name of ['Edit', 'Delete', 'Approve', 'Reject', 'Roll back']) {
+      expect(
+        within(panel).queryByRole('button', { name }),
+      ).not.toBeInTheDocument();
+    }
+    expect(
+      screen.queryByRole('button', { name: 'New skill' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Import' }),
+    ).not.toBeInTheDocument();
+    // Reading, comparing and exporting stay.
+    expect(within(panel).getByRole('button', { name: 'Export' })).toBeEnabled();
+    expect(
+      within(panel).getByRole('row', { name: 'Version 3' }),
+    ).toBeInTheDocument();
+  });
+
+  it('lets a user who may approve but not write decide on drafts only', async () => {
+    await renderSkills(library(), ['hermes.skills.update']);
+    const panel = await openSkill('argo-sync-failures');
+    const draft = within(panel).getByRole('row', { name: 'Version 3' });
+    expect(
+      await within(draft).findByRole('button', { name: 'Approve' }),
+    ).toBeInTheDocument();
+    expect(
+      within(panel).queryByRole('button', { name: 'Edit' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('deletes a skill only after confirmation', async () => {
     const api = library({ deleteSkill: jest.fn(async () => {}) });
     await renderSkills(api);
@@ -646,6 +704,7 @@ describe('HermesPage Skills tab', () => {
               listAudits: async () => ({ definitions: [], audits: [] }),
             },
           ],
+          [permissionApiRef, mockApis.permission()],
         ],
       });
     });

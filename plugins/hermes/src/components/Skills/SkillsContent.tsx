@@ -1,5 +1,7 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { hermesSkillsUpdatePermission } from '@hermes-backstage/plugin-hermes-common';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
@@ -39,6 +41,10 @@ function emptyText(q: string, awaitingOnly: boolean): string {
  * @public
  */
 export function SkillsContent() {
+  // Writing skills takes hermes.skills.update; without it the library is read-only here.
+  const { allowed: canUpdate } = usePermission({
+    permission: hermesSkillsUpdatePermission,
+  });
   const hermesApi = useApi(hermesApiRef);
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
@@ -95,20 +101,24 @@ export function SkillsContent() {
           label={`Awaiting approval only (${awaiting.length})`}
         />
         <Box sx={{ flexGrow: 1 }} />
-        <Button
-          variant="contained"
-          startIcon={<AddIcon />}
-          onClick={() => setOpen('new')}
-        >
-          New skill
-        </Button>
-        <Button
-          variant="outlined"
-          startIcon={<UploadFileIcon />}
-          onClick={() => setImporting(true)}
-        >
-          Import
-        </Button>
+        {canUpdate && (
+          <>
+            <Button
+              variant="contained"
+              startIcon={<AddIcon />}
+              onClick={() => setOpen('new')}
+            >
+              New skill
+            </Button>
+            <Button
+              variant="outlined"
+              startIcon={<UploadFileIcon />}
+              onClick={() => setImporting(true)}
+            >
+              Import
+            </Button>
+          </>
+        )}
       </Stack>
       <Box
         sx={{

@@ -1,0 +1,166 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  LoggerService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
+import { ApprovalStore, HeldCall, NewHeldCall } from './ApprovalStore';
+
+type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/**
+ * Who decides on held tool calls. A call whose rule names approvers waits for one of them
+ * (a user, or a member of a group, named there); otherwise the user who asked decides. A
+ * decision never runs the call itself: it runs in the asker's conversation, with the asker's
+ * credentials, when they continue it, so approval never lends anyone else's permissions.
+ */
+export class ApprovalsService {
+  constructor(
+    private readonly options: {
+      store: ApprovalStore;
+      userInfo: UserInfoService;
+      notifications: NotificationService;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Stores a call the agent was told to hold, and tells its approvers. */
+  async hold(call: NewHeldCall, askedBy: string): Promise<void> {
+    await this.options.store.hold(call);
+    if (!call.approvers?.length) return;
+    await this.notify(call.approvers, {
+      title: `Hermes asks to run ${call.tool} for ${askedBy}`,
+      description: `${
+        call.reason ?? 'An approval rule holds this call'
+      }. Input: ${JSON.stringify(call.input)}`.slice(0, 1000),
+      link: '/hermes?tab=approvals',
+      severity: 'high',
+      scope: `hermes-approval:${call.id}`,
+    });
+  }
+
+  /**
+   * Without a session: the pending calls this user may decide. With one: that session's
+   * calls, for the user who owns it or may decide on them.
+   */
+  async list(
+    credentials: UserCredentials,
+    filter: { sessionId?: string } = {},
+  ): Promise<HeldToolCall[]> {
+    const userRef = credentials.principal.userEntityRef;
+    const refs = await this.ownershipRefs(credentials);
+    const calls = await this.options.store.list(filter);
+    return calls
+      .filter(call =>
+        filter.sessionId
+          ? call.askedBy === userRef || mayDecide(call, userRef, refs)
+          : mayDecide(call, userRef, refs),
+      )
+      .map(call => view(call, userRef, refs));
+  }
+
+  get(id: string): Promise<HeldCall | undefined> {
+    return this.options.store.get(id);
+  }
+
+  findByToolCall(sessionId: string, toolCallId: string) {
+    return this.options.store.findByToolCall(sessionId, toolCallId);
+  }
+
+  /** Marks an approved call as run; false if it was not approved (or ran already). */
+  markExecuted(id: string): Promise<boolean> {
+    return this.options.store.transition(id, 'approved', 'executed');
+  }
+
+  /** Records an allowed user's decision on a pending call. */
+  async decide(
+    id: string,
+    credentials: UserCredentials,
+    decision: { approved: boolean },
+  ): Promise<HeldToolCall> {
+    const userRef = credentials.principal.userEntityRef;
+    const refs = await this.ownershipRefs(credentials);
+    const call = await this.options.store.get(id);
+    // Someone who may neither decide nor read the session learns nothing about it.
+    if (!call || (!mayDecide(call, userRef, refs) && call.askedBy !== userRef))
+      throw new NotFoundError(`No held tool call ${id}`);
+    if (!mayDecide(call, userRef, refs))
+      throw new NotAllowedError(
+        `Only ${call.approvers!.join(', ')} may decide on ${call.tool}`,
+      );
+    const outcome = decision.approved ? 'approved' : 'denied';
+    if (!(await this.options.store.transition(id, 'pending', outcome, userRef)))
+      throw new ConflictError(
+        `Held call ${id} was already ${call.status}${
+          call.decidedBy ? ` by ${call.decidedBy}` : ''
+        }`,
+      );
+    if (call.askedBy !== userRef) {
+      await this.notify([call.askedBy], {
+        title: `${userRef} ${outcome} ${call.tool}`,
+        description: `Continue the conversation "${call.sessionTitle}" to ${
+          decision.approved ? 'run it' : 'tell Hermes'
+        }.`,
+        link: `/hermes?session=${call.sessionId}`,
+        severity: 'normal',
+        scope: `hermes-approval:${call.id}`,
+      });
+    }
+    return view(
+      { ...call, status: outcome, decidedBy: userRef },
+      userRef,
+      refs,
+    );
+  }
+
+  private async ownershipRefs(credentials: UserCredentials) {
+    const { ownershipEntityRefs } = await this.options.userInfo.getUserInfo(
+      credentials,
+    );
+    return ownershipEntityRefs;
+  }
+
+  // A notification is a courtesy: failing to send one must not fail the decision.
+  private async notify(
+    entityRefs: string[],
+    payload: {
+      title: string;
+      description: string;
+      link: string;
+      severity: 'high' | 'normal';
+      scope: string;
+    },
+  ) {
+    try {
+      await this.options.notifications.send({
+        recipients: { type: 'entity', entityRef: entityRefs },
+        payload: { ...payload, topic: 'hermes-approvals' },
+      });
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not notify ${entityRefs.join(', ')} about a held call: ${error}`,
+      );
+    }
+  }
+}
+
+function mayDecide(call: HeldCall, userRef: string, refs: string[]) {
+  return call.approvers?.length
+    ? call.approvers.some(a => refs.includes(a) || a === userRef)
+    : call.askedBy === userRef;
+}
+
+function view(call: HeldCall, userRef: string, refs: string[]): HeldToolCall {
+  const { toolCallId: _t, callHash: _h, ...rest } = call;
+  return {
+    ...rest,
+    canDecide: call.status === 'pending' && mayDecide(call, userRef, refs),
+  };
+}

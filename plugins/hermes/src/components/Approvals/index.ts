@@ -1,0 +1,1 @@
+export { ApprovalsContent } from './ApprovalsContent';
