@@ -34,6 +34,7 @@ import {
   readAuditDefinitions,
 } from '../../plugins/hermes-backend/src/drift/DriftService';
 import { KnexApprovalStore } from '../../plugins/hermes-backend/src/governance/ApprovalStore';
+import { ApprovalsService } from '../../plugins/hermes-backend/src/governance/ApprovalsService';
 import { DefaultMemoryService } from '../../plugins/hermes-backend/src/memory/MemoryService';
 import { KnexMemoryStore } from '../../plugins/hermes-backend/src/memory/MemoryStore';
 import { KnexNotesStore } from '../../plugins/hermes-backend/src/memory/NotesStore';
@@ -265,7 +266,12 @@ async function main() {
   const chat = new ChatService({
     store: sessions,
     traces: new KnexTraceStore(knex),
-    approvals: new KnexApprovalStore(knex),
+    approvals: new ApprovalsService({
+      store: new KnexApprovalStore(knex),
+      userInfo: {} as any, // only asked when a call is held
+      notifications: {} as any, // only used when a call is held
+      logger: quiet,
+    }),
     rules: [],
     tools: [
       ...catalogTools({ catalog }),
@@ -276,7 +282,6 @@ async function main() {
     models,
     catalog,
     drift,
-    userInfo: {} as any, // only asked when a held call names approvers
     permissions: {} as any, // only asked when reading another user's session
     logger: quiet,
     memory,

@@ -339,42 +339,46 @@ export class ChatService {
               outputTokens,
             });
             // Episodic memory: the conversation and this task, credentials masked.
-            await this.options.memory.remember({
-              kind: 'session',
-              sourceId: session!.id,
-              ownerRef: userRef,
-              entityRef,
-              title: session!.title,
-              // The words of the conversation, newest kept when it is very long.
-              body: redactSecrets(
-                updated
-                  .map(m => `${m.role}: ${textOf(m)}`)
-                  .join('\n')
-                  .slice(-MAX_REMEMBERED_CHARS),
-              ),
-              link: `/hermes?session=${session!.id}`,
-            });
-            await this.options.memory.remember({
-              kind: 'task',
-              sourceId: traceId,
-              ownerRef: userRef,
-              entityRef,
-              title: redactSecrets(goal.slice(0, 200)),
-              body: redactSecrets(
-                [
-                  `Goal: ${goal}`,
-                  `Outcome: ${outcome}${failure ? ` (${failure.error})` : ''}`,
-                  `Tools: ${
-                    runs
-                      .map(r => `${r.tool}${r.ok ? '' : ' (failed)'}`)
-                      .join(', ') || 'none'
-                  }`,
-                  `Skills: ${skillsUsed.join(', ') || 'none'}`,
-                  `Answer: ${textOf(updated.at(-1)!)}`,
-                ].join('\n'),
-              ),
-              link: `/hermes?session=${session!.id}`,
-            });
+            await this.options.memory.remember(
+              {
+                kind: 'session',
+                sourceId: session!.id,
+                ownerRef: userRef,
+                entityRef,
+                title: session!.title,
+                // The words of the conversation, newest kept when it is very long.
+                body: redactSecrets(
+                  updated
+                    .map(m => `${m.role}: ${textOf(m)}`)
+                    .join('\n')
+                    .slice(-MAX_REMEMBERED_CHARS),
+                ),
+                link: `/hermes?session=${session!.id}`,
+              },
+              {
+                kind: 'task',
+                sourceId: traceId,
+                ownerRef: userRef,
+                entityRef,
+                title: redactSecrets(goal.slice(0, 200)),
+                body: redactSecrets(
+                  [
+                    `Goal: ${goal}`,
+                    `Outcome: ${outcome}${
+                      failure ? ` (${failure.error})` : ''
+                    }`,
+                    `Tools: ${
+                      runs
+                        .map(r => `${r.tool}${r.ok ? '' : ' (failed)'}`)
+                        .join(', ') || 'none'
+                    }`,
+                    `Skills: ${skillsUsed.join(', ') || 'none'}`,
+                    `Answer: ${textOf(updated.at(-1)!)}`,
+                  ].join('\n'),
+                ),
+                link: `/hermes?session=${session!.id}`,
+              },
+            );
           } catch (error) {
             logger.error(`Could not save session ${session!.id}: ${error}`);
           }

@@ -344,7 +344,7 @@ export class DefaultDriftService implements DriftService {
     const { memory, logger } = this.options;
     if (!memory) return;
     try {
-      for (const doc of docs) await memory.remember(doc);
+      await memory.remember(...docs);
     } catch (error) {
       logger.warn(`Could not add drift to memory: ${(error as Error).message}`);
     }

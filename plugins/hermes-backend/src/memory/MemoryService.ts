@@ -53,8 +53,8 @@ export interface NotesView {
  * the entity.
  */
 export interface MemoryService {
-  /** Indexes an item for search, replacing what was remembered for the same kind and id. */
-  remember(doc: MemoryDocument): Promise<void>;
+  /** Indexes items for search, each replacing what was remembered for its kind and id. */
+  remember(...docs: MemoryDocument[]): Promise<void>;
   forget(kind: string, sourceId: string): Promise<void>;
   search(
     query: string,
@@ -122,13 +122,14 @@ export class DefaultMemoryService implements MemoryService {
     this.maxNoteChars = options.maxNoteChars ?? 2200;
   }
 
-  remember(doc: MemoryDocument) {
-    return this.options.store.remember({
-      ...doc,
-      ...(doc.entityRef
-        ? { entityRef: normalizeEntityRef(doc.entityRef) }
-        : {}),
-    });
+  remember(...docs: MemoryDocument[]) {
+    return this.options.store.remember(
+      ...docs.map(doc =>
+        doc.entityRef
+          ? { ...doc, entityRef: normalizeEntityRef(doc.entityRef) }
+          : doc,
+      ),
+    );
   }
 
   forget(kind: string, sourceId: string) {

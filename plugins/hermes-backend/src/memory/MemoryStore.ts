@@ -42,8 +42,8 @@ export interface MemorySearchOptions {
 
 /** Episodic memory: remembered documents, searched with the database's full-text engine. */
 export interface MemoryStore {
-  /** Stores a document, or replaces the one with the same kind and source id. */
-  remember(doc: MemoryDocument): Promise<void>;
+  /** Stores documents (in one transaction), each replacing the one with its kind and source id. */
+  remember(...docs: MemoryDocument[]): Promise<void>;
   forget(kind: string, sourceId: string): Promise<void>;
   /** Most relevant first; a query without searchable words finds nothing. */
   search(query: string, options: MemorySearchOptions): Promise<MemoryHit[]>;
@@ -112,33 +112,36 @@ export class KnexMemoryStore implements MemoryStore {
     this.sqlite = String(db.client.config.client).includes('sqlite');
   }
 
-  async remember(doc: MemoryDocument): Promise<void> {
-    const key = { kind: doc.kind, source_id: doc.sourceId };
+  async remember(...docs: MemoryDocument[]): Promise<void> {
+    if (docs.length === 0) return;
     await this.db.transaction(async tx => {
-      // Deleted and inserted rather than updated, so that the id, which orders documents
-      // from the newest for search, moves to the front.
-      const old = await tx('hermes_memory_documents')
-        .where(key)
-        .first('created_at');
-      await tx('hermes_memory_documents').where(key).delete();
-      const now = new Date();
-      const values = {
-        owner_ref: doc.ownerRef ?? null,
-        entity_ref: doc.entityRef ?? null,
-        title: doc.title,
-        body: doc.body,
-        link: doc.link,
-        updated_at: now,
-      };
-      await tx('hermes_memory_documents')
-        .insert({
-          ...key,
-          ...values,
-          created_at: doc.createdAt ?? old?.created_at ?? now,
-        })
-        // Another replica remembering the same item at the same time.
-        .onConflict(['kind', 'source_id'])
-        .merge(Object.keys(values));
+      for (const doc of docs) {
+        const key = { kind: doc.kind, source_id: doc.sourceId };
+        // Deleted and inserted rather than updated, so that the id, which orders documents
+        // from the newest for search, moves to the front.
+        const old = await tx('hermes_memory_documents')
+          .where(key)
+          .first('created_at');
+        await tx('hermes_memory_documents').where(key).delete();
+        const now = new Date();
+        const values = {
+          owner_ref: doc.ownerRef ?? null,
+          entity_ref: doc.entityRef ?? null,
+          title: doc.title,
+          body: doc.body,
+          link: doc.link,
+          updated_at: now,
+        };
+        await tx('hermes_memory_documents')
+          .insert({
+            ...key,
+            ...values,
+            created_at: doc.createdAt ?? old?.created_at ?? now,
+          })
+          // Another replica remembering the same item at the same time.
+          .onConflict(['kind', 'source_id'])
+          .merge(Object.keys(values));
+      }
     });
   }
 
