@@ -509,6 +509,39 @@ describe('AgentChat history', () => {
     ).toHaveAttribute('aria-pressed', 'true');
   });
 
+  it('takes a comment on why an answer was not helpful, with the rating', async () => {
+    const { api } = hermesApi({ getSession: jest.fn(async () => session) });
+    await render(<AgentChat sessionId={kyvernoSession.id} />, api);
+    const answer = await screen.findByRole('article', { name: 'Hermes' });
+
+    fireEvent.click(
+      within(answer).getByRole('button', { name: 'Not helpful' }),
+    );
+    const why = await within(answer).findByRole('textbox', {
+      name: 'What was wrong? (optional)',
+    });
+    expect(
+      within(answer).getByRole('button', { name: 'Send comment' }),
+    ).toBeDisabled();
+    fireEvent.change(why, {
+      target: { value: 'It missed the Audit failureAction' },
+    });
+    fireEvent.click(
+      within(answer).getByRole('button', { name: 'Send comment' }),
+    );
+    expect(
+      await within(answer).findByText('Comment recorded'),
+    ).toBeInTheDocument();
+    expect(api.sendFeedback).toHaveBeenLastCalledWith(
+      'trace-7',
+      'down',
+      'It missed the Audit failureAction',
+    );
+    expect(
+      within(answer).queryByRole('textbox', { name: /optional/ }),
+    ).not.toBeInTheDocument();
+  });
+
   it('deletes a conversation after confirmation and starts a new one if it was open', async () => {
     const listSessions = jest
       .fn()
