@@ -7,7 +7,6 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  ConflictError,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -38,7 +37,10 @@ import { DriftService } from '../drift/DriftService';
 import { MemoryService } from '../memory/MemoryService';
 import { renderSkillIndex, SkillsService } from '../skills/SkillsService';
 import { ApprovalRule, callHash } from '../governance/approvalRules';
-import { ApprovalsService } from '../governance/ApprovalsService';
+import {
+  alreadyDecided,
+  ApprovalsService,
+} from '../governance/ApprovalsService';
 import { ModelRegistry } from './models';
 import { Session, SessionStore, SessionSummary } from './SessionStore';
 import { buildToolSet, quoteToolOutput, ToolRun } from './toolset';
@@ -618,13 +620,8 @@ export class ChatService {
       const outcome = decision.approved ? 'approved' : 'denied';
       // A call the rule's approvers decided on already continues with their decision.
       if (held.status === 'pending')
-        await this.options.approvals.decide(held.id, credentials, decision);
-      else if (held.status !== outcome)
-        throw new ConflictError(
-          `Held call ${decision.id} was already ${held.status}${
-            held.decidedBy ? ` by ${held.decidedBy}` : ''
-          }`,
-        );
+        await this.options.approvals.decide(held, credentials, decision);
+      else if (held.status !== outcome) throw alreadyDecided(held);
       Object.assign(part, {
         state: 'approval-responded',
         approval: {

@@ -28,6 +28,23 @@ const memberships: Record<string, string[]> = {
 };
 const examples = path.resolve(__dirname, '../../../../examples');
 
+// A drift audit the agent can run (a changing tool), over the demo GitOps repo and snapshot.
+const demoAudit = {
+  audits: [
+    {
+      name: 'demo',
+      cluster: 'neuroscale-prod',
+      desired: {
+        directory: path.join(examples, 'gitops/clusters/neuroscale-prod'),
+      },
+      live: {
+        snapshot: path.join(examples, 'cluster-snapshot/neuroscale-prod'),
+      },
+    },
+  ],
+  clusters: [{ name: 'neuroscale-prod', url: 'https://127.0.0.1:1' }],
+};
+
 const userMessage = (text: string, id = randomUUID()) => ({
   id,
   role: 'user',
@@ -444,19 +461,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         approvals: {
           rules: [{ tool: 'drift_run_audit', effect: 'require-approval' }],
         },
-        audits: [
-          {
-            name: 'demo',
-            cluster: 'neuroscale-prod',
-            desired: {
-              directory: path.join(examples, 'gitops/clusters/neuroscale-prod'),
-            },
-            live: {
-              snapshot: path.join(examples, 'cluster-snapshot/neuroscale-prod'),
-            },
-          },
-        ],
-        clusters: [{ name: 'neuroscale-prod', url: 'https://127.0.0.1:1' }],
+        ...demoAudit,
       },
     );
     try {
@@ -547,19 +552,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
             },
           ],
         },
-        audits: [
-          {
-            name: 'demo',
-            cluster: 'neuroscale-prod',
-            desired: {
-              directory: path.join(examples, 'gitops/clusters/neuroscale-prod'),
-            },
-            live: {
-              snapshot: path.join(examples, 'cluster-snapshot/neuroscale-prod'),
-            },
-          },
-        ],
-        clusters: [{ name: 'neuroscale-prod', url: 'https://127.0.0.1:1' }],
+        ...demoAudit,
       },
     );
     try {

@@ -58,10 +58,10 @@ export class ApprovalsService {
     const refs = await this.ownershipRefs(credentials);
     const calls = await this.options.store.list(filter);
     return calls
-      .filter(call =>
-        filter.sessionId
-          ? call.askedBy === userRef || mayDecide(call, userRef, refs)
-          : mayDecide(call, userRef, refs),
+      .filter(
+        call =>
+          mayDecide(call, userRef, refs) ||
+          (filter.sessionId !== undefined && call.askedBy === userRef),
       )
       .map(call => view(call, userRef, refs));
   }
@@ -79,29 +79,33 @@ export class ApprovalsService {
     return this.options.store.transition(id, 'approved', 'executed');
   }
 
-  /** Records an allowed user's decision on a pending call. */
+  /**
+   * Records an allowed user's decision on a pending call, given by id or as already read
+   * (the chat has it in hand after checking it belongs to the conversation).
+   */
   async decide(
-    id: string,
+    target: string | HeldCall,
     credentials: UserCredentials,
     decision: { approved: boolean },
   ): Promise<HeldToolCall> {
     const userRef = credentials.principal.userEntityRef;
     const refs = await this.ownershipRefs(credentials);
-    const call = await this.options.store.get(id);
+    const call =
+      typeof target === 'string'
+        ? await this.options.store.get(target)
+        : target;
+    const id = typeof target === 'string' ? target : target.id;
+    const allowed = call !== undefined && mayDecide(call, userRef, refs);
     // Someone who may neither decide nor read the session learns nothing about it.
-    if (!call || (!mayDecide(call, userRef, refs) && call.askedBy !== userRef))
+    if (!call || (!allowed && call.askedBy !== userRef))
       throw new NotFoundError(`No held tool call ${id}`);
-    if (!mayDecide(call, userRef, refs))
+    if (!allowed)
       throw new NotAllowedError(
         `Only ${call.approvers!.join(', ')} may decide on ${call.tool}`,
       );
     const outcome = decision.approved ? 'approved' : 'denied';
     if (!(await this.options.store.transition(id, 'pending', outcome, userRef)))
-      throw new ConflictError(
-        `Held call ${id} was already ${call.status}${
-          call.decidedBy ? ` by ${call.decidedBy}` : ''
-        }`,
-      );
+      throw alreadyDecided((await this.options.store.get(id)) ?? call);
     if (call.askedBy !== userRef) {
       await this.notify([call.askedBy], {
         title: `${userRef} ${outcome} ${call.tool}`,
@@ -149,6 +153,15 @@ export class ApprovalsService {
       );
     }
   }
+}
+
+/** The refusal for deciding on a call that is no longer pending. */
+export function alreadyDecided(call: HeldCall): ConflictError {
+  return new ConflictError(
+    `Held call ${call.id} was already ${call.status}${
+      call.decidedBy ? ` by ${call.decidedBy}` : ''
+    }`,
+  );
 }
 
 function mayDecide(call: HeldCall, userRef: string, refs: string[]) {

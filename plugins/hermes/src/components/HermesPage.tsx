@@ -13,6 +13,12 @@ import { HermesStatusContent } from './StatusPage';
 
 const TABS = ['status', 'agent', 'skills', 'approvals'] as const;
 type PageTab = (typeof TABS)[number];
+const LABELS: Record<PageTab, string> = {
+  status: 'Status',
+  agent: 'Agent',
+  skills: 'Skills',
+  approvals: 'Approvals',
+};
 
 /** The Hermes page body; the app supplies the page header. */
 export function HermesPage() {
@@ -32,6 +38,23 @@ export function HermesPage() {
     setTab(next);
     setOpened(previous => new Set(previous).add(next));
   };
+  const content = (t: PageTab) => {
+    switch (t) {
+      case 'status':
+        return (
+          <Stack gap={2}>
+            <HermesStatusContent />
+            <AuditsCard />
+          </Stack>
+        );
+      case 'agent':
+        return <AgentChat sessionId={session} />;
+      case 'skills':
+        return <SkillsContent />;
+      default:
+        return <ApprovalsContent />;
+    }
+  };
   return (
     <Content>
       <Tabs
@@ -39,66 +62,27 @@ export function HermesPage() {
         onChange={(_, next: PageTab) => select(next)}
         sx={{ mb: 2 }}
       >
-        <Tab
-          label="Status"
-          value="status"
-          id="hermes-tab-status"
-          aria-controls="hermes-panel-status"
-        />
-        <Tab
-          label="Agent"
-          value="agent"
-          id="hermes-tab-agent"
-          aria-controls="hermes-panel-agent"
-        />
-        <Tab
-          label="Skills"
-          value="skills"
-          id="hermes-tab-skills"
-          aria-controls="hermes-panel-skills"
-        />
-        <Tab
-          label="Approvals"
-          value="approvals"
-          id="hermes-tab-approvals"
-          aria-controls="hermes-panel-approvals"
-        />
+        {TABS.map(t => (
+          <Tab
+            key={t}
+            label={LABELS[t]}
+            value={t}
+            id={`hermes-tab-${t}`}
+            aria-controls={`hermes-panel-${t}`}
+          />
+        ))}
       </Tabs>
-      <Box
-        role="tabpanel"
-        id="hermes-panel-status"
-        aria-labelledby="hermes-tab-status"
-        hidden={tab !== 'status'}
-      >
-        <Stack gap={2}>
-          <HermesStatusContent />
-          <AuditsCard />
-        </Stack>
-      </Box>
-      <Box
-        role="tabpanel"
-        id="hermes-panel-agent"
-        aria-labelledby="hermes-tab-agent"
-        hidden={tab !== 'agent'}
-      >
-        {opened.has('agent') && <AgentChat sessionId={session} />}
-      </Box>
-      <Box
-        role="tabpanel"
-        id="hermes-panel-skills"
-        aria-labelledby="hermes-tab-skills"
-        hidden={tab !== 'skills'}
-      >
-        {opened.has('skills') && <SkillsContent />}
-      </Box>
-      <Box
-        role="tabpanel"
-        id="hermes-panel-approvals"
-        aria-labelledby="hermes-tab-approvals"
-        hidden={tab !== 'approvals'}
-      >
-        {opened.has('approvals') && <ApprovalsContent />}
-      </Box>
+      {TABS.map(t => (
+        <Box
+          key={t}
+          role="tabpanel"
+          id={`hermes-panel-${t}`}
+          aria-labelledby={`hermes-tab-${t}`}
+          hidden={tab !== t}
+        >
+          {opened.has(t) && content(t)}
+        </Box>
+      ))}
     </Content>
   );
 }

@@ -23,6 +23,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { hermesApiRef } from '../../api';
 import { errorText } from './errorText';
+import { formatUtc } from '../formatUtc';
 
 /** A search snippet with its `**`-wrapped matches highlighted. */
 export function Snippet(props: { text: string }) {
@@ -35,10 +36,6 @@ export function Snippet(props: { text: string }) {
         )}
     </>
   );
-}
-
-function when(iso: string): string {
-  return new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function DeleteDialog(props: {
@@ -154,7 +151,7 @@ export function SessionList(props: {
                   session.snippet ? (
                     <Snippet text={session.snippet} />
                   ) : (
-                    `${when(session.updatedAt)} UTC`
+                    formatUtc(session.updatedAt)
                   )
                 }
               />

@@ -12,6 +12,7 @@ import BuildIcon from '@mui/icons-material/Build';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import MenuBookIcon from '@mui/icons-material/MenuBook';
 import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
+import { DecisionButtons } from '../Approvals/DecisionButtons';
 import { DynamicToolUIPart, getToolName, ToolUIPart } from 'ai';
 
 /** A tool call as it appears in an assistant message. */
@@ -173,78 +174,79 @@ export function ToolCall(props: {
           aria-label={`Approval needed for ${name}`}
           sx={{ mt: 1 }}
         >
-          {held && held.status !== 'pending' ? (
-            <>
-              <AlertTitle>
-                {held.decidedBy} {held.status} {name}
-              </AlertTitle>
-              <Typography variant="body2" gutterBottom>
-                Continue to{' '}
-                {held.status === 'approved'
-                  ? 'run it, with your permissions.'
-                  : 'tell Hermes it may not run.'}
-              </Typography>
-              <Button
-                variant="contained"
-                size="small"
-                onClick={() =>
-                  onApproval(part.approval.id, held.status === 'approved')
-                }
-              >
-                Continue
-              </Button>
-            </>
-          ) : (
-            <>
-              <AlertTitle>
-                {held && !held.canDecide
-                  ? `Waiting for approval to run ${name}`
-                  : `Run ${name}?`}
-              </AlertTitle>
-              {part.approval.requestReason && (
-                <Typography variant="body2" gutterBottom>
-                  {part.approval.requestReason}
-                </Typography>
-              )}
-              <Json label="With input" value={part.input} />
-              {held && !held.canDecide ? (
-                <>
-                  <Typography variant="body2" gutterBottom>
-                    Only {held.approvers?.join(', ')} may approve this call;
-                    they have been notified. It runs here, with your
-                    permissions, once approved.
-                  </Typography>
-                  <Button
-                    variant="outlined"
-                    size="small"
-                    onClick={onCheckApproval}
-                  >
-                    Check again
-                  </Button>
-                </>
-              ) : (
-                <Stack direction="row" gap={1}>
-                  <Button
-                    variant="contained"
-                    size="small"
-                    onClick={() => onApproval(part.approval.id, true)}
-                  >
-                    Approve
-                  </Button>
-                  <Button
-                    variant="outlined"
-                    size="small"
-                    color="error"
-                    onClick={() => onApproval(part.approval.id, false)}
-                  >
-                    Deny
-                  </Button>
-                </Stack>
-              )}
-            </>
-          )}
+          <HeldCall
+            part={part}
+            name={name}
+            held={held}
+            onDecide={approved => onApproval(part.approval.id, approved)}
+            onCheckApproval={onCheckApproval}
+          />
         </Alert>
       )}
     </Box>
+  );
+}
+
+/**
+ * What a held call asks of this user: to decide it; to wait for the rule's approvers; or,
+ * once one of them has decided, to continue with that decision.
+ */
+function HeldCall(props: {
+  part: ToolPart & { state: 'approval-requested' };
+  name: string;
+  held?: HeldToolCall;
+  onDecide: (approved: boolean) => void;
+  onCheckApproval: () => void;
+}) {
+  const { part, name, held, onDecide, onCheckApproval } = props;
+  if (held && held.status !== 'pending') {
+    const approved = held.status === 'approved';
+    return (
+      <>
+        <AlertTitle>
+          {held.decidedBy} {held.status} {name}
+        </AlertTitle>
+        <Typography variant="body2" gutterBottom>
+          Continue to{' '}
+          {approved
+            ? 'run it, with your permissions.'
+            : 'tell Hermes it may not run.'}
+        </Typography>
+        <Button
+          variant="contained"
+          size="small"
+          onClick={() => onDecide(approved)}
+        >
+          Continue
+        </Button>
+      </>
+    );
+  }
+  const waiting = held !== undefined && !held.canDecide;
+  return (
+    <>
+      <AlertTitle>
+        {waiting ? `Waiting for approval to run ${name}` : `Run ${name}?`}
+      </AlertTitle>
+      {part.approval.requestReason && (
+        <Typography variant="body2" gutterBottom>
+          {part.approval.requestReason}
+        </Typography>
+      )}
+      <Json label="With input" value={part.input} />
+      {waiting ? (
+        <>
+          <Typography variant="body2" gutterBottom>
+            Only {held.approvers?.join(', ')} may approve this call; they have
+            been notified. It runs here, with your permissions, once approved.
+          </Typography>
+          <Button variant="outlined" size="small" onClick={onCheckApproval}>
+            Check again
+          </Button>
+        </>
+      ) : (
+        <DecisionButtons size="small" onDecide={onDecide} />
+      )}
+    </>
   );
 }

@@ -13,7 +13,9 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
 import { Json } from '../Agent/ToolCall';
+import { DecisionButtons } from './DecisionButtons';
 import { errorText } from '../Agent/errorText';
+import { formatUtc } from '../formatUtc';
 
 /**
  * The approval inbox: tool calls the agent holds until someone named by the approval rules
@@ -77,12 +79,7 @@ export function ApprovalsContent() {
               <Typography variant="body2" gutterBottom>
                 Asked by {call.askedBy}
                 {call.entityRef && <> about {call.entityRef}</>} in "
-                {call.sessionTitle}" ·{' '}
-                {new Date(call.createdAt)
-                  .toISOString()
-                  .slice(0, 16)
-                  .replace('T', ' ')}{' '}
-                UTC
+                {call.sessionTitle}" · {formatUtc(call.createdAt)}
               </Typography>
               {call.reason && (
                 <Typography variant="body2" gutterBottom>
@@ -106,16 +103,9 @@ export function ApprovalsContent() {
             </CardContent>
             {!outcome && call.canDecide && (
               <CardActions>
-                <Button variant="contained" onClick={() => decide(call, true)}>
-                  Approve
-                </Button>
-                <Button
-                  variant="outlined"
-                  color="error"
-                  onClick={() => decide(call, false)}
-                >
-                  Deny
-                </Button>
+                <DecisionButtons
+                  onDecide={approved => decide(call, approved)}
+                />
               </CardActions>
             )}
           </Card>

@@ -13,6 +13,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
+import { formatUtc } from '../formatUtc';
 
 /** Audit runs with their status and report, and a button to run each configured audit. */
 export function AuditsCard() {
@@ -59,12 +60,8 @@ export function AuditsCard() {
         >
           <AccordionSummary>
             <Typography>
-              {audit.cluster} ·{' '}
-              {new Date(audit.startedAt)
-                .toISOString()
-                .slice(0, 16)
-                .replace('T', ' ')}{' '}
-              UTC · {audit.trigger} · {audit.status}
+              {audit.cluster} · {formatUtc(audit.startedAt)} · {audit.trigger} ·{' '}
+              {audit.status}
               {audit.summary &&
                 ` · ${audit.summary.critical} critical, ${audit.summary.unknown} unknown, ${audit.summary.harmless} harmless`}
             </Typography>

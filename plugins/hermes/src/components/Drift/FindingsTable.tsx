@@ -14,6 +14,7 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { formatUtc } from '../formatUtc';
 
 const COLORS: Record<Classification, 'error' | 'warning' | 'success'> = {
   critical: 'error',
@@ -125,12 +126,7 @@ export function FindingsTable(props: {
                     {a.manager} ({a.class}
                     {a.subresource ? `, via ${a.subresource}` : ''})
                     {a.user ? ` · ${a.user}` : ''}
-                    {a.time
-                      ? ` · ${new Date(a.time)
-                          .toISOString()
-                          .slice(0, 16)
-                          .replace('T', ' ')} UTC`
-                      : ''}
+                    {a.time ? ` · ${formatUtc(a.time)}` : ''}
                   </Typography>
                 ) : (
                   <Typography variant="body2" color="text.secondary">

@@ -38,6 +38,7 @@ import { errorText } from '../Agent/errorText';
 import { SkillEditor } from './SkillEditor';
 import { downloadSkill, exportFileName } from './transfer';
 import { VersionDiff } from './VersionDiff';
+import { formatUtc } from '../formatUtc';
 
 const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
@@ -50,10 +51,6 @@ function splitSkillDocument(document: string): {
   return match
     ? { frontMatter: match[1], body: document.slice(match[0].length) }
     : { body: document };
-}
-
-function when(iso: string): string {
-  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 const STATUS_COLORS = {
@@ -96,7 +93,7 @@ function Monospace(props: { children: string }) {
 function usageText(details: SkillDetails): string {
   const { loaded, successes, failures, lastUsedAt } = details.usage;
   if (loaded === 0) return 'Not used by the agent yet.';
-  const last = lastUsedAt ? ` · last used ${when(lastUsedAt)}` : '';
+  const last = lastUsedAt ? ` · last used ${formatUtc(lastUsedAt)}` : '';
   return `Loaded by ${loaded} agent ${
     loaded === 1 ? 'run' : 'runs'
   }: ${successes} succeeded, ${failures} failed${last}`;
@@ -240,13 +237,13 @@ function VersionsTable(props: {
                 >
                   {v.status === 'rejected' ? 'Rejected' : 'Approved'} by{' '}
                   {v.reviewedBy}
-                  {v.reviewedAt && ` on ${when(v.reviewedAt)}`}
+                  {v.reviewedAt && ` on ${formatUtc(v.reviewedAt)}`}
                   {v.reviewNote && `: ${v.reviewNote}`}
                 </Typography>
               )}
             </TableCell>
             <TableCell sx={{ whiteSpace: 'nowrap' }}>
-              {when(v.createdAt)}
+              {formatUtc(v.createdAt)}
             </TableCell>
             <TableCell>
               <Stack direction="row" gap={1}>
