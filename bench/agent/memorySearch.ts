@@ -12,10 +12,9 @@ import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyDatabaseMigrations } from '../../plugins/hermes-backend/src/migrations';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DefaultMemoryService } from '../../plugins/hermes-backend/src/memory/MemoryService';
-import { KnexMemoryStore } from '../../plugins/hermes-backend/src/memory/MemoryStore';
-import { KnexNotesStore } from '../../plugins/hermes-backend/src/memory/NotesStore';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -177,11 +176,17 @@ const line = (label: string, value: string) =>
 
 async function bench(name: string, knex: Knex) {
   process.stdout.write(`${name}\n`);
-  await applyDatabaseMigrations(knex);
-  const memory = new DefaultMemoryService({
-    store: new KnexMemoryStore(knex),
-    notes: new KnexNotesStore(knex),
-    canReadEntities: async refs => new Set(refs),
+  // Built as plugin.ts builds it; every service the documents name is in the catalog.
+  const memory = await DefaultMemoryService.create({
+    config: new ConfigReader({}),
+    database: { getClient: async () => knex, migrations: { skip: false } },
+    catalog: catalogServiceMock({
+      entities: vocabulary.service.map(name => ({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name, namespace: 'default' },
+      })),
+    }),
   });
 
   // Load in transactions of 1,000 rows (inserts of 250); the triggers (SQLite) and the generated column

@@ -19,31 +19,16 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ChatService } from '../../plugins/hermes-backend/src/agent/ChatService';
-import { ModelRegistry } from '../../plugins/hermes-backend/src/agent/models';
+import { DefaultChatService } from '../../plugins/hermes-backend/src/agent/ChatService';
+import { renderSkillIndex } from '../../plugins/hermes-backend/src/agent/prompt';
 import { KnexSessionStore } from '../../plugins/hermes-backend/src/agent/SessionStore';
-import { catalogTools } from '../../plugins/hermes-backend/src/agent/tools/catalog';
-import { driftTools } from '../../plugins/hermes-backend/src/agent/tools/drift';
-import { memoryTools } from '../../plugins/hermes-backend/src/agent/tools/memory';
-import { skillTools } from '../../plugins/hermes-backend/src/agent/tools/skills';
-import { KnexTraceStore } from '../../plugins/hermes-backend/src/agent/TraceStore';
-import { KnexDriftStore } from '../../plugins/hermes-backend/src/drift/DriftStore';
-import { readClusterDefinitions } from '../../plugins/hermes-backend/src/drift/clusters';
-import {
-  DefaultDriftService,
-  readAuditDefinitions,
-} from '../../plugins/hermes-backend/src/drift/DriftService';
-import { KnexApprovalStore } from '../../plugins/hermes-backend/src/governance/ApprovalStore';
-import { ApprovalsService } from '../../plugins/hermes-backend/src/governance/ApprovalsService';
+import { DefaultDriftService } from '../../plugins/hermes-backend/src/drift/DriftService';
+import { DefaultApprovalsService } from '../../plugins/hermes-backend/src/governance/ApprovalsService';
+import { readClusterDefinitions } from '../../plugins/hermes-backend/src/kubernetes/clusters';
 import { DefaultMemoryService } from '../../plugins/hermes-backend/src/memory/MemoryService';
-import { KnexMemoryStore } from '../../plugins/hermes-backend/src/memory/MemoryStore';
-import { KnexNotesStore } from '../../plugins/hermes-backend/src/memory/NotesStore';
-import { applyDatabaseMigrations } from '../../plugins/hermes-backend/src/migrations';
-import { KnexSkillStore } from '../../plugins/hermes-backend/src/skills/SkillStore';
-import {
-  DefaultSkillsService,
-  renderSkillIndex,
-} from '../../plugins/hermes-backend/src/skills/SkillsService';
+import { ModelRegistry } from '../../plugins/hermes-backend/src/models/ModelRegistry';
+import { DefaultPolicyService } from '../../plugins/hermes-backend/src/policy/PolicyService';
+import { DefaultSkillsService } from '../../plugins/hermes-backend/src/skills/DefaultSkillsService';
 
 const turns = Number(process.argv[process.argv.indexOf('--turns') + 1]) || 200;
 const repo = path.resolve(__dirname, '../..');
@@ -126,15 +111,45 @@ async function main() {
     connection: { filename: path.join(dir, 'hermes.sqlite') },
     useNullAsDefault: true,
   });
-  await applyDatabaseMigrations(knex);
+  const database = {
+    getClient: async () => knex,
+    migrations: { skip: false },
+  };
   const model = await startModel();
-
-  const skills = new DefaultSkillsService({
-    store: new KnexSkillStore(knex),
-    logger: quiet,
-    directories: [path.join(repo, 'skills')],
+  // Built through the same factories as plugin.ts, from the same configuration keys.
+  const config = new ConfigReader({
+    hermes: {
+      skills: { directories: [path.join(repo, 'skills')] },
+      model: { providers: { bench: { baseUrl: model.url } } },
+      models: { chat: { provider: 'bench', model: 'bench' } },
+      // The demo audit, so the entity's chat starts with real findings in its context.
+      clusters: [{ name: 'neuroscale-prod', url: 'https://127.0.0.1:1' }],
+      audits: [
+        {
+          name: 'demo',
+          cluster: 'neuroscale-prod',
+          desired: {
+            directory: path.join(
+              repo,
+              'examples/gitops/clusters/neuroscale-prod',
+            ),
+          },
+          live: {
+            snapshot: path.join(
+              repo,
+              'examples/cluster-snapshot/neuroscale-prod',
+            ),
+          },
+        },
+      ],
+    },
   });
-  await skills.reloadDirectories();
+
+  const skills = await DefaultSkillsService.create({
+    config,
+    database,
+    logger: quiet,
+  });
   let t = performance.now();
   for (let i = 0; i < 500 - 3; i++)
     await skills.save(skillDocument(i), 'user:default/bench');
@@ -161,12 +176,29 @@ async function main() {
     )} tokens (${everything.split('\n').length} fit the 1,500-token budget)`,
   );
 
-  const memory = new DefaultMemoryService({
-    store: new KnexMemoryStore(knex),
-    notes: new KnexNotesStore(knex),
-    canReadEntities: async refs => new Set(refs),
+  const catalog = catalogServiceMock({
+    entities: [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'fraud-detector',
+          namespace: 'default',
+          annotations: {
+            'backstage.io/kubernetes-id': 'fraud-detector',
+            'backstage.io/kubernetes-namespace': 'serving-stack',
+          },
+        },
+        spec: { type: 'model-endpoint', owner: 'group:default/ranking' },
+      },
+    ],
   });
-  const sessions = new KnexSessionStore(knex);
+  const memory = await DefaultMemoryService.create({
+    config,
+    database,
+    catalog,
+  });
+  const sessions = await KnexSessionStore.create({ database });
   t = performance.now();
   const user = 'user:default/bench';
   for (let s = 0; s < 1000; s++) {
@@ -202,91 +234,43 @@ async function main() {
     ).toFixed(1)} s)`,
   );
 
-  const catalog = catalogServiceMock({
-    entities: [
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name: 'fraud-detector',
-          namespace: 'default',
-          annotations: {
-            'backstage.io/kubernetes-id': 'fraud-detector',
-            'backstage.io/kubernetes-namespace': 'serving-stack',
-          },
-        },
-        spec: { type: 'model-endpoint', owner: 'group:default/ranking' },
-      },
-    ],
-  });
-  const models = ModelRegistry.fromConfig(
-    new ConfigReader({
-      hermes: {
-        model: { providers: { bench: { baseUrl: model.url } } },
-        models: { chat: { provider: 'bench', model: 'bench' } },
-      },
-    }),
-  );
-  // The demo audit, so the entity's chat starts with real findings in its context.
-  const auditConfig = new ConfigReader({
-    hermes: {
-      clusters: [{ name: 'neuroscale-prod', url: 'https://127.0.0.1:1' }],
-      audits: [
-        {
-          name: 'demo',
-          cluster: 'neuroscale-prod',
-          desired: {
-            directory: path.join(
-              repo,
-              'examples/gitops/clusters/neuroscale-prod',
-            ),
-          },
-          live: {
-            snapshot: path.join(
-              repo,
-              'examples/cluster-snapshot/neuroscale-prod',
-            ),
-          },
-        },
-      ],
-    },
-  });
-  const clusters = readClusterDefinitions(auditConfig);
-  const drift = new DefaultDriftService({
-    store: new KnexDriftStore(knex),
-    skills,
-    urlReader: {} as any, // reads local directories only
+  const models = ModelRegistry.fromConfig(config);
+  const clusters = readClusterDefinitions(config);
+  const unused = {} as any; // reached only when a call is held or a notification sent
+  const drift = await DefaultDriftService.create({
+    config,
+    database,
     logger: quiet,
+    urlReader: unused, // the demo audit reads local directories only
+    catalog,
+    auth: unused,
+    notifications: unused,
     clusters,
-    audits: readAuditDefinitions(auditConfig, clusters),
+    models,
+    skills,
     memory,
   });
   await drift.runAudit('demo', 'manual');
 
-  const chat = new ChatService({
-    store: sessions,
-    traces: new KnexTraceStore(knex),
-    approvals: new ApprovalsService({
-      store: new KnexApprovalStore(knex),
-      userInfo: {} as any, // only asked when a call is held
-      notifications: {} as any, // only used when a call is held
-      logger: quiet,
-    }),
-    rules: [],
-    tools: [
-      ...catalogTools({ catalog }),
-      ...driftTools({ drift, catalog }),
-      ...skillTools({ skills }),
-      ...memoryTools({ memory }),
-    ],
+  const chat = await DefaultChatService.create({
+    config,
+    database,
+    logger: quiet,
     models,
     catalog,
+    clusters,
+    actions: unused,
+    approvals: await DefaultApprovalsService.create({
+      config,
+      database,
+      userInfo: unused,
+      notifications: unused,
+      logger: quiet,
+    }),
     drift,
-    permissions: {} as any, // only asked when reading another user's session
-    logger: quiet,
-    memory,
+    policy: DefaultPolicyService.create({ config, urlReader: unused }),
     skills,
-    chat: { sessionTokenBudget: 16000, maxSteps: 8 },
+    memory,
   });
 
   const credentials = mockCredentials.user(user);

@@ -11,7 +11,7 @@ import {
 } from '@hermes-backstage/plugin-hermes-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { KubernetesLiveSource } from '../../plugins/hermes-backend/src/drift/KubernetesLiveSource';
+import { KubernetesLiveSource } from '../../plugins/hermes-backend/src/kubernetes/KubernetesLiveSource';
 
 const count =
   Number(process.argv[process.argv.indexOf('--objects') + 1]) || 10_000;

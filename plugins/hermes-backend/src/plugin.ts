@@ -9,39 +9,16 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node';
 import { hermesPermissions } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs';
-import path from 'node:path';
-import { ModelRegistry } from './agent/models';
-import { ChatService } from './agent/ChatService';
-import { KnexSessionStore } from './agent/SessionStore';
-import { KnexTraceStore } from './agent/TraceStore';
-import { actionTools } from './agent/tools/actions';
-import { catalogTools } from './agent/tools/catalog';
-import { driftTools } from './agent/tools/drift';
-import { kubernetesTools } from './agent/tools/kubernetes';
-import { memoryTools } from './agent/tools/memory';
-import { policyTools } from './agent/tools/policy';
-import { skillTools } from './agent/tools/skills';
-import { readApprovalRules } from './governance/approvalRules';
-import { ApprovalsService } from './governance/ApprovalsService';
-import { KnexApprovalStore } from './governance/ApprovalStore';
-import { readClusterDefinitions } from './drift/clusters';
-import { readArgoCdConnection } from './drift/ArgoCdSource';
-import { KnexDriftStore } from './drift/DriftStore';
-import {
-  DefaultDriftService,
-  readAuditDefinitions,
-} from './drift/DriftService';
-import {
-  DefaultMemoryService,
-  readableEntitiesFromCatalog,
-} from './memory/MemoryService';
-import { KnexMemoryStore } from './memory/MemoryStore';
-import { KnexNotesStore } from './memory/NotesStore';
-import { applyDatabaseMigrations } from './migrations';
+import { DefaultChatService } from './agent/ChatService';
+import { DefaultSessionsService } from './agent/SessionsService';
+import { DefaultDriftService } from './drift/DriftService';
+import { DefaultApprovalsService } from './governance/ApprovalsService';
+import { readClusterDefinitions } from './kubernetes/clusters';
+import { DefaultMemoryService } from './memory/MemoryService';
+import { ModelRegistry } from './models/ModelRegistry';
 import { DefaultPolicyService } from './policy/PolicyService';
 import { createRouter } from './router';
-import { KnexSkillStore } from './skills/SkillStore';
-import { DefaultSkillsService } from './skills/SkillsService';
+import { DefaultSkillsService } from './skills/DefaultSkillsService';
 import { DefaultStatusService } from './status/StatusService';
 
 /**
@@ -52,10 +29,10 @@ import { DefaultStatusService } from './status/StatusService';
 export const hermesPlugin = createBackendPlugin({
   pluginId: 'hermes',
   register(env) {
-    const moduleSkillDirectories: string[] = [];
+    const moduleDirectories: string[] = [];
     env.registerExtensionPoint(hermesSkillsExtensionPoint, {
       addSkillDirectory(directory) {
-        moduleSkillDirectories.push(directory);
+        moduleDirectories.push(directory);
       },
     });
 
@@ -92,98 +69,72 @@ export const hermesPlugin = createBackendPlugin({
         permissionsRegistry,
         actions,
       }) {
-        // Read config first so a mistake fails start-up with a message naming the key.
+        // Shared infrastructure first: a config mistake fails start-up naming the key.
         const clusters = readClusterDefinitions(config);
         const models = ModelRegistry.fromConfig(config);
-        const audits = readAuditDefinitions(config, clusters);
-        const approvalRules = readApprovalRules(config);
-        const configuredDirectories = (
-          config.getOptionalStringArray('hermes.skills.directories') ?? []
-        ).map(dir => path.resolve(dir));
-
         permissionsRegistry.addPermissions(hermesPermissions);
 
-        const knex = await database.getClient();
-        if (!database.migrations?.skip) {
-          await applyDatabaseMigrations(knex);
-        }
-
-        const skills = new DefaultSkillsService({
-          store: new KnexSkillStore(knex),
+        const skills = await DefaultSkillsService.create({
+          config,
+          database,
           logger: logger.child({ capability: 'skills' }),
-          directories: [...configuredDirectories, ...moduleSkillDirectories],
+          moduleDirectories,
         });
-        await skills.reloadDirectories();
-
-        const status = new DefaultStatusService({
-          version: readPackageVersion(),
-          databaseClient: String(knex.client.config.client),
-          clusters,
-          models: models.selections,
-          skills,
+        const policy = DefaultPolicyService.create({ config, urlReader });
+        const memory = await DefaultMemoryService.create({
+          config,
+          database,
+          catalog,
         });
-
-        const policy = new DefaultPolicyService({
-          urlReader,
-          defaultSources:
-            config.getOptionalStringArray('hermes.policies.sources') ?? [],
-        });
-
-        const memory = new DefaultMemoryService({
-          store: new KnexMemoryStore(knex),
-          notes: new KnexNotesStore(knex),
-          canReadEntities: readableEntitiesFromCatalog(catalog),
-          maxNoteChars: config.getOptionalNumber('hermes.memory.maxNoteChars'),
-        });
-
-        const drift = new DefaultDriftService({
-          store: new KnexDriftStore(knex),
-          skills,
-          urlReader,
+        const drift = await DefaultDriftService.create({
+          config,
+          database,
           logger: logger.child({ capability: 'drift' }),
+          urlReader,
+          catalog,
+          auth,
+          notifications,
           clusters,
-          audits,
           models,
-          notify: { catalog, auth, notifications },
-          argocd: readArgoCdConnection(config),
+          skills,
           memory,
         });
         await drift.scheduleAudits(scheduler);
-
-        const approvals = new ApprovalsService({
-          store: new KnexApprovalStore(knex),
+        const approvals = await DefaultApprovalsService.create({
+          config,
+          database,
           userInfo,
           notifications,
           logger: logger.child({ capability: 'approvals' }),
         });
-        const chat = new ChatService({
-          store: new KnexSessionStore(knex),
-          traces: new KnexTraceStore(knex),
-          approvals,
-          rules: approvalRules,
-          tools: [
-            ...catalogTools({ catalog }),
-            ...kubernetesTools({ clusters, catalog }),
-            ...driftTools({ drift, catalog }),
-            ...policyTools({ policy }),
-            ...actionTools({ actions }),
-            ...skillTools({ skills }),
-            ...memoryTools({ memory }),
-          ],
+        const chat = await DefaultChatService.create({
+          config,
+          database,
+          logger: logger.child({ capability: 'agent' }),
           models,
           catalog,
+          clusters,
+          actions,
+          approvals,
           drift,
+          policy,
+          skills,
+          memory,
+        });
+        const sessions = await DefaultSessionsService.create({
+          database,
           permissions,
           memory,
           skills,
-          logger: logger.child({ capability: 'agent' }),
-          chat: {
-            sessionTokenBudget:
-              config.getOptionalNumber('hermes.agent.sessionTokenBudget') ??
-              16000,
-            maxSteps: config.getOptionalNumber('hermes.agent.maxSteps') ?? 8,
-            skillIndexSize: config.getOptionalNumber('hermes.skills.indexSize'),
-          },
+        });
+        const status = new DefaultStatusService({
+          version: readPackageVersion(),
+          databaseClient: String(
+            (await database.getClient()).client.config.client,
+          ),
+          clusters,
+          models: models.selections,
+          skills,
         });
 
         httpRouter.use(
@@ -193,8 +144,8 @@ export const hermesPlugin = createBackendPlugin({
             status,
             policy,
             drift,
-            catalog,
             chat,
+            sessions,
             approvals,
             skills,
             memory,

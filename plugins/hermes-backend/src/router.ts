@@ -4,9 +4,9 @@ import {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DriftService } from './drift/DriftService';
 import { ChatService } from './agent/ChatService';
+import { SessionsService } from './agent/SessionsService';
 import { createAgentRouter } from './agent/router';
 import { ApprovalsService } from './governance/ApprovalsService';
 import { createApprovalsRouter } from './governance/router';
@@ -27,8 +27,8 @@ export function createRouter(options: {
   status: StatusService;
   policy: PolicyService;
   drift: DriftService;
-  catalog: CatalogService;
   chat: ChatService;
+  sessions: SessionsService;
   approvals: ApprovalsService;
   skills: SkillsService;
   memory: MemoryService;

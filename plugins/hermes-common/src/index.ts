@@ -4,8 +4,10 @@
  * @packageDocumentation
  */
 export * from './status';
+export * from './time';
 export * from './skills';
 export * from './policy';
+export * from './policy/checkRequest';
 export * from './drift';
 export * from './agent';
 export * from './security';

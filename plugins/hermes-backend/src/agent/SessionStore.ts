@@ -1,5 +1,9 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import type { UIMessage } from 'ai';
+import { toIso } from '../database/dates';
+import { connect } from '../database/migrations';
+import { MessageRow, SessionRow } from './tables';
 
 export interface SessionSummary {
   id: string;
@@ -29,7 +33,11 @@ export interface SessionStore {
     notesSnapshot?: string;
   }): Promise<void>;
   getSession(id: string): Promise<Session | undefined>;
-  listSessions(userRef: string): Promise<SessionSummary[]>;
+  /** A user's sessions, newest first; with `entityRef`, only those about that entity. */
+  listSessions(
+    userRef: string,
+    filter?: { entityRef?: string },
+  ): Promise<SessionSummary[]>;
   /**
    * Stores the messages of a session (the ai SDK hands back the whole updated list). Those
    * before `from` are unchanged and not rewritten, so a turn writes only what it added.
@@ -39,10 +47,14 @@ export interface SessionStore {
   deleteSession(id: string): Promise<void>;
 }
 
-const iso = (v: string | Date | number) => new Date(v).toISOString();
-
 export class KnexSessionStore implements SessionStore {
-  constructor(private readonly db: Knex) {}
+  private constructor(private readonly db: Knex) {}
+
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<KnexSessionStore> {
+    return new KnexSessionStore(await connect(options.database));
+  }
 
   async createSession(session: {
     id: string;
@@ -63,21 +75,23 @@ export class KnexSessionStore implements SessionStore {
     });
   }
 
-  private toSummary(row: any): SessionSummary {
+  private toSummary(row: SessionRow): SessionSummary {
     return {
       id: row.id,
       userRef: row.user_ref,
       ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
       title: row.title,
-      createdAt: iso(row.created_at),
-      updatedAt: iso(row.updated_at),
+      createdAt: toIso(row.created_at),
+      updatedAt: toIso(row.updated_at),
     };
   }
 
   async getSession(id: string) {
-    const row = await this.db('hermes_sessions').where({ id }).first();
+    const row = await this.db<SessionRow>('hermes_sessions')
+      .where({ id })
+      .first();
     if (!row) return undefined;
-    const messages = await this.db('hermes_session_messages')
+    const messages = await this.db<MessageRow>('hermes_session_messages')
       .where({ session_id: id })
       .orderBy('position');
     return {
@@ -85,15 +99,17 @@ export class KnexSessionStore implements SessionStore {
       messages: messages.map(m => JSON.parse(m.message) as UIMessage),
       ...(row.notes_snapshot ? { notesSnapshot: row.notes_snapshot } : {}),
       ...(row.summary
-        ? { summary: row.summary, summaryUpto: row.summary_upto }
+        ? { summary: row.summary, summaryUpto: row.summary_upto ?? 0 }
         : {}),
     };
   }
 
-  async listSessions(userRef: string) {
-    const rows = await this.db('hermes_sessions')
+  async listSessions(userRef: string, filter: { entityRef?: string } = {}) {
+    const query = this.db<SessionRow>('hermes_sessions')
       .where({ user_ref: userRef })
       .orderBy('updated_at', 'desc');
+    if (filter.entityRef) query.where({ entity_ref: filter.entityRef });
+    const rows = await query;
     return rows.map(row => this.toSummary(row));
   }
 

@@ -1,4 +1,8 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { toIso } from '../database/dates';
+import { connect } from '../database/migrations';
+import { TraceRow } from './tables';
 import type { ToolRun } from './toolset';
 
 export type TraceOutcome =
@@ -50,7 +54,13 @@ export interface TraceStore {
 }
 
 export class KnexTraceStore implements TraceStore {
-  constructor(private readonly db: Knex) {}
+  private constructor(private readonly db: Knex) {}
+
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<KnexTraceStore> {
+    return new KnexTraceStore(await connect(options.database));
+  }
 
   async record(trace: Parameters<TraceStore['record']>[0]) {
     const finishedAt = new Date();
@@ -75,7 +85,9 @@ export class KnexTraceStore implements TraceStore {
   }
 
   async get(id: string): Promise<Trace | undefined> {
-    const row = await this.db('hermes_agent_traces').where({ id }).first();
+    const row = await this.db<TraceRow>('hermes_agent_traces')
+      .where({ id })
+      .first();
     if (!row) return undefined;
     return {
       id: row.id,
@@ -94,10 +106,8 @@ export class KnexTraceStore implements TraceStore {
       durationMs: row.duration_ms ?? undefined,
       feedback: row.feedback ?? undefined,
       feedbackComment: row.feedback_comment ?? undefined,
-      startedAt: new Date(row.started_at).toISOString(),
-      finishedAt: row.finished_at
-        ? new Date(row.finished_at).toISOString()
-        : undefined,
+      startedAt: toIso(row.started_at),
+      finishedAt: toIso(row.finished_at),
     };
   }
 

@@ -4,6 +4,7 @@ import Router from 'express-promise-router';
 import { parseInput } from '../parseInput';
 import { z } from 'zod';
 import { ChatService } from './ChatService';
+import { SessionsService } from './SessionsService';
 
 const chatRequest = z.object({
   sessionId: z.string().uuid(),
@@ -35,8 +36,9 @@ const feedbackRequest = z.object({
 export function createAgentRouter(options: {
   httpAuth: HttpAuthService;
   chat: ChatService;
+  sessions: SessionsService;
 }) {
-  const { httpAuth, chat } = options;
+  const { httpAuth, chat, sessions } = options;
   const router = Router();
 
   router.post('/chat', async (req, res) => {
@@ -59,7 +61,7 @@ export function createAgentRouter(options: {
     const text = (value: unknown) =>
       typeof value === 'string' && value ? value : undefined;
     res.json({
-      sessions: await chat.listSessions(credentials, {
+      sessions: await sessions.list(credentials, {
         entityRef: text(req.query.entityRef),
         q: text(req.query.q),
       }),
@@ -68,23 +70,19 @@ export function createAgentRouter(options: {
 
   router.get('/sessions/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json(await chat.getSession(req.params.id, credentials));
+    res.json(await sessions.get(req.params.id, credentials));
   });
 
   router.delete('/sessions/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    await chat.deleteSession(req.params.id, credentials);
+    await sessions.delete(req.params.id, credentials);
     res.status(204).end();
   });
 
   router.post('/traces/:id/feedback', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseInput(feedbackRequest, req.body, 'feedback');
-    await chat.feedback(
-      req.params.id,
-      credentials.principal.userEntityRef,
-      body,
-    );
+    await sessions.feedback(req.params.id, credentials, body);
     res.status(204).end();
   });
 

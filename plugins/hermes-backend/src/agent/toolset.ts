@@ -1,11 +1,6 @@
 import { Schema, tool, ToolApprovalStatus, ToolSet, zodSchema } from 'ai';
 import type { z } from 'zod';
-import {
-  ApprovalRule,
-  callHash,
-  decideApproval,
-} from '../governance/approvalRules';
-import { ApprovalsService } from '../governance/ApprovalsService';
+import { ApprovalsService, callHash } from '../governance/ApprovalsService';
 import { HermesTool, ToolContext } from './tools/types';
 
 /** One tool call as the trace records it. */
@@ -52,12 +47,14 @@ export function buildToolSet(
   tools: HermesTool[],
   context: ToolContext,
   options: {
-    rules: ApprovalRule[];
-    approvals: Pick<ApprovalsService, 'findByToolCall' | 'markExecuted'>;
+    approvals: Pick<
+      ApprovalsService,
+      'check' | 'findByToolCall' | 'markExecuted'
+    >;
     onToolRun(run: ToolRun): void;
   },
 ) {
-  const { rules, approvals, onToolRun } = options;
+  const { approvals, onToolRun } = options;
   const byName = new Map(tools.map(t => [t.name, t]));
   // Asked before a call (approval) and again as it runs; a tool that must look it up (an
   // action's attributes) does so once per call.
@@ -73,7 +70,7 @@ export function buildToolSet(
     return answer;
   };
   const decide = (t: HermesTool, input: unknown) =>
-    decideApproval(rules, t.name, t.target?.(input) ?? {});
+    approvals.check(t.name, t.target?.(input) ?? {});
 
   const toolSet: ToolSet = {};
   for (const t of tools) {

@@ -1,9 +1,9 @@
 import {
   AuthService,
+  BackstageCredentials,
+  DatabaseService,
   LoggerService,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerService,
-  SchedulerServiceTaskScheduleDefinition,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -13,160 +13,36 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import {
   auditDrift,
   correlateAuditEvents,
-  DesiredState,
-  FileTree,
+  Classification,
+  entityFindingFilter,
+  findingBelongsToEntity,
   formatDriftReport,
-  IgnoreDifference,
   KubernetesAuditEvent,
-  KubernetesObject,
-  loadDesiredState,
-  memoryFileTree,
   parseAuditEvents,
-  parseKubernetesYaml,
   triageRulesFromSkills,
 } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { ClusterDefinition } from '../kubernetes/clusters';
+import { MemoryDocument, MemoryService } from '../memory/MemoryService';
+import { ModelRegistry } from '../models/ModelRegistry';
 import { SkillsService } from '../skills/SkillsService';
-import { ClusterDefinition } from './clusters';
+import { ArgoCdConnection, readArgoCdConnection } from './ArgoCdSource';
+import { AuditDefinition, readAuditDefinitions } from './definitions';
 import {
   DriftStore,
+  KnexDriftStore,
   Resolution,
   StoredAudit,
   StoredFinding,
 } from './DriftStore';
-import { KubernetesLiveSource, LiveKind } from './KubernetesLiveSource';
-import { notifyOwnersOfCriticalDrift } from './notifyOwners';
-import { narrateAudit } from './narrative';
-import { ModelRegistry } from '../agent/models';
-import { ArgoCdConnection, readArgoCdApplication } from './ArgoCdSource';
-import { MemoryService } from '../memory/MemoryService';
-import { MemoryDocument } from '../memory/MemoryStore';
 import {
   driftAuditDocuments,
   driftResolutionDocument,
-} from '../memory/driftDocuments';
-
-/** One entry of `hermes.audits`. */
-export interface AuditDefinition {
-  name: string;
-  cluster: string;
-  /** `path` is the folder inside the `url` tree to start from, e.g. clusters/prod. */
-  desired: {
-    directory?: string;
-    url?: string;
-    path?: string;
-    argocdApplication?: string;
-  };
-  /** A directory of `kubectl get -o yaml` output; without it the cluster's API is read. */
-  liveSnapshot?: string;
-  /** Kubernetes audit events (JSON lines) to name the user behind each change. */
-  auditLog?: string;
-  /** When to run on Backstage's scheduler; without it the audit runs only on request. */
-  schedule?: SchedulerServiceTaskScheduleDefinition;
-  namespaces?: string[];
-  /** `group/version/Kind` of kinds whose live objects must all be in Git. */
-  watchedKinds: string[];
-  ignoreDifferences: IgnoreDifference[];
-}
-
-export function readAuditDefinitions(
-  config: Config,
-  clusters: ClusterDefinition[],
-): AuditDefinition[] {
-  return (config.getOptionalConfigArray('hermes.audits') ?? []).map(
-    (audit, i) => {
-      const name = audit.getString('name');
-      const cluster = audit.getString('cluster');
-      const liveSnapshot = audit.getOptionalString('live.snapshot');
-      if (!liveSnapshot && !clusters.some(c => c.name === cluster)) {
-        throw new Error(
-          `hermes.audits[${i}].cluster: unknown cluster "${cluster}"; configured clusters: ${
-            clusters.map(c => c.name).join(', ') || 'none'
-          }`,
-        );
-      }
-      const desired = {
-        directory: audit.getOptionalString('desired.directory'),
-        url: audit.getOptionalString('desired.url'),
-        argocdApplication: audit.getOptionalString('desired.argocdApplication'),
-      };
-      const subPath = audit.getOptionalString('desired.path');
-      if (Object.values(desired).filter(Boolean).length !== 1) {
-        throw new Error(
-          `hermes.audits[${i}].desired: set exactly one of directory, url or argocdApplication`,
-        );
-      }
-      if (desired.argocdApplication && !config.has('hermes.argocd.baseUrl')) {
-        throw new Error(
-          `hermes.audits[${i}].desired.argocdApplication needs hermes.argocd.baseUrl and hermes.argocd.token`,
-        );
-      }
-      return {
-        name,
-        cluster,
-        desired: { ...desired, ...(subPath ? { path: subPath } : {}) },
-        liveSnapshot,
-        auditLog: audit.getOptionalString('auditLog'),
-        schedule: audit.has('schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              audit.getConfig('schedule'),
-            )
-          : undefined,
-        namespaces: audit.getOptionalStringArray('namespaces'),
-        watchedKinds: audit.getOptionalStringArray('watchedKinds') ?? [
-          'kyverno.io/v1/ClusterPolicy',
-          'kyverno.io/v1/Policy',
-        ],
-        ignoreDifferences: (
-          audit.getOptionalConfigArray('ignoreDifferences') ?? []
-        ).map(d => ({
-          group: d.getOptionalString('group'),
-          kind: d.getString('kind'),
-          name: d.getOptionalString('name'),
-          namespace: d.getOptionalString('namespace'),
-          jsonPointers: d.getOptionalStringArray('jsonPointers'),
-          managedFieldsManagers: d.getOptionalStringArray(
-            'managedFieldsManagers',
-          ),
-        })),
-      };
-    },
-  );
-}
-
-function localTree(root: string): FileTree {
-  return {
-    read: relative =>
-      fs.readFile(path.join(root, relative), 'utf8').catch(() => undefined),
-    list: async relative => {
-      const entries = await fs
-        .readdir(path.join(root, relative), { withFileTypes: true })
-        .catch(() => undefined);
-      return entries?.map(e => ({ name: e.name, directory: e.isDirectory() }));
-    },
-  };
-}
-
-/** A tree read through the URL reader (any Git integration), held in memory. */
-async function urlTree(
-  urlReader: UrlReaderService,
-  url: string,
-): Promise<FileTree> {
-  const response = await urlReader.readTree(url);
-  const files = new Map<string, string>();
-  for (const file of await response.files())
-    files.set(file.path, (await file.content()).toString('utf8'));
-  return memoryFileTree(files);
-}
-
-function splitKind(selector: string): LiveKind {
-  const slash = selector.lastIndexOf('/');
-  return {
-    apiVersion: selector.slice(0, slash),
-    kind: selector.slice(slash + 1),
-  };
-}
+} from './memoryDocuments';
+import { narrateAudit } from './narrative';
+import { notifyOwnersOfCriticalDrift } from './notifyOwners';
+import { readDesired, readLive, splitKind } from './sources';
 
 /** Drift audits: run them, read them, and record how people resolved findings. */
 export interface DriftService {
@@ -174,9 +50,16 @@ export interface DriftService {
   runAudit(name: string, trigger: StoredAudit['trigger']): Promise<StoredAudit>;
   listAudits(): Promise<StoredAudit[]>;
   getAudit(id: string): Promise<StoredAudit>;
+  /**
+   * The findings of one audit, or of the latest audit of each cluster. With `entityRef`, only
+   * those about the entity's workloads, and only when the caller may read the entity.
+   */
   listFindings(options: {
+    credentials: BackstageCredentials;
     auditId?: string;
     namespace?: string;
+    entityRef?: string;
+    classification?: Classification;
   }): Promise<StoredFinding[]>;
   /** Stores audit events a cluster's API server sent to the webhook. */
   receiveAuditEvents(cluster: string, events: unknown): Promise<number>;
@@ -195,20 +78,45 @@ export class DefaultDriftService implements DriftService {
       logger: LoggerService;
       clusters: ClusterDefinition[];
       audits: AuditDefinition[];
+      /** Maps findings to entities, with the caller's permissions. */
+      catalog: CatalogService;
       /** Models per purpose; the `audit` model, if any, writes a narrative summary. */
       models?: ModelRegistry;
       /** `hermes.argocd`, for audits whose desired state is an Argo CD application. */
       argocd?: ArgoCdConnection;
       /** Episodic memory, to make audits, findings and resolutions searchable. */
       memory?: Pick<MemoryService, 'remember'>;
-      /** Present when the notifications plugin is installed. */
+      /** Tells the owners of entities with critical drift. */
       notify?: {
-        catalog: CatalogService;
         auth: AuthService;
         notifications: NotificationService;
       };
     },
   ) {}
+
+  /** The service as the plugin runs it, with `hermes.audits` and `hermes.argocd` read. */
+  static async create(options: {
+    config: Config;
+    database: DatabaseService;
+    logger: LoggerService;
+    urlReader: UrlReaderService;
+    catalog: CatalogService;
+    auth: AuthService;
+    notifications: NotificationService;
+    clusters: ClusterDefinition[];
+    models: ModelRegistry;
+    skills: SkillsService;
+    memory: Pick<MemoryService, 'remember'>;
+  }): Promise<DefaultDriftService> {
+    const { config, auth, notifications } = options;
+    return new DefaultDriftService({
+      ...options,
+      store: await KnexDriftStore.create(options),
+      audits: readAuditDefinitions(config, options.clusters),
+      argocd: readArgoCdConnection(config),
+      notify: { auth, notifications },
+    });
+  }
 
   definitions() {
     return this.options.audits;
@@ -251,7 +159,7 @@ export class DefaultDriftService implements DriftService {
     });
     const warnings: string[] = [];
     try {
-      const desired = await this.readDesired(audit);
+      const desired = await readDesired(audit, this.options);
       warnings.push(
         ...desired.warnings,
         ...desired.problems.map(p => `${p.source}: ${p.message}`),
@@ -262,7 +170,12 @@ export class DefaultDriftService implements DriftService {
         );
       }
       const desiredObjects = desired.objects.map(o => o.object);
-      const live = await this.readLive(audit, desiredObjects, warnings);
+      const live = await readLive(
+        audit,
+        desiredObjects,
+        warnings,
+        this.options.clusters,
+      );
       const { rules, problems } = triageRulesFromSkills(
         await this.options.skills.listDocuments(),
       );
@@ -320,6 +233,7 @@ export class DefaultDriftService implements DriftService {
           cluster: audit.cluster,
           findings,
           logger,
+          catalog: this.options.catalog,
           ...this.options.notify,
         }).catch(error =>
           logger.warn(
@@ -373,88 +287,6 @@ export class DefaultDriftService implements DriftService {
     }
   }
 
-  /** Desired objects from a directory, a Git tree, or an Argo CD application. */
-  private async readDesired(
-    audit: AuditDefinition,
-  ): Promise<DesiredState & { ignoreDifferences: IgnoreDifference[] }> {
-    const { argocdApplication, url, directory } = audit.desired;
-    if (argocdApplication) {
-      const app = await readArgoCdApplication(
-        this.options.argocd!,
-        argocdApplication,
-      );
-      return {
-        objects: app.objects.map(object => ({
-          object,
-          source: `argocd:${argocdApplication}`,
-          line: 1,
-        })),
-        warnings: app.outOfSync.length
-          ? [
-              `Argo CD reports ${
-                app.outOfSync.length
-              } resources OutOfSync: ${app.outOfSync.join(', ')}`,
-            ]
-          : [],
-        problems: [],
-        ignoreDifferences: app.ignoreDifferences,
-      };
-    }
-    // A local directory is read within the whole file system, so kustomizations may refer
-    // to sibling folders; a Git tree is read whole, starting from `path` inside it.
-    const state = url
-      ? await loadDesiredState(
-          await urlTree(this.options.urlReader, url),
-          audit.desired.path ?? '',
-        )
-      : await loadDesiredState(
-          localTree('/'),
-          path.resolve(directory!).slice(1),
-        );
-    return { ...state, ignoreDifferences: [] };
-  }
-
-  private async readLive(
-    audit: AuditDefinition,
-    desired: KubernetesObject[],
-    warnings: string[],
-  ): Promise<KubernetesObject[]> {
-    if (audit.liveSnapshot) {
-      const dir = path.resolve(audit.liveSnapshot);
-      const objects: KubernetesObject[] = [];
-      for (const entry of (await fs.readdir(dir)).sort()) {
-        if (!/\.ya?ml$/i.test(entry)) continue;
-        const parsed = parseKubernetesYaml(
-          await fs.readFile(path.join(dir, entry), 'utf8'),
-          entry,
-        );
-        objects.push(...parsed.objects.map(o => o.object));
-        warnings.push(...parsed.problems.map(p => `${p.source}: ${p.message}`));
-      }
-      return objects;
-    }
-    const cluster = this.options.clusters.find(c => c.name === audit.cluster)!;
-    const kinds = new Map<string, LiveKind>();
-    for (const o of desired)
-      kinds.set(`${o.apiVersion}/${o.kind}`, {
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-      });
-    for (const k of audit.watchedKinds) kinds.set(k, splitKind(k));
-    const state = await new KubernetesLiveSource(cluster).read(
-      [...kinds.values()],
-      audit.namespaces,
-    );
-    for (const e of state.errors) {
-      warnings.push(
-        `could not list ${e.kind}${
-          e.namespace ? ` in namespace ${e.namespace}` : ''
-        }: ${e.message}`,
-      );
-    }
-    return state.objects;
-  }
-
   listAudits() {
     return this.options.store.listAudits();
   }
@@ -465,8 +297,38 @@ export class DefaultDriftService implements DriftService {
     return audit;
   }
 
-  listFindings(options: { auditId?: string; namespace?: string }) {
-    return this.options.store.listFindings(options);
+  async listFindings(options: {
+    credentials: BackstageCredentials;
+    auditId?: string;
+    namespace?: string;
+    entityRef?: string;
+    classification?: Classification;
+  }): Promise<StoredFinding[]> {
+    const { auditId, namespace, entityRef, classification } = options;
+    let annotations: Record<string, string> | undefined;
+    if (entityRef) {
+      // Reading the entity with the caller's credentials applies catalog permissions.
+      const entity = await this.options.catalog.getEntityByRef(entityRef, {
+        credentials: options.credentials,
+      });
+      if (!entity)
+        throw new NotFoundError(
+          `No entity ${entityRef}, or you may not read it`,
+        );
+      annotations = entity.metadata.annotations ?? {};
+    }
+    const entity = annotations && entityFindingFilter(annotations);
+    if (annotations && !entity) return [];
+    const findings = await this.options.store.listFindings({
+      auditId,
+      namespace,
+      entity,
+    });
+    return findings.filter(
+      f =>
+        (!classification || f.classification === classification) &&
+        (!annotations || findingBelongsToEntity(f, annotations)),
+    );
   }
 
   async receiveAuditEvents(cluster: string, body: unknown): Promise<number> {

@@ -1,6 +1,8 @@
 import { DriftFinding } from '@hermes-backstage/plugin-hermes-common';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { applyDatabaseMigrations } from '../migrations';
+import {
+  createTestDatabases,
+  databaseService,
+} from '../__testUtils__/databases';
 import { KnexDriftStore } from './DriftStore';
 
 const databases = createTestDatabases();
@@ -33,8 +35,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function createStore() {
       const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      return new KnexDriftStore(knex);
+      return KnexDriftStore.create({ database: databaseService(knex) });
     }
 
     const source = {
@@ -119,6 +120,56 @@ describe.each(databases.eachSupportedId())(
         at: expect.any(String),
       });
       expect((await store.listAudits()).length).toBe(3);
+    });
+
+    it('narrows findings to an entity by its labels and namespace in the query', async () => {
+      const store = await createStore();
+      const id = await store.startAudit(source);
+      const workload = (
+        name: string,
+        namespace: string | undefined,
+        labels: Record<string, string>,
+      ) =>
+        finding({
+          fingerprint: `fp-${name}`,
+          resource: {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            namespace,
+            name,
+          },
+          labels,
+        });
+      await store.finishAudit(id, {
+        findings: [
+          workload('scorer', 'ml', { app: 'scorer', tier: 'api' }),
+          workload('scorer-staging', 'ml-staging', { app: 'scorer' }),
+          // LIKE's wildcards in a value match only themselves.
+          workload('lookalike', 'ml', { app: 'sc_rer' }),
+          workload('other', 'ml', { app: 'ranker' }),
+          workload('cluster-wide', undefined, { app: 'scorer' }),
+        ],
+        report: '',
+        warnings: [],
+      });
+      const names = async (entity: {
+        labels: Record<string, string>;
+        namespace?: string;
+      }) => (await store.listFindings({ entity })).map(f => f.resource.name);
+
+      expect(await names({ labels: { app: 'scorer' } })).toEqual([
+        'scorer',
+        'scorer-staging',
+        'cluster-wide',
+      ]);
+      expect(
+        await names({ labels: { app: 'scorer' }, namespace: 'ml' }),
+      ).toEqual(['scorer', 'cluster-wide']);
+      expect(await names({ labels: { app: 'sc_rer' } })).toEqual(['lookalike']);
+      expect(await names({ labels: { app: 'scorer', tier: 'api' } })).toEqual([
+        'scorer',
+      ]);
+      expect(await names({ labels: { app: 's%' } })).toEqual([]);
     });
 
     it('keeps only successful writes of audit events, without request bodies', async () => {

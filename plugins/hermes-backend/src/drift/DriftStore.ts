@@ -8,8 +8,12 @@ import {
   Resolution,
   RESOLUTIONS,
 } from '@hermes-backstage/plugin-hermes-common';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { toIso } from '../database/dates';
+import { connect } from '../database/migrations';
+import { AuditEventRow, AuditRow, FindingRow, ResolutionRow } from './tables';
 
 export type StoredAudit = DriftAuditRecord;
 export type StoredFinding = DriftFindingRecord;
@@ -39,10 +43,15 @@ export interface DriftStore {
     limit?: number;
   }): Promise<StoredAudit[]>;
   getAudit(id: string): Promise<StoredAudit | undefined>;
-  /** Findings of one audit, or of the latest successful audit of each cluster. */
+  /**
+   * Findings of one audit, or of the latest successful audit of each cluster. With `entity`,
+   * only findings carrying those labels in that namespace (or cluster-scoped): a superset of
+   * an entity's findings, which the caller checks exactly.
+   */
   listFindings(options?: {
     auditId?: string;
     namespace?: string;
+    entity?: { labels: Record<string, string>; namespace?: string };
     windowDays?: number;
   }): Promise<StoredFinding[]>;
   /** Stores the writes among audit events (reads and failures are dropped); returns how many. */
@@ -62,17 +71,25 @@ export interface DriftStore {
   ): Promise<Omit<StoredFinding, 'history'>>;
 }
 
-const iso = (value: string | Date | number | null | undefined) =>
-  value === null || value === undefined
-    ? undefined
-    : new Date(value).toISOString();
-
 function parse<T>(text: string | null | undefined, fallback: T): T {
   return text ? (JSON.parse(text) as T) : fallback;
 }
 
+// A JSON text column holds `"key":"value"` exactly as JSON.stringify wrote it; LIKE's own
+// wildcards in it are escaped.
+function jsonPairPattern(key: string, value: string): string {
+  const pair = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  return `%${pair.replace(/[\\%_]/g, c => `\\${c}`)}%`;
+}
+
 export class KnexDriftStore implements DriftStore {
-  constructor(private readonly db: Knex) {}
+  private constructor(private readonly db: Knex) {}
+
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<KnexDriftStore> {
+    return new KnexDriftStore(await connect(options.database));
+  }
 
   async startAudit(
     audit: Pick<
@@ -154,7 +171,7 @@ export class KnexDriftStore implements DriftStore {
       });
   }
 
-  private toAudit(row: any): StoredAudit {
+  private toAudit(row: AuditRow): StoredAudit {
     return {
       id: row.id,
       cluster: row.cluster,
@@ -162,8 +179,8 @@ export class KnexDriftStore implements DriftStore {
       trigger: row.trigger,
       desiredSource: row.desired_source,
       liveSource: row.live_source,
-      startedAt: iso(row.started_at)!,
-      ...(row.finished_at ? { finishedAt: iso(row.finished_at) } : {}),
+      startedAt: toIso(row.started_at),
+      ...(row.finished_at ? { finishedAt: toIso(row.finished_at) } : {}),
       ...(row.report ? { report: row.report } : {}),
       ...(row.narrative ? { narrative: row.narrative } : {}),
       ...(row.summary ? { summary: parse(row.summary, undefined) } : {}),
@@ -173,7 +190,7 @@ export class KnexDriftStore implements DriftStore {
   }
 
   async listAudits(options: { cluster?: string; limit?: number } = {}) {
-    const query = this.db('hermes_drift_audits')
+    const query = this.db<AuditRow>('hermes_drift_audits')
       .orderBy('started_at', 'desc')
       .limit(options.limit ?? 50);
     if (options.cluster) query.where({ cluster: options.cluster });
@@ -181,11 +198,13 @@ export class KnexDriftStore implements DriftStore {
   }
 
   async getAudit(id: string) {
-    const row = await this.db('hermes_drift_audits').where({ id }).first();
+    const row = await this.db<AuditRow>('hermes_drift_audits')
+      .where({ id })
+      .first();
     return row ? this.toAudit(row) : undefined;
   }
 
-  private toFinding(row: any): Omit<StoredFinding, 'history'> {
+  private toFinding(row: FindingRow): Omit<StoredFinding, 'history'> {
     return {
       id: String(row.id),
       auditId: row.audit_id,
@@ -207,12 +226,17 @@ export class KnexDriftStore implements DriftStore {
       ...(row.attribution
         ? { attribution: parse(row.attribution, undefined) }
         : {}),
-      foundAt: iso(row.found_at)!,
+      foundAt: toIso(row.found_at),
     };
   }
 
   async listFindings(
-    options: { auditId?: string; namespace?: string; windowDays?: number } = {},
+    options: {
+      auditId?: string;
+      namespace?: string;
+      entity?: { labels: Record<string, string>; namespace?: string };
+      windowDays?: number;
+    } = {},
   ) {
     const windowDays = options.windowDays ?? 14;
     let auditIds: string[];
@@ -237,28 +261,46 @@ export class KnexDriftStore implements DriftStore {
             .first(),
         ),
       );
-      auditIds = audits.filter(Boolean).map(a => a.id);
+      auditIds = audits.flatMap(a => (a ? [a.id] : []));
     }
     if (auditIds.length === 0) return [];
-    const query = this.db('hermes_drift_findings')
+    const query = this.db<FindingRow>('hermes_drift_findings')
       .whereIn('audit_id', auditIds)
       .orderBy('id');
     if (options.namespace) query.where({ namespace: options.namespace });
-    const rows = await query;
+    const { entity } = options;
+    if (entity) {
+      for (const [key, value] of Object.entries(entity.labels))
+        query.whereRaw(`labels LIKE ? ESCAPE '\\'`, [
+          jsonPairPattern(key, value),
+        ]);
+      if (entity.namespace)
+        query.where(q =>
+          q.where({ namespace: entity.namespace }).orWhereNull('namespace'),
+        );
+    }
+    const rows: FindingRow[] = await query;
     const since = new Date(Date.now() - windowDays * 86_400_000);
     // History for all listed findings in two grouped queries, not two per finding.
-    const objectKey = (r: any) =>
-      [r.cluster, r.kind, r.namespace ?? '', r.name, r.type].join('\u0000');
+    const objectKey = (
+      r: Pick<FindingRow, 'cluster' | 'kind' | 'namespace' | 'name' | 'type'>,
+    ) => [r.cluster, r.kind, r.namespace ?? '', r.name, r.type].join('\u0000');
     const counts = new Map<string, number>();
-    const grouped = await this.db('hermes_drift_findings')
+    type CountRow = Pick<
+      FindingRow,
+      'cluster' | 'kind' | 'namespace' | 'name' | 'type'
+    > & { n: number | string };
+    const grouped: CountRow[] = await this.db('hermes_drift_findings')
       .select('cluster', 'kind', 'namespace', 'name', 'type')
       .count({ n: '*' })
       .whereIn('name', [...new Set(rows.map(r => r.name))])
       .andWhere('found_at', '>=', since)
       .groupBy('cluster', 'kind', 'namespace', 'name', 'type');
     for (const g of grouped) counts.set(objectKey(g), Number(g.n));
-    const latestResolution = new Map<string, any>();
-    const resolutions = await this.db('hermes_drift_resolutions')
+    const latestResolution = new Map<string, ResolutionRow>();
+    const resolutions: ResolutionRow[] = await this.db(
+      'hermes_drift_resolutions',
+    )
       .whereIn('fingerprint', [...new Set(rows.map(r => r.fingerprint))])
       .orderBy('id', 'desc');
     for (const r of resolutions) {
@@ -280,7 +322,7 @@ export class KnexDriftStore implements DriftStore {
                   resolution: resolution.resolution,
                   userRef: resolution.user_ref,
                   ...(resolution.note ? { note: resolution.note } : {}),
-                  at: iso(resolution.created_at)!,
+                  at: toIso(resolution.created_at),
                 },
               }
             : {}),
@@ -331,12 +373,14 @@ export class KnexDriftStore implements DriftStore {
     cluster: string,
     since: Date,
   ): Promise<KubernetesAuditEvent[]> {
-    const rows = await this.db('hermes_kubernetes_audit_events')
+    const rows: AuditEventRow[] = await this.db(
+      'hermes_kubernetes_audit_events',
+    )
       .where({ cluster })
       .andWhere('event_time', '>=', since)
       .orderBy('event_time');
     return rows.map(row => {
-      const time = iso(row.event_time)!;
+      const time = toIso(row.event_time);
       return {
         verb: row.verb,
         stage: 'ResponseComplete',
@@ -361,7 +405,7 @@ export class KnexDriftStore implements DriftStore {
     resolution: { resolution: Resolution; note?: string; userRef: string },
   ) {
     const finding = /^\d+$/.test(id)
-      ? await this.db('hermes_drift_findings')
+      ? await this.db<FindingRow>('hermes_drift_findings')
           .where({ id: Number(id) })
           .first()
       : undefined;

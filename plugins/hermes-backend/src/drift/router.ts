@@ -2,12 +2,22 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 import { parseInput } from '../parseInput';
 import { z } from 'zod';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { findingBelongsToEntity } from '@hermes-backstage/plugin-hermes-common';
-import { NotFoundError } from '@backstage/errors';
 import { RESOLUTIONS } from './DriftStore';
 import { DriftService } from './DriftService';
+
+// An empty query parameter (`?namespace=`) means no filter, as links and forms send it.
+const filter = z
+  .string()
+  .max(1000)
+  .optional()
+  .transform(v => v || undefined);
+
+const findingsQuery = z.object({
+  auditId: filter,
+  namespace: filter,
+  entityRef: filter,
+  classification: z.enum(['critical', 'harmless', 'unknown']).optional(),
+});
 
 const resolutionBody = z.object({
   resolution: z.enum(RESOLUTIONS as [string, ...string[]]),
@@ -17,9 +27,8 @@ const resolutionBody = z.object({
 export function createDriftRouter(options: {
   httpAuth: HttpAuthService;
   drift: DriftService;
-  catalog: CatalogService;
 }) {
-  const { httpAuth, drift, catalog } = options;
+  const { httpAuth, drift } = options;
   const router = Router();
 
   router.get('/drift/audits', async (req, res) => {
@@ -52,26 +61,8 @@ export function createDriftRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const auditId =
-      typeof req.query.auditId === 'string' ? req.query.auditId : undefined;
-    const namespace =
-      typeof req.query.namespace === 'string' ? req.query.namespace : undefined;
-    const entityRef =
-      typeof req.query.entityRef === 'string' ? req.query.entityRef : undefined;
-    let findings = await drift.listFindings({ auditId, namespace });
-    if (entityRef) {
-      // Reading the entity with the caller's credentials applies catalog permissions.
-      const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity)
-        throw new NotFoundError(
-          `No entity ${entityRef}, or you may not read it`,
-        );
-      const annotations = entity.metadata.annotations ?? {};
-      findings = findings.filter(f => findingBelongsToEntity(f, annotations));
-      res.json({ entityRef: stringifyEntityRef(entity), findings });
-      return;
-    }
-    res.json({ findings });
+    const query = parseInput(findingsQuery, req.query, 'findings query');
+    res.json({ findings: await drift.listFindings({ ...query, credentials }) });
   });
 
   router.post('/drift/findings/:id/resolution', async (req, res) => {

@@ -2,7 +2,11 @@ import {
   HeldToolCall,
   HeldToolCallStatus,
 } from '@hermes-backstage/plugin-hermes-common';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { toIso } from '../database/dates';
+import { connect } from '../database/migrations';
+import { HeldCallRow } from './tables';
 
 /** A held call as stored: what the API shows, plus the binding to the exact call. */
 export interface HeldCall extends Omit<HeldToolCall, 'canDecide'> {
@@ -41,11 +45,14 @@ export interface ApprovalStore {
   ): Promise<boolean>;
 }
 
-const iso = (value: unknown) =>
-  value ? new Date(value as string).toISOString() : undefined;
-
 export class KnexApprovalStore implements ApprovalStore {
-  constructor(private readonly db: Knex) {}
+  private constructor(private readonly db: Knex) {}
+
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<KnexApprovalStore> {
+    return new KnexApprovalStore(await connect(options.database));
+  }
 
   async hold(call: NewHeldCall) {
     await this.db('hermes_tool_approvals')
@@ -66,12 +73,12 @@ export class KnexApprovalStore implements ApprovalStore {
   }
 
   private query() {
-    return this.db('hermes_tool_approvals as a')
+    return this.db<HeldCallRow>('hermes_tool_approvals as a')
       .join('hermes_sessions as s', 's.id', 'a.session_id')
       .select('a.*', 's.user_ref', 's.entity_ref', 's.title');
   }
 
-  private toCall(row: any): HeldCall {
+  private toCall(row: HeldCallRow): HeldCall {
     return {
       id: row.id,
       sessionId: row.session_id,
@@ -86,8 +93,8 @@ export class KnexApprovalStore implements ApprovalStore {
       approvers: row.approvers ? JSON.parse(row.approvers) : undefined,
       status: row.status,
       decidedBy: row.decided_by ?? undefined,
-      decidedAt: iso(row.decided_at),
-      createdAt: iso(row.created_at)!,
+      decidedAt: toIso(row.decided_at),
+      createdAt: toIso(row.created_at),
     };
   }
 

@@ -1,9 +1,11 @@
 import {
   BackstageCredentials,
   BackstageUserPrincipal,
+  DatabaseService,
   LoggerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import {
   ConflictError,
   NotAllowedError,
@@ -11,9 +13,56 @@ import {
 } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
-import { ApprovalStore, HeldCall, NewHeldCall } from './ApprovalStore';
+import {
+  ApprovalDecisionResult,
+  ApprovalRule,
+  callHash,
+  CallTarget,
+  decideApproval,
+  readApprovalRules,
+} from './approvalRules';
+import {
+  ApprovalStore,
+  HeldCall,
+  KnexApprovalStore,
+  NewHeldCall,
+} from './ApprovalStore';
+
+export { callHash };
+export type { ApprovalDecisionResult, CallTarget, HeldCall, NewHeldCall };
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/** Governance of the agent's changing tool calls: the rules, held calls and decisions. */
+export interface ApprovalsService {
+  /** What the rules (`hermes.approvals.rules`) say about a changing call; the first match decides. */
+  check(tool: string, target: CallTarget): ApprovalDecisionResult;
+  /** Stores a call the agent was told to hold, and tells its approvers. */
+  hold(call: NewHeldCall, askedBy: string): Promise<void>;
+  /**
+   * Without a session: the pending calls this user may decide. With one: that session's
+   * calls, for the user who owns it or may decide on them.
+   */
+  list(
+    credentials: UserCredentials,
+    filter?: { sessionId?: string },
+  ): Promise<HeldToolCall[]>;
+  get(id: string): Promise<HeldCall | undefined>;
+  findByToolCall(
+    sessionId: string,
+    toolCallId: string,
+  ): Promise<HeldCall | undefined>;
+  markExecuted(id: string): Promise<boolean>;
+  /**
+   * Records an allowed user's decision on a pending call, given by id or as already read
+   * (the chat has it in hand after checking it belongs to the conversation).
+   */
+  decide(
+    target: string | HeldCall,
+    credentials: UserCredentials,
+    decision: { approved: boolean },
+  ): Promise<HeldToolCall>;
+}
 
 /**
  * Who decides on held tool calls. A call whose rule names approvers waits for one of them
@@ -21,17 +70,35 @@ type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
  * decision never runs the call itself: it runs in the asker's conversation, with the asker's
  * credentials, when they continue it, so approval never lends anyone else's permissions.
  */
-export class ApprovalsService {
+export class DefaultApprovalsService implements ApprovalsService {
   constructor(
     private readonly options: {
       store: ApprovalStore;
+      rules: ApprovalRule[];
       userInfo: UserInfoService;
       notifications: NotificationService;
       logger: LoggerService;
     },
   ) {}
 
-  /** Stores a call the agent was told to hold, and tells its approvers. */
+  static async create(options: {
+    config: Config;
+    database: DatabaseService;
+    userInfo: UserInfoService;
+    notifications: NotificationService;
+    logger: LoggerService;
+  }): Promise<DefaultApprovalsService> {
+    return new DefaultApprovalsService({
+      ...options,
+      store: await KnexApprovalStore.create(options),
+      rules: readApprovalRules(options.config),
+    });
+  }
+
+  check(tool: string, target: CallTarget): ApprovalDecisionResult {
+    return decideApproval(this.options.rules, tool, target);
+  }
+
   async hold(call: NewHeldCall, askedBy: string): Promise<void> {
     await this.options.store.hold(call);
     if (!call.approvers?.length) return;
@@ -46,10 +113,6 @@ export class ApprovalsService {
     });
   }
 
-  /**
-   * Without a session: the pending calls this user may decide. With one: that session's
-   * calls, for the user who owns it or may decide on them.
-   */
   async list(
     credentials: UserCredentials,
     filter: { sessionId?: string } = {},
@@ -74,15 +137,10 @@ export class ApprovalsService {
     return this.options.store.findByToolCall(sessionId, toolCallId);
   }
 
-  /** Marks an approved call as run; false if it was not approved (or ran already). */
   markExecuted(id: string): Promise<boolean> {
     return this.options.store.transition(id, 'approved', 'executed');
   }
 
-  /**
-   * Records an allowed user's decision on a pending call, given by id or as already read
-   * (the chat has it in hand after checking it belongs to the conversation).
-   */
   async decide(
     target: string | HeldCall,
     credentials: UserCredentials,

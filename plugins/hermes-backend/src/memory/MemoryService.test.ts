@@ -1,13 +1,15 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { applyDatabaseMigrations } from '../migrations';
+import {
+  createTestDatabases,
+  databaseService,
+} from '../__testUtils__/databases';
+import { KnexMemoryStore } from './MemoryStore';
+import { KnexNotesStore } from './NotesStore';
 import {
   DefaultMemoryService,
   readableEntitiesFromCatalog,
 } from './MemoryService';
-import { KnexMemoryStore } from './MemoryStore';
-import { KnexNotesStore } from './NotesStore';
 
 const databases = createTestDatabases();
 
@@ -31,10 +33,11 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function createService(maxNoteChars?: number) {
       const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
       return new DefaultMemoryService({
-        store: new KnexMemoryStore(knex),
-        notes: new KnexNotesStore(knex),
+        store: await KnexMemoryStore.create({
+          database: databaseService(knex),
+        }),
+        notes: await KnexNotesStore.create({ database: databaseService(knex) }),
         canReadEntities: readableEntitiesFromCatalog(catalog),
         maxNoteChars,
       });

@@ -1,13 +1,27 @@
 import {
   BackstageCredentials,
   BackstageUserPrincipal,
+  DatabaseService,
 } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { describeSecrets } from '@hermes-backstage/plugin-hermes-common';
-import { MemoryDocument, MemoryHit, MemoryStore } from './MemoryStore';
-import { MemoryNote, NoteScopeName, NotesStore } from './NotesStore';
+import {
+  KnexMemoryStore,
+  MemoryDocument,
+  MemoryHit,
+  MemoryStore,
+} from './MemoryStore';
+import {
+  KnexNotesStore,
+  MemoryNote,
+  NoteScopeName,
+  NotesStore,
+} from './NotesStore';
+
+export type { MemoryDocument, MemoryHit, MemoryNote };
 
 export type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -120,6 +134,21 @@ export class DefaultMemoryService implements MemoryService {
     },
   ) {
     this.maxNoteChars = options.maxNoteChars ?? 2200;
+  }
+
+  static async create(options: {
+    config: Config;
+    database: DatabaseService;
+    catalog: CatalogService;
+  }): Promise<DefaultMemoryService> {
+    return new DefaultMemoryService({
+      store: await KnexMemoryStore.create(options),
+      notes: await KnexNotesStore.create(options),
+      canReadEntities: readableEntitiesFromCatalog(options.catalog),
+      maxNoteChars: options.config.getOptionalNumber(
+        'hermes.memory.maxNoteChars',
+      ),
+    });
   }
 
   remember(...docs: MemoryDocument[]) {

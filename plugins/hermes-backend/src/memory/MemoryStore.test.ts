@@ -1,9 +1,9 @@
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
-  applyDatabaseMigrations,
-  rollbackDatabaseMigrations,
-} from '../migrations';
-import { KnexMemoryStore, MemoryDocument, searchTerms } from './MemoryStore';
+  createTestDatabases,
+  databaseService,
+} from '../__testUtils__/databases';
+import { connect, rollbackAll } from '../database/migrations';
+import { KnexMemoryStore, MemoryDocument } from './MemoryStore';
 
 const databases = createTestDatabases();
 
@@ -25,26 +25,15 @@ function doc(
   };
 }
 
-describe('searchTerms', () => {
-  it('keeps words of letters and digits, lower-cased, without stop words, at most 12', () => {
-    expect(
-      searchTerms('Why did the "Kyverno" policy-controller crash? (v1.12)'),
-    ).toEqual(['kyverno', 'policy', 'controller', 'crash', 'v1', '12']);
-    expect(searchTerms('Größe ÄNDERN')).toEqual(['größe', 'ändern']);
-    expect(
-      searchTerms(Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ')),
-    ).toHaveLength(12);
-    expect(searchTerms('" * : ( ) & | ! \' -- ; the a')).toEqual([]);
-  });
-});
-
 describe.each(databases.eachSupportedId())(
   'KnexMemoryStore on %s',
   databaseId => {
     async function createStore() {
       const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      return { knex, store: new KnexMemoryStore(knex) };
+      const store = await KnexMemoryStore.create({
+        database: databaseService(knex),
+      });
+      return { knex, store };
     }
 
     it('finds a session by a word in the middle of its body, with the match marked in the snippet', async () => {
@@ -263,11 +252,11 @@ describe.each(databases.eachSupportedId())(
     it('migrates down and up again', async () => {
       const { knex, store } = await createStore();
       await store.remember(doc('s1', 'kept across nothing'));
-      await rollbackDatabaseMigrations(knex);
+      await rollbackAll(knex);
       expect(await knex.schema.hasTable('hermes_memory_documents')).toBe(false);
       expect(await knex.schema.hasTable('hermes_memory_notes')).toBe(false);
       expect(await knex.schema.hasTable('hermes_memory_fts')).toBe(false);
-      await applyDatabaseMigrations(knex);
+      await connect(databaseService(knex));
       await store.remember(doc('s2', 'searchable after the round trip'));
       expect(
         (await store.search('round trip', { userRef: alice })).map(

@@ -1,4 +1,9 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { toIso } from '../database/dates';
+import { connect } from '../database/migrations';
+import { searchTerms } from '../database/searchTerms';
+import { HitRow } from './tables';
 
 /** Something worth recalling later: a session, an audit, a finding, a resolution, a task. */
 export interface MemoryDocument {
@@ -49,43 +54,6 @@ export interface MemoryStore {
   search(query: string, options: MemorySearchOptions): Promise<MemoryHit[]>;
 }
 
-// Words too common to tell documents apart; PostgreSQL's english configuration drops these
-// (and more) itself, SQLite's FTS5 has no stop words, so an OR query would match nearly all.
-const STOP_WORDS = new Set(
-  (
-    'a an and are as at be but by can could did do does for from had has have how i if in ' +
-    'into is it its me my no not of on or our so than that the their them then there these ' +
-    'they this to was we were what when where which who why will with would you your'
-  ).split(' '),
-);
-
-/**
- * The searchable words of free text, from a user or a model: runs of letters and digits,
- * lower-cased, without stop words, at most `max`. They contain no operator or quote of any
- * full-text query language, so no text can make the query fail.
- */
-export function searchTerms(text: string, max = 12): string[] {
-  const terms = new Set<string>();
-  for (const [word] of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const term = word.toLowerCase();
-    if (term.length < 2 || term.length > 64 || STOP_WORDS.has(term)) continue;
-    terms.add(term);
-    if (terms.size === max) break;
-  }
-  return [...terms];
-}
-
-type HitRow = {
-  kind: string;
-  source_id: string;
-  title: string;
-  snippet: string | null;
-  link: string;
-  entity_ref: string | null;
-  updated_at: string | number | Date;
-  score: number | string;
-};
-
 const toHit = (row: HitRow): MemoryHit => ({
   kind: row.kind,
   sourceId: row.source_id,
@@ -93,7 +61,7 @@ const toHit = (row: HitRow): MemoryHit => ({
   snippet: row.snippet ?? '',
   link: row.link,
   ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
-  updatedAt: new Date(row.updated_at).toISOString(),
+  updatedAt: toIso(row.updated_at),
   score: Number(row.score),
 });
 
@@ -108,8 +76,14 @@ const CANDIDATES = 2000;
 export class KnexMemoryStore implements MemoryStore {
   private readonly sqlite: boolean;
 
-  constructor(private readonly db: Knex) {
+  private constructor(private readonly db: Knex) {
     this.sqlite = String(db.client.config.client).includes('sqlite');
+  }
+
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<KnexMemoryStore> {
+    return new KnexMemoryStore(await connect(options.database));
   }
 
   async remember(...docs: MemoryDocument[]): Promise<void> {
@@ -155,7 +129,7 @@ export class KnexMemoryStore implements MemoryStore {
     query: string,
     options: MemorySearchOptions,
   ): Promise<MemoryHit[]> {
-    const terms = searchTerms(query);
+    const terms = searchTerms(query, 12);
     if (terms.length === 0 || options.kinds?.length === 0) return [];
     const bindings: Record<string, Knex.Value> = {
       limit: Math.min(Math.max(options.limit ?? 10, 1), 200),

@@ -1,4 +1,8 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { toIso } from '../database/dates';
+import { connect } from '../database/migrations';
+import { NoteRow } from './tables';
 
 /** Whose notes: one user's, one entity's, or everyone's. */
 export type NoteScopeName = 'user' | 'entity' | 'global';
@@ -31,16 +35,14 @@ export interface NotesStore {
   removeNote(id: string): Promise<void>;
 }
 
-type NoteRow = {
-  id: number | string;
-  text: string;
-  updated_by: string;
-  created_at: string | number | Date;
-  updated_at: string | number | Date;
-};
-
 export class KnexNotesStore implements NotesStore {
-  constructor(private readonly db: Knex) {}
+  private constructor(private readonly db: Knex) {}
+
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<KnexNotesStore> {
+    return new KnexNotesStore(await connect(options.database));
+  }
 
   async listNotes(scope: NoteScopeName, scopeRef: string) {
     const rows: NoteRow[] = await this.db('hermes_memory_notes')
@@ -50,8 +52,8 @@ export class KnexNotesStore implements NotesStore {
       id: String(row.id),
       text: row.text,
       updatedBy: row.updated_by,
-      createdAt: new Date(row.created_at).toISOString(),
-      updatedAt: new Date(row.updated_at).toISOString(),
+      createdAt: toIso(row.created_at),
+      updatedAt: toIso(row.updated_at),
     }));
   }
 

@@ -9,11 +9,13 @@ import {
 } from '@backstage/backend-test-utils';
 import express from 'express';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { applyDatabaseMigrations } from '../migrations';
-import { DefaultMemoryService } from './MemoryService';
+import {
+  createTestDatabases,
+  databaseService,
+} from '../__testUtils__/databases';
 import { KnexMemoryStore } from './MemoryStore';
 import { KnexNotesStore } from './NotesStore';
+import { DefaultMemoryService } from './MemoryService';
 import { createMemoryRouter } from './router';
 
 const databases = createTestDatabases();
@@ -21,10 +23,9 @@ const databases = createTestDatabases();
 describe('memory routes', () => {
   async function start() {
     const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations(knex);
     const memory = new DefaultMemoryService({
-      store: new KnexMemoryStore(knex),
-      notes: new KnexNotesStore(knex),
+      store: await KnexMemoryStore.create({ database: databaseService(knex) }),
+      notes: await KnexNotesStore.create({ database: databaseService(knex) }),
       canReadEntities: async refs => new Set(refs),
     });
     const { server } = await startTestBackend({

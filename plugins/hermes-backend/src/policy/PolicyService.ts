@@ -1,4 +1,5 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import {
   applyExemptions,
   checkResources,
@@ -6,20 +7,12 @@ import {
   DocumentProblem,
   ExemptedResult,
   parseKubernetesYaml,
-  PolicyExemption,
+  PolicyCheckRequest,
   summarizeResults,
   CheckSummary,
 } from '@hermes-backstage/plugin-hermes-common';
 import { loadYamlSources } from '@hermes-backstage/plugin-hermes-node';
 import { InputError } from '@backstage/errors';
-
-export interface PolicyCheckRequest {
-  /** Manifests to check: file name (for reports) and YAML text. */
-  files: Array<{ name: string; content: string }>;
-  /** Policy sources; default `hermes.policies.sources`. */
-  policies?: string[];
-  exemptions?: PolicyExemption[];
-}
 
 export interface PolicyCheckResponse {
   summary: CheckSummary;
@@ -41,6 +34,17 @@ export class DefaultPolicyService implements PolicyService {
       maxFileBytes?: number;
     },
   ) {}
+
+  static create(options: {
+    config: Config;
+    urlReader: UrlReaderService;
+  }): DefaultPolicyService {
+    return new DefaultPolicyService({
+      urlReader: options.urlReader,
+      defaultSources:
+        options.config.getOptionalStringArray('hermes.policies.sources') ?? [],
+    });
+  }
 
   async check(request: PolicyCheckRequest): Promise<PolicyCheckResponse> {
     const sources = request.policies ?? this.options.defaultSources;

@@ -1,27 +1,8 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { policyCheckRequestSchema } from '@hermes-backstage/plugin-hermes-common';
 import Router from 'express-promise-router';
 import { parseInput } from '../parseInput';
-import { z } from 'zod';
 import { PolicyService } from './PolicyService';
-
-const checkRequest = z.object({
-  files: z
-    .array(z.object({ name: z.string().min(1), content: z.string() }))
-    .min(1, 'at least one file is required'),
-  policies: z.array(z.string().min(1)).optional(),
-  exemptions: z
-    .array(
-      z.object({
-        policy: z.string(),
-        rule: z.string().optional(),
-        kind: z.string().optional(),
-        namespace: z.string().optional(),
-        name: z.string().optional(),
-        reason: z.string().min(1),
-      }),
-    )
-    .optional(),
-});
 
 export function createPolicyRouter(options: {
   httpAuth: HttpAuthService;
@@ -33,7 +14,7 @@ export function createPolicyRouter(options: {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json(
       await policy.check(
-        parseInput(checkRequest, req.body, 'policy check request'),
+        parseInput(policyCheckRequestSchema, req.body, 'policy check request'),
       ),
     );
   });

@@ -1,20 +1,12 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
-  applyDatabaseMigrations,
-  rollbackDatabaseMigrations,
-} from '../migrations';
-import { DirectorySkill, KnexSkillStore } from './SkillStore';
+  createTestDatabases,
+  databaseService,
+} from '../__testUtils__/databases';
+import { rollbackAll } from '../database/migrations';
+import { DirectorySkill } from './content';
+import { KnexSkillStore } from './SkillStore';
 
 const databases = createTestDatabases();
-
-const migrations = {
-  directory: resolvePackagePath(
-    '@hermes-backstage/plugin-hermes-backend',
-    'migrations',
-  ),
-  name: '20261125010000_skill_library.js',
-};
 
 function skill(name: string, document = `doc of ${name}`): DirectorySkill {
   return {
@@ -31,14 +23,19 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function createStore() {
       const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      return { knex, store: new KnexSkillStore(knex) };
+      const store = await KnexSkillStore.create({
+        database: databaseService(knex),
+      });
+      return { knex, store };
     }
 
     it('adds, updates by content hash and removes directory skills', async () => {
       const { store } = await createStore();
 
-      const first = await store.syncDirectorySkills([skill('a'), skill('b')]);
+      const first = await store.versions.syncDirectorySkills([
+        skill('a'),
+        skill('b'),
+      ]);
       expect(first).toEqual({
         added: ['a', 'b'],
         updated: [],
@@ -46,7 +43,7 @@ describe.each(databases.eachSupportedId())(
         conflicts: [],
       });
 
-      const second = await store.syncDirectorySkills([
+      const second = await store.versions.syncDirectorySkills([
         skill('a'),
         skill('b', 'changed'),
       ]);
@@ -57,7 +54,9 @@ describe.each(databases.eachSupportedId())(
         conflicts: [],
       });
 
-      const third = await store.syncDirectorySkills([skill('b', 'changed')]);
+      const third = await store.versions.syncDirectorySkills([
+        skill('b', 'changed'),
+      ]);
       expect(third).toEqual({
         added: [],
         updated: [],
@@ -65,7 +64,7 @@ describe.each(databases.eachSupportedId())(
         conflicts: [],
       });
 
-      const listed = await store.listSkills();
+      const listed = await store.versions.listSkills();
       expect(listed).toEqual([
         expect.objectContaining({
           name: 'b',
@@ -88,7 +87,9 @@ describe.each(databases.eachSupportedId())(
         document: 'user text',
       });
 
-      const result = await store.syncDirectorySkills([skill('runbook')]);
+      const result = await store.versions.syncDirectorySkills([
+        skill('runbook'),
+      ]);
       expect(result.conflicts).toEqual([
         {
           name: 'runbook',
@@ -96,8 +97,8 @@ describe.each(databases.eachSupportedId())(
           source: 'user',
         },
       ]);
-      await store.syncDirectorySkills([]);
-      const [kept] = await store.listSkills();
+      await store.versions.syncDirectorySkills([]);
+      const [kept] = await store.versions.listSkills();
       expect(kept).toMatchObject({
         name: 'runbook',
         source: 'user',
@@ -105,72 +106,42 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
-    it('turns each skill stored before versions into version 1, and back', async () => {
-      const { knex, store } = await createStore();
-      await knex.migrate.down(migrations);
-      await knex('hermes_skills').insert({
-        name: 'kept',
-        description: 'Stored before versions',
-        source: 'directory',
-        location: '/skills/kept/SKILL.md',
-        content_hash: 'old-hash',
-        document:
-          '---\nname: kept\ndescription: Stored before versions\nmetadata:\n  hermes:\n' +
-          '    tags: [legacy]\n    entityKinds: [Component]\n---\n# Kept\n\nRestart the widget.\n',
-        updated_at: new Date('2026-01-02T03:04:05Z'),
-      });
-      await knex.migrate.up(migrations);
+    it('keeps the tags and applicability of a skill for search and the skill index', async () => {
+      const { store } = await createStore();
+      await store.versions.syncDirectorySkills([
+        {
+          ...skill('kept'),
+          tags: ['legacy'],
+          body: '# Kept\n\nRestart the widget.\n',
+          appliesTo: { entityKinds: ['Component'], annotations: [] },
+        },
+      ]);
 
-      expect(await store.listVersions('kept')).toEqual([
+      expect(await store.versions.listVersions('kept')).toEqual([
         expect.objectContaining({
           version: 1,
           status: 'active',
           author: 'directory',
-          contentHash: 'old-hash',
-          createdAt: '2026-01-02T03:04:05.000Z',
+          contentHash: 'hash-doc of kept',
         }),
       ]);
-      expect(await store.search('widget', 5)).toEqual([
+      expect(await store.search.search('widget', 5)).toEqual([
         expect.objectContaining({ name: 'kept', tags: ['legacy'] }),
       ]);
-      expect(await store.listIndexFields()).toEqual([
+      expect(await store.search.listIndexFields()).toEqual([
         {
           name: 'kept',
           tags: ['legacy'],
           appliesTo: { entityKinds: ['Component'], annotations: [] },
         },
       ]);
-
-      // Down keeps the active text of each skill; drafts and history go.
-      await store.addVersion({
-        content: skill('kept', 'second text'),
-        author: 'user:default/ada',
-        status: 'active',
-        source: 'user',
-      });
-      await store.addVersion({
-        content: skill('only-a-draft'),
-        author: 'agent',
-        status: 'draft',
-        source: 'agent',
-      });
-      await knex.migrate.down(migrations);
-      expect(
-        await knex('hermes_skills').select('name', 'document', 'content_hash'),
-      ).toEqual([
-        {
-          name: 'kept',
-          document: 'second text',
-          content_hash: 'hash-second text',
-        },
-      ]);
     });
 
     it('migrates down and up again', async () => {
       const { knex } = await createStore();
-      await rollbackDatabaseMigrations(knex);
+      await rollbackAll(knex);
       expect(await knex.schema.hasTable('hermes_skills')).toBe(false);
-      await applyDatabaseMigrations(knex);
+      await KnexSkillStore.create({ database: databaseService(knex) });
       expect(await knex.schema.hasTable('hermes_skills')).toBe(true);
     });
   },

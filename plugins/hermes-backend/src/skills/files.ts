@@ -1,16 +1,28 @@
 import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  parseSkillDocument,
+  SkillFile,
+  SkillParseError,
+} from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { DirectorySkill, skillContent } from './content';
+import { SkillFileStore } from './SkillFileStore';
+import { SkillLoadError } from './SkillsService';
+import { StoredSkill } from './SkillVersionStore';
+
+// Directory skills live in folders on disk (shipped, or checked out from Git); the others keep
+// their reference files in the database. This module reads the folders and hides the difference.
 
 /** Reference files are read into prompts and responses whole; keep them small. */
-export const MAX_FILE_CHARS = 1_000_000;
+const MAX_FILE_CHARS = 1_000_000;
 const MAX_FILES = 100;
 
 /**
  * Checks a reference file path: relative to the skill's folder, `/`-separated, with no `..`,
  * `.` or empty segment, so it can never leave the folder.
  */
-export function checkFilePath(file: string): string {
+function checkFilePath(file: string): string {
   const segments = file.split('/');
   if (
     file.length === 0 ||
@@ -30,7 +42,7 @@ export function checkFilePath(file: string): string {
 }
 
 /** The files of a directory skill's folder other than SKILL.md, as relative paths. */
-export async function listFolderFiles(folder: string): Promise<string[]> {
+async function listFolderFiles(folder: string): Promise<string[]> {
   const found: string[] = [];
   async function walk(relative: string, depth: number) {
     let entries;
@@ -54,10 +66,7 @@ export async function listFolderFiles(folder: string): Promise<string[]> {
 }
 
 /** Reads one reference file of a directory skill, refusing anything outside its folder. */
-export async function readFolderFile(
-  folder: string,
-  file: string,
-): Promise<string> {
+async function readFolderFile(folder: string, file: string): Promise<string> {
   checkFilePath(file);
   let real: string;
   let realFolder: string;
@@ -133,4 +142,109 @@ export function splitImport(files: Array<{ path: string; content: string }>): {
     document: relative.find(f => f.path === 'SKILL.md')!,
     references: relative.filter(f => f.path !== 'SKILL.md'),
   };
+}
+
+/** Paths of a skill's reference files: in its folder for a directory skill, else stored. */
+export function listSkillFiles(
+  head: StoredSkill,
+  store: SkillFileStore,
+): Promise<string[]> {
+  return head.source === 'directory' && head.location
+    ? listFolderFiles(path.dirname(head.location))
+    : store.list(head.name);
+}
+
+/** One reference file of a skill, from its folder or from the database. */
+export async function readSkillFile(
+  head: StoredSkill,
+  file: string,
+  store: SkillFileStore,
+): Promise<string> {
+  if (head.source === 'directory' && head.location) {
+    return readFolderFile(path.dirname(head.location), file);
+  }
+  const content = await store.get(head.name, checkFilePath(file));
+  if (content === undefined) {
+    throw new NotFoundError(`Skill "${head.name}" has no file "${file}"`);
+  }
+  return content;
+}
+
+/** Every reference file of a skill with its content, as an export holds them. */
+export async function readSkillFiles(
+  head: StoredSkill,
+  store: SkillFileStore,
+): Promise<SkillFile[]> {
+  if (head.source !== 'directory') return store.listContents(head.name);
+  const files = await listSkillFiles(head, store);
+  return Promise.all(
+    files.map(async file => ({
+      path: file,
+      content: await readSkillFile(head, file, store),
+    })),
+  );
+}
+
+/**
+ * The skills in every sub-folder of the directories, each folder holding a SKILL.md. What
+ * cannot be read, and a name defined twice, becomes an error naming the file; the rest load.
+ */
+export async function readSkillDirectories(
+  directories: string[],
+): Promise<{ skills: DirectorySkill[]; errors: SkillLoadError[] }> {
+  const errors: SkillLoadError[] = [];
+  const byName = new Map<string, DirectorySkill>();
+  for (const directory of directories) {
+    for (const skill of await readSkillDirectory(directory, errors)) {
+      const previous = byName.get(skill.name);
+      if (previous) {
+        errors.push({
+          location: skill.location,
+          message: `skill "${skill.name}" is already defined in ${previous.location}`,
+        });
+        continue;
+      }
+      byName.set(skill.name, skill);
+    }
+  }
+  return { skills: [...byName.values()], errors };
+}
+
+async function readSkillDirectory(
+  directory: string,
+  errors: SkillLoadError[],
+): Promise<DirectorySkill[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    errors.push({
+      location: directory,
+      message: `cannot read skills directory: ${(error as Error).message}`,
+    });
+    return [];
+  }
+  const skills: DirectorySkill[] = [];
+  for (const entry of entries
+    .filter(e => e.isDirectory())
+    .sort((a, b) => a.name.localeCompare(b.name))) {
+    const location = path.join(directory, entry.name, 'SKILL.md');
+    let document: string;
+    try {
+      document = await fs.readFile(location, 'utf8');
+    } catch {
+      errors.push({ location, message: 'folder has no SKILL.md' });
+      continue;
+    }
+    try {
+      skills.push({
+        ...skillContent(parseSkillDocument(document, location), document),
+        location,
+      });
+    } catch (error) {
+      if (!(error instanceof SkillParseError)) throw error;
+      errors.push({ location, message: error.detail });
+    }
+  }
+  return skills;
 }

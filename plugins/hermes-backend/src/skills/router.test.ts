@@ -6,11 +6,13 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { applyDatabaseMigrations } from '../migrations';
+import {
+  createTestDatabases,
+  databaseService,
+} from '../__testUtils__/databases';
+import { DefaultSkillsService } from './DefaultSkillsService';
 import { createSkillsRouter } from './router';
 import { KnexSkillStore } from './SkillStore';
-import { DefaultSkillsService } from './SkillsService';
 
 const databases = createTestDatabases();
 const ada = mockCredentials.user.header('user:default/ada');
@@ -23,9 +25,8 @@ describe('skills router', () => {
   // The permission policy's answer: everything is allowed but the named permissions.
   async function createApp(denied: string[] = []) {
     const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations(knex);
     const skills = new DefaultSkillsService({
-      store: new KnexSkillStore(knex),
+      store: await KnexSkillStore.create({ database: databaseService(knex) }),
       logger: mockServices.logger.mock(),
       directories: [],
     });

@@ -65,20 +65,8 @@ export function createSkillsRouter(options: {
 
   router.get('/skills', async (req, res) => {
     await user(req);
-    const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
-    const listed = await skills.listSkills({ includeDrafts: true });
-    if (!q) {
-      res.json({ skills: listed });
-      return;
-    }
-    const byName = new Map(listed.map(s => [s.name, s]));
-    const hits = await skills.search(q, { limit: 50 });
-    res.json({
-      skills: hits.flatMap(hit => {
-        const summary = byName.get(hit.name);
-        return summary ? [{ ...summary, ...hit }] : [];
-      }),
-    });
+    const q = typeof req.query.q === 'string' ? req.query.q : undefined;
+    res.json({ skills: await skills.listSkills({ includeDrafts: true, q }) });
   });
 
   router.post('/skills/import', async (req, res) => {

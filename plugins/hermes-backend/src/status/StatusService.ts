@@ -1,6 +1,6 @@
 import { HermesStatus } from '@hermes-backstage/plugin-hermes-common';
-import { ClusterDefinition } from '../drift/clusters';
-import { ModelSelection } from '../agent/models';
+import { ClusterDefinition } from '../kubernetes/clusters';
+import { ModelSelection } from '../models/ModelRegistry';
 import { SkillsService } from '../skills/SkillsService';
 
 export interface StatusService {

@@ -1,3 +1,4 @@
+import { formatUtc } from '../time';
 import { Classification, DriftFinding, FieldChange } from './types';
 
 const ORDER: Record<Classification, number> = {
@@ -10,14 +11,6 @@ function show(value: unknown): string {
   if (value === undefined) return '(absent)';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function utc(time?: string): string {
-  if (!time) return '';
-  const date = new Date(time);
-  return Number.isNaN(date.getTime())
-    ? time
-    : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function describeChange(change: FieldChange): string {
@@ -34,7 +27,7 @@ function who(finding: DriftFinding): string | undefined {
   const via = a.subresource ? ` via ${a.subresource}` : '';
   const user = a.user ? ` as "${a.user}"` : '';
   return `${a.manager} (${a.class}, ${a.operation}${via})${user}${
-    a.time ? ` at ${utc(a.time)}` : ''
+    a.time ? ` at ${formatUtc(a.time)}` : ''
   }`;
 }
 
@@ -72,10 +65,6 @@ export function formatDriftReport(options: {
   warnings?: string[];
 }): string {
   const { cluster, findings } = options;
-  const time = (options.time ?? new Date())
-    .toISOString()
-    .slice(0, 16)
-    .replace('T', ' ');
   const groups = new Map<string, DriftFinding[]>();
   for (const f of findings) {
     const group = f.resource.namespace ?? '(cluster-scoped)';
@@ -87,9 +76,11 @@ export function formatDriftReport(options: {
       }`
     : `${groups.size} namespace${groups.size === 1 ? '' : 's'} with drift`;
   const lines = [
-    `Drift Audit — ${time} UTC · cluster ${cluster} · ${scope} · ${
-      findings.length
-    } finding${findings.length === 1 ? '' : 's'} (${countBy(findings)})`,
+    `Drift Audit — ${formatUtc(
+      options.time ?? new Date(),
+    )} · cluster ${cluster} · ${scope} · ${findings.length} finding${
+      findings.length === 1 ? '' : 's'
+    } (${countBy(findings)})`,
   ];
   for (const group of [...groups.keys()].sort()) {
     const items = groups

@@ -1,2 +1,3 @@
+export * from './frontMatter';
 export * from './parseSkill';
 export * from './library';

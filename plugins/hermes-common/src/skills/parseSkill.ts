@@ -1,5 +1,6 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { splitSkillDocument } from './frontMatter';
 
 /**
  * A skill in the SKILL.md format: YAML front matter (`name`, `description`, optional
@@ -91,8 +92,6 @@ const frontMatterSchema = z.looseObject({
   metadata: z.looseObject({ hermes: hermesSchema.optional() }).optional(),
 });
 
-const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
-
 /**
  * Parses a SKILL.md document. Throws {@link SkillParseError} naming the location and the
  * offending field (or YAML line) when the document is not a valid skill.
@@ -103,8 +102,8 @@ export function parseSkillDocument(
   text: string,
   location: string,
 ): SkillDocument {
-  const match = FRONT_MATTER.exec(text);
-  if (!match) {
+  const { frontMatter, body } = splitSkillDocument(text);
+  if (frontMatter === undefined) {
     throw new SkillParseError(
       location,
       'missing YAML front matter: the file must start with a "---" line, then name and description, then "---"',
@@ -112,7 +111,7 @@ export function parseSkillDocument(
   }
   let data: unknown;
   try {
-    data = parseYaml(match[1]);
+    data = parseYaml(frontMatter);
   } catch (error) {
     if (error instanceof YAMLParseError) {
       // Front matter starts on line 2 of the file.
@@ -137,6 +136,6 @@ export function parseSkillDocument(
     name: result.data.name,
     description: result.data.description.trim(),
     metadata: result.data.metadata ?? {},
-    body: text.slice(match[0].length).replace(/^\s*\n/, ''),
+    body: body.replace(/^\s*\n/, ''),
   };
 }

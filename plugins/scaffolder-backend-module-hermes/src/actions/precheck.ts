@@ -14,6 +14,7 @@ import {
   resultLabel,
   formatMarkdownReport,
   parseKubernetesYaml,
+  policyExemptionsSchema,
   SourcedObject,
 } from '@hermes-backstage/plugin-hermes-common';
 import { loadYamlSources } from '@hermes-backstage/plugin-hermes-node';
@@ -78,22 +79,8 @@ export function createPolicyPrecheckAction(options: {
             .describe(
               'enforce: fail on violations of Enforce rules; any: also on Audit rules and errors; never: only report',
             ),
-        exemptions: z =>
-          z
-            .array(
-              z.object({
-                policy: z.string(),
-                rule: z.string().optional(),
-                kind: z.string().optional(),
-                namespace: z.string().optional(),
-                name: z.string().optional(),
-                reason: z.string().min(1),
-              }),
-            )
-            .default([])
-            .describe(
-              'Accepted violations, each with a reason (wildcards allowed)',
-            ),
+        // Shared with the REST route; built with the zod 3 API Backstage passes in.
+        exemptions: z => policyExemptionsSchema(z).default([]),
       },
       output: {
         passed: z =>

@@ -1,16 +1,10 @@
-import { NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { findingBelongsToEntity } from '@hermes-backstage/plugin-hermes-common';
 import { z } from 'zod';
 import { DriftService } from '../../drift/DriftService';
 import { defineTool } from './types';
 
 /** Drift findings (read) and running a configured audit (changes Hermes' records). */
-export function driftTools(options: {
-  drift: DriftService;
-  catalog: CatalogService;
-}) {
-  const { drift, catalog } = options;
+export function driftTools(options: { drift: DriftService }) {
+  const { drift } = options;
   return [
     defineTool({
       name: 'drift_findings',
@@ -27,26 +21,12 @@ export function driftTools(options: {
       }),
       changes: false,
       async execute(input, { credentials }) {
-        let findings = await drift.listFindings({
+        const findings = await drift.listFindings({
+          credentials,
           namespace: input.namespace,
+          entityRef: input.entityRef,
+          classification: input.classification,
         });
-        if (input.entityRef) {
-          const entity = await catalog.getEntityByRef(input.entityRef, {
-            credentials,
-          });
-          if (!entity)
-            throw new NotFoundError(
-              `No entity ${input.entityRef}, or you may not read it`,
-            );
-          const annotations = entity.metadata.annotations ?? {};
-          findings = findings.filter(f =>
-            findingBelongsToEntity(f, annotations),
-          );
-        }
-        if (input.classification)
-          findings = findings.filter(
-            f => f.classification === input.classification,
-          );
         return {
           total: findings.length,
           findings: findings.slice(0, input.limit).map(f => ({

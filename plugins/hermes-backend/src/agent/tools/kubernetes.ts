@@ -7,8 +7,8 @@ import {
   KubernetesObject,
 } from '@hermes-backstage/plugin-hermes-common';
 import { z } from 'zod';
-import { ClusterDefinition } from '../../drift/clusters';
-import { KubernetesLiveSource } from '../../drift/KubernetesLiveSource';
+import { ClusterDefinition } from '../../kubernetes/clusters';
+import { KubernetesLiveSource } from '../../kubernetes/KubernetesLiveSource';
 import { defineTool } from './types';
 
 // Workload kinds an entity owns. Secrets are deliberately absent: their values never leave

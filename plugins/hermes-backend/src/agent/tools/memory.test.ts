@@ -1,10 +1,11 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import { createTestDatabases } from '../../__testUtils__/databases';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  createTestDatabases,
+  databaseService,
+} from '../../__testUtils__/databases';
 import { HermesTool, ToolContext } from './types';
-import { applyDatabaseMigrations } from '../../migrations';
 import { DefaultMemoryService } from '../../memory/MemoryService';
-import { KnexMemoryStore } from '../../memory/MemoryStore';
-import { KnexNotesStore } from '../../memory/NotesStore';
 import { memoryTools } from './memory';
 
 const databases = createTestDatabases();
@@ -12,11 +13,18 @@ const databases = createTestDatabases();
 describe('memory tools', () => {
   async function setUp() {
     const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations(knex);
-    const memory = new DefaultMemoryService({
-      store: new KnexMemoryStore(knex),
-      notes: new KnexNotesStore(knex),
-      canReadEntities: async refs => new Set(refs),
+    const memory = await DefaultMemoryService.create({
+      config: mockServices.rootConfig(),
+      database: databaseService(knex),
+      catalog: catalogServiceMock({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: { name: 'scorer', namespace: 'default' },
+          },
+        ],
+      }),
     });
     const [search, notes]: HermesTool[] = memoryTools({ memory });
     const context: ToolContext = {

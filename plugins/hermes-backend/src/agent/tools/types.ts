@@ -3,7 +3,7 @@ import {
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
 import { z } from 'zod';
-import { CallTarget } from '../../governance/approvalRules';
+import { CallTarget } from '../../governance/ApprovalsService';
 
 /** Who is asking and about what, for every tool call of one agent run. */
 export interface ToolContext {

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { hermesApiRef, HermesUIMessage } from '../../api';
 import { Conversation } from './Conversation';
-import { errorText } from './errorText';
+import { errorText } from '../shared';
 import { SessionList } from './SessionList';
 
 interface OpenConversation {

@@ -26,7 +26,7 @@ import {
 } from 'react';
 import { hermesApiRef, HermesUIMessage } from '../../api';
 import { ChatMessage } from './ChatMessage';
-import { errorText } from './errorText';
+import { errorText } from '../shared';
 
 /**
  * One conversation with the agent. The server keeps the history; this sends the next message

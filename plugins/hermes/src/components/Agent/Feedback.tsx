@@ -12,7 +12,7 @@ import ThumbUpOutlinedIcon from '@mui/icons-material/ThumbUpOutlined';
 import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { hermesApiRef } from '../../api';
-import { errorText } from './errorText';
+import { errorText } from '../shared';
 
 /**
  * Thumbs up or down on an answer, recorded on the agent run (trace) that produced it, and

@@ -1,5 +1,8 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { AgentSessionSummary } from '@hermes-backstage/plugin-hermes-common';
+import {
+  AgentSessionSummary,
+  formatUtc,
+} from '@hermes-backstage/plugin-hermes-common';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
@@ -22,21 +25,7 @@ import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { hermesApiRef } from '../../api';
-import { errorText } from './errorText';
-import { formatUtc } from '../formatUtc';
-
-/** A search snippet with its `**`-wrapped matches highlighted. */
-export function Snippet(props: { text: string }) {
-  return (
-    <>
-      {props.text
-        .split('**')
-        .map((piece, i) =>
-          i % 2 === 1 ? <mark key={i}>{piece}</mark> : piece,
-        )}
-    </>
-  );
-}
+import { errorText, Snippet } from '../shared';
 
 function DeleteDialog(props: {
   session: AgentSessionSummary;

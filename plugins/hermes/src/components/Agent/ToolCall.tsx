@@ -12,7 +12,7 @@ import BuildIcon from '@mui/icons-material/Build';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import MenuBookIcon from '@mui/icons-material/MenuBook';
 import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
-import { DecisionButtons } from '../Approvals/DecisionButtons';
+import { DecisionButtons, Json } from '../shared';
 import { DynamicToolUIPart, getToolName, ToolUIPart } from 'ai';
 
 /** A tool call as it appears in an assistant message. */
@@ -79,30 +79,6 @@ function headline(part: ToolPart, name: string) {
       </Box>{' '}
       {summarizeInput(part.input)}
     </>
-  );
-}
-
-export function Json(props: { label: string; value: unknown }) {
-  return (
-    <Box sx={{ mb: 1 }}>
-      <Typography variant="caption" color="text.secondary">
-        {props.label}
-      </Typography>
-      <Box
-        component="pre"
-        sx={{
-          m: 0,
-          fontFamily: 'monospace',
-          fontSize: 12,
-          whiteSpace: 'pre-wrap',
-          wordBreak: 'break-all',
-          maxHeight: 320,
-          overflow: 'auto',
-        }}
-      >
-        {JSON.stringify(props.value, null, 2)}
-      </Box>
-    </Box>
   );
 }
 

@@ -1,6 +1,9 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
+import {
+  formatUtc,
+  HeldToolCall,
+} from '@hermes-backstage/plugin-hermes-common';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
@@ -12,10 +15,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
-import { Json } from '../Agent/ToolCall';
-import { DecisionButtons } from './DecisionButtons';
-import { errorText } from '../Agent/errorText';
-import { formatUtc } from '../formatUtc';
+import { DecisionButtons, errorText, Json } from '../shared';
 
 /**
  * The approval inbox: tool calls the agent holds until someone named by the approval rules

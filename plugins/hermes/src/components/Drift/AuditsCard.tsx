@@ -4,6 +4,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { formatUtc } from '@hermes-backstage/plugin-hermes-common';
 import Accordion from '@mui/material/Accordion';
 import AccordionDetails from '@mui/material/AccordionDetails';
 import AccordionSummary from '@mui/material/AccordionSummary';
@@ -13,7 +14,6 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
-import { formatUtc } from '../formatUtc';
 
 /** Audit runs with their status and report, and a button to run each configured audit. */
 export function AuditsCard() {

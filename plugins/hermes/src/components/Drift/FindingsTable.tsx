@@ -2,6 +2,7 @@ import {
   Classification,
   DriftFindingRecord,
   FieldChange,
+  formatUtc,
   Resolution,
   RESOLUTIONS,
 } from '@hermes-backstage/plugin-hermes-common';
@@ -14,7 +15,6 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { formatUtc } from '../formatUtc';
 
 const COLORS: Record<Classification, 'error' | 'warning' | 'success'> = {
   critical: 'error',

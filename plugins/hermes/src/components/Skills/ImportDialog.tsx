@@ -12,7 +12,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { ChangeEvent, useState } from 'react';
 import { hermesApiRef } from '../../api';
-import { errorText } from '../Agent/errorText';
+import { errorText } from '../shared';
 import { readSkillFolder } from './transfer';
 
 // Not in React's input typings, but every current browser supports it.

@@ -11,7 +11,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { hermesApiRef } from '../../api';
-import { errorText } from '../Agent/errorText';
+import { errorText } from '../shared';
 
 /** What "New skill" starts from: the fields the library reads, and a runbook outline. */
 export const SKILL_TEMPLATE = `---

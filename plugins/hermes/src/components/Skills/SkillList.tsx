@@ -10,7 +10,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { SkillListEntry } from '../../api';
-import { Snippet } from '../Agent/SessionList';
+import { Snippet } from '../shared';
 
 const PAGE_SIZE = 25;
 

@@ -6,59 +6,34 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
+  formatUtc,
   hermesSkillsApprovePermission,
   hermesSkillsUpdatePermission,
   SkillDetails,
-  SkillVersionSummary,
+  splitSkillDocument,
 } from '@hermes-backstage/plugin-hermes-common';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
-import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
-import DialogContent from '@mui/material/DialogContent';
-import DialogTitle from '@mui/material/DialogTitle';
 import LinearProgress from '@mui/material/LinearProgress';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { ReactNode, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
-import { errorText } from '../Agent/errorText';
+import { errorText } from '../shared';
+import { DeleteDialog } from './DeleteDialog';
+import { Monospace } from './Monospace';
+import { RejectDialog } from './RejectDialog';
 import { SkillEditor } from './SkillEditor';
+import { STATUS_COLORS } from './statusColors';
 import { downloadSkill, exportFileName } from './transfer';
+import { VersionDialog } from './VersionDialog';
 import { VersionDiff } from './VersionDiff';
-import { formatUtc } from '../formatUtc';
-
-const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
-
-/** The YAML front matter and the Markdown body of a SKILL.md. */
-function splitSkillDocument(document: string): {
-  frontMatter?: string;
-  body: string;
-} {
-  const match = FRONT_MATTER.exec(document);
-  return match
-    ? { frontMatter: match[1], body: document.slice(match[0].length) }
-    : { body: document };
-}
-
-const STATUS_COLORS = {
-  active: 'success',
-  draft: 'warning',
-  superseded: 'default',
-  rejected: 'error',
-} as const;
+import { VersionsTable } from './VersionsTable';
 
 function Section(props: { title: string; children: ReactNode }) {
   return (
@@ -71,25 +46,6 @@ function Section(props: { title: string; children: ReactNode }) {
   );
 }
 
-function Monospace(props: { children: string }) {
-  return (
-    <Typography
-      component="pre"
-      variant="body2"
-      sx={{
-        fontFamily: 'monospace',
-        whiteSpace: 'pre-wrap',
-        m: 0,
-        p: 1,
-        bgcolor: 'action.hover',
-        borderRadius: 1,
-      }}
-    >
-      {props.children}
-    </Typography>
-  );
-}
-
 function usageText(details: SkillDetails): string {
   const { loaded, successes, failures, lastUsedAt } = details.usage;
   if (loaded === 0) return 'Not used by the agent yet.';
@@ -97,195 +53,6 @@ function usageText(details: SkillDetails): string {
   return `Loaded by ${loaded} agent ${
     loaded === 1 ? 'run' : 'runs'
   }: ${successes} succeeded, ${failures} failed${last}`;
-}
-
-function VersionDialog(props: {
-  name: string;
-  version: number;
-  onClose: () => void;
-}) {
-  const { name, version, onClose } = props;
-  const hermesApi = useApi(hermesApiRef);
-  const loaded = useAsync(
-    () => hermesApi.getSkillVersion(name, version),
-    [hermesApi, name, version],
-  );
-  return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="md">
-      <DialogTitle>
-        {name}, version {version}
-      </DialogTitle>
-      <DialogContent>
-        {loaded.loading && <LinearProgress />}
-        {loaded.error && (
-          <Alert severity="error">{errorText(loaded.error)}</Alert>
-        )}
-        {loaded.value && <Monospace>{loaded.value.document}</Monospace>}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Close</Button>
-      </DialogActions>
-    </Dialog>
-  );
-}
-
-function RejectDialog(props: {
-  version: number;
-  onClose: () => void;
-  onReject: (reason?: string) => void;
-}) {
-  const [reason, setReason] = useState('');
-  return (
-    <Dialog open onClose={props.onClose} fullWidth maxWidth="sm">
-      <DialogTitle>Reject draft version {props.version}?</DialogTitle>
-      <DialogContent>
-        <TextField
-          label="Reason (optional)"
-          fullWidth
-          multiline
-          minRows={2}
-          sx={{ mt: 1 }}
-          value={reason}
-          onChange={event => setReason(event.target.value)}
-        />
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button
-          color="error"
-          onClick={() => props.onReject(reason.trim() || undefined)}
-        >
-          Reject
-        </Button>
-      </DialogActions>
-    </Dialog>
-  );
-}
-
-function DeleteDialog(props: {
-  details: SkillDetails;
-  onClose: () => void;
-  onDelete: () => void;
-}) {
-  const { details } = props;
-  return (
-    <Dialog open onClose={props.onClose}>
-      <DialogTitle>Delete skill {details.skill.name}?</DialogTitle>
-      <DialogContent>
-        <Typography>
-          Its {details.versions.length}{' '}
-          {details.versions.length === 1 ? 'version' : 'versions'}, reference
-          files and usage history are deleted for good. Export it first to keep
-          a copy.
-        </Typography>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button color="error" onClick={props.onDelete}>
-          Delete
-        </Button>
-      </DialogActions>
-    </Dialog>
-  );
-}
-
-function VersionsTable(props: {
-  versions: SkillVersionSummary[];
-  readOnly: boolean;
-  /** Whether the user may approve, reject and roll back (hermes.skills.approve). */
-  canApprove: boolean;
-  busy: boolean;
-  onView: (version: number) => void;
-  onApprove: (version: number) => void;
-  onReject: (version: number) => void;
-  onRollback: (version: number) => void;
-}) {
-  const { versions, readOnly, canApprove, busy } = props;
-  return (
-    <Table size="small" aria-label="Versions">
-      <TableHead>
-        <TableRow>
-          <TableCell>Version</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Author</TableCell>
-          <TableCell>Message</TableCell>
-          <TableCell>Date</TableCell>
-          <TableCell>Actions</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {versions.map(v => (
-          <TableRow key={v.version} aria-label={`Version ${v.version}`}>
-            <TableCell>{v.version}</TableCell>
-            <TableCell>
-              <Chip
-                size="small"
-                color={STATUS_COLORS[v.status]}
-                label={
-                  v.status === 'draft' ? 'draft: needs approval' : v.status
-                }
-              />
-            </TableCell>
-            <TableCell>{v.author}</TableCell>
-            <TableCell>
-              {v.message}
-              {v.reviewedBy && (
-                <Typography
-                  variant="caption"
-                  display="block"
-                  color="text.secondary"
-                >
-                  {v.status === 'rejected' ? 'Rejected' : 'Approved'} by{' '}
-                  {v.reviewedBy}
-                  {v.reviewedAt && ` on ${formatUtc(v.reviewedAt)}`}
-                  {v.reviewNote && `: ${v.reviewNote}`}
-                </Typography>
-              )}
-            </TableCell>
-            <TableCell sx={{ whiteSpace: 'nowrap' }}>
-              {formatUtc(v.createdAt)}
-            </TableCell>
-            <TableCell>
-              <Stack direction="row" gap={1}>
-                <Button size="small" onClick={() => props.onView(v.version)}>
-                  View
-                </Button>
-                {v.status === 'draft' && canApprove && (
-                  <>
-                    <Button
-                      size="small"
-                      variant="contained"
-                      disabled={busy}
-                      onClick={() => props.onApprove(v.version)}
-                    >
-                      Approve
-                    </Button>
-                    <Button
-                      size="small"
-                      color="error"
-                      disabled={busy}
-                      onClick={() => props.onReject(v.version)}
-                    >
-                      Reject
-                    </Button>
-                  </>
-                )}
-                {v.status === 'superseded' && !readOnly && canApprove && (
-                  <Button
-                    size="small"
-                    disabled={busy}
-                    onClick={() => props.onRollback(v.version)}
-                  >
-                    Roll back
-                  </Button>
-                )}
-              </Stack>
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
-  );
 }
 
 /**

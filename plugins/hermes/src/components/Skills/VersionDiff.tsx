@@ -11,7 +11,7 @@ import { alpha, Theme } from '@mui/material/styles';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { hermesApiRef } from '../../api';
-import { errorText } from '../Agent/errorText';
+import { errorText } from '../shared';
 
 const line = { display: 'block', textDecoration: 'none', px: 1 };
 

@@ -1,16 +1,14 @@
 // @ts-check
 
-const { parse: parseYaml } = require('yaml');
-
 /**
- * The skills library grows history and search: every edit is a version, agent drafts wait
- * for approval, usage is recorded per agent run, reference files of skills written in the
- * portal are stored, and skills are full-text searchable with the database's own engine.
+ * The skills library: the active version of each skill (or the latest draft of one nobody
+ * has approved yet), every version, usage per agent run, reference files of skills written in
+ * the portal, and full-text search with the database's own engine.
  *
- * hermes_skills is rebuilt with an integer key: SQLite's FTS5 index refers to rows by rowid,
- * which VACUUM may renumber unless it is an INTEGER PRIMARY KEY. Its triggers go whenever
- * the table is rebuilt (knex rebuilds SQLite tables to alter them), so a later migration that
- * alters hermes_skills must create them again.
+ * hermes_skills has an integer key: SQLite's FTS5 index refers to rows by rowid, which VACUUM
+ * may renumber unless it is an INTEGER PRIMARY KEY. Its triggers go whenever the table is
+ * rebuilt (knex rebuilds SQLite tables to alter them), so a later migration that alters
+ * hermes_skills must create them again.
  *
  * @param {import('knex').Knex} knex
  */
@@ -22,17 +20,6 @@ exports.up = async function up(knex) {
       `Hermes skills need SQLite or PostgreSQL for full-text search; the database client is "${client}"`,
     );
   }
-
-  const existing = await knex('hermes_skills').select(
-    'name',
-    'description',
-    'source',
-    'location',
-    'content_hash',
-    'document',
-    'updated_at',
-  );
-  await knex.schema.dropTable('hermes_skills');
 
   await knex.schema.createTable('hermes_skills', table => {
     table.comment(
@@ -198,115 +185,14 @@ exports.up = async function up(knex) {
       'CREATE INDEX hermes_skills_search_idx ON hermes_skills USING GIN (search)',
     );
   }
-
-  // Each existing skill becomes version 1, active. Skills written by people before versions
-  // existed have no known author.
-  for (const row of existing) {
-    await knex('hermes_skills').insert({
-      ...row,
-      ...searchFields(row.document),
-      status: 'active',
-      version: 1,
-    });
-    await knex('hermes_skill_versions').insert({
-      name: row.name,
-      version: 1,
-      document: row.document,
-      content_hash: row.content_hash,
-      description: row.description,
-      author: row.source === 'user' ? 'unknown' : row.source,
-      status: 'active',
-      created_at: row.updated_at,
-    });
-  }
 };
 
-/**
- * Body, tags and applicability of a SKILL.md, as the skills service derives them when it
- * stores a skill (see SkillsService). Existing rows were validated when stored.
- *
- * @param {string} document
- */
-function searchFields(document) {
-  const match = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(
-    document,
-  );
-  if (!match) return { tags: '[]', body: document, applies_to: null };
-  /** @type {Record<string, unknown>} */
-  let hermes = {};
-  try {
-    hermes = parseYaml(match[1])?.metadata?.hermes ?? {};
-  } catch {
-    // keep the defaults
-  }
-  /** @param {unknown} value @returns {string[]} */
-  const list = value =>
-    (Array.isArray(value) ? value : [value]).filter(
-      v => typeof v === 'string' && v.length > 0,
-    );
-  const entityKinds = list(hermes.entityKinds);
-  const annotations = list(hermes.annotations);
-  return {
-    tags: JSON.stringify(list(hermes.tags)),
-    body: document.slice(match[0].length).replace(/^\s*\n/, ''),
-    applies_to:
-      entityKinds.length || annotations.length
-        ? JSON.stringify({ entityKinds, annotations })
-        : null,
-  };
-}
-
-/**
- * Back to one row per skill: the active versions stay, history, drafts, usage and stored
- * reference files go.
- *
- * @param {import('knex').Knex} knex
- */
+/** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
-  const active = await knex('hermes_skills')
-    .where({ status: 'active' })
-    .select(
-      'name',
-      'description',
-      'source',
-      'location',
-      'content_hash',
-      'document',
-      'updated_at',
-    );
   await knex.schema.dropTable('hermes_skill_files');
   await knex.schema.dropTable('hermes_skill_usage');
   await knex.schema.dropTable('hermes_skill_versions');
   // The triggers go with their table.
   await knex.schema.dropTableIfExists('hermes_skills_fts');
   await knex.schema.dropTable('hermes_skills');
-
-  await knex.schema.createTable('hermes_skills', table => {
-    table.comment('Skills (SKILL.md runbooks) known to Hermes');
-    table
-      .string('name', 64)
-      .primary()
-      .comment('Skill name from the front matter');
-    table.text('description').notNullable();
-    table
-      .string('source', 32)
-      .notNullable()
-      .comment('Where the skill comes from: directory, user or agent');
-    table
-      .text('location')
-      .nullable()
-      .comment('File the skill was read from, if any');
-    table
-      .string('content_hash', 64)
-      .notNullable()
-      .comment('sha256 of the SKILL.md text');
-    table.text('document').notNullable().comment('The full SKILL.md text');
-    table
-      .timestamp('updated_at', { useTz: true })
-      .notNullable()
-      .defaultTo(knex.fn.now());
-  });
-  for (const row of active) {
-    await knex('hermes_skills').insert(row);
-  }
 };

@@ -1,13 +1,19 @@
 // @ts-check
 
 /**
- * Agent runs: a trace per turn (the learning loop's input), tool calls held for approval,
- * and what a session needs to stay inside its token budget.
+ * The agent: conversations (working memory) per user, optionally about one entity, with their
+ * messages in the ai SDK's UI message form and what keeps them inside their token budget; and a
+ * trace per agent run, the learning loop's input.
  *
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
-  await knex.schema.alterTable('hermes_sessions', table => {
+  await knex.schema.createTable('hermes_sessions', table => {
+    table.comment('Conversations with the Hermes agent');
+    table.string('id', 36).primary();
+    table.string('user_ref', 255).notNullable();
+    table.string('entity_ref', 255).nullable();
+    table.string('title', 255).notNullable();
     table
       .text('notes_snapshot')
       .nullable()
@@ -20,8 +26,26 @@ exports.up = async function up(knex) {
       .integer('summary_upto')
       .nullable()
       .comment('Messages before this position are covered by the summary');
+    table.timestamp('created_at', { useTz: true }).notNullable();
+    table.timestamp('updated_at', { useTz: true }).notNullable();
+    table.index(['user_ref', 'updated_at'], 'hermes_sessions_user_idx');
   });
-
+  await knex.schema.createTable('hermes_session_messages', table => {
+    table.comment('Messages of a conversation, in order');
+    table.bigIncrements('id').primary();
+    table
+      .string('session_id', 36)
+      .notNullable()
+      .references('id')
+      .inTable('hermes_sessions')
+      .onDelete('CASCADE');
+    table.integer('position').notNullable();
+    table.string('role', 16).notNullable();
+    table.text('message').notNullable().comment('JSON UIMessage');
+    table.unique(['session_id', 'position'], {
+      indexName: 'hermes_session_messages_order_idx',
+    });
+  });
   await knex.schema.createTable('hermes_agent_traces', table => {
     table.comment('One agent run (a turn of a conversation)');
     table.string('id', 36).primary();
@@ -52,43 +76,11 @@ exports.up = async function up(knex) {
     table.timestamp('finished_at', { useTz: true }).nullable();
     table.index(['user_ref', 'started_at'], 'hermes_agent_traces_user_idx');
   });
-
-  await knex.schema.createTable('hermes_tool_approvals', table => {
-    table.comment('Tool calls held until an allowed user approves them');
-    table.string('id', 255).primary().comment('Approval id from the stream');
-    table
-      .string('session_id', 36)
-      .notNullable()
-      .references('id')
-      .inTable('hermes_sessions')
-      .onDelete('CASCADE');
-    table.string('tool_call_id', 255).notNullable();
-    table.string('tool', 128).notNullable();
-    table.text('input').notNullable().comment('JSON arguments as held');
-    table
-      .string('call_hash', 64)
-      .notNullable()
-      .comment('sha256 of tool name + canonical arguments');
-    table.text('reason').nullable().comment('The rule that held the call');
-    table.text('approvers').nullable().comment('JSON entity refs, or null');
-    table
-      .string('status', 16)
-      .notNullable()
-      .comment('pending, approved, denied, executed');
-    table.string('decided_by', 255).nullable();
-    table.timestamp('decided_at', { useTz: true }).nullable();
-    table.timestamp('created_at', { useTz: true }).notNullable();
-    table.index(['session_id', 'status'], 'hermes_tool_approvals_session_idx');
-  });
 };
 
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
-  await knex.schema.dropTable('hermes_tool_approvals');
   await knex.schema.dropTable('hermes_agent_traces');
-  await knex.schema.alterTable('hermes_sessions', table => {
-    table.dropColumn('summary_upto');
-    table.dropColumn('summary');
-    table.dropColumn('notes_snapshot');
-  });
+  await knex.schema.dropTable('hermes_session_messages');
+  await knex.schema.dropTable('hermes_sessions');
 };

@@ -2,7 +2,7 @@ import {
   DriftFinding,
   Resolution,
 } from '@hermes-backstage/plugin-hermes-common';
-import { MemoryDocument } from './MemoryStore';
+import { MemoryDocument } from '../memory/MemoryService';
 
 function describeFinding(finding: DriftFinding): string {
   const { apiVersion, kind, namespace, name } = finding.resource;

@@ -1,14 +1,14 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import path from 'node:path';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { DefaultDriftService } from '../drift/DriftService';
-import { KnexDriftStore } from '../drift/DriftStore';
-import { applyDatabaseMigrations } from '../migrations';
-import { DefaultSkillsService } from '../skills/SkillsService';
-import { KnexSkillStore } from '../skills/SkillStore';
-import { DefaultMemoryService, MemoryService } from './MemoryService';
-import { KnexMemoryStore } from './MemoryStore';
-import { KnexNotesStore } from './NotesStore';
+import {
+  createTestDatabases,
+  databaseService,
+} from '../__testUtils__/databases';
+import { DefaultMemoryService, MemoryService } from '../memory/MemoryService';
+import { DefaultSkillsService } from '../skills/DefaultSkillsService';
+import { DefaultDriftService } from './DriftService';
+import { KnexDriftStore } from './DriftStore';
 
 const databases = createTestDatabases();
 const examples = path.resolve(__dirname, '../../../../examples');
@@ -19,21 +19,31 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function setUp(memory?: Pick<MemoryService, 'remember'>) {
       const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
+      const database = databaseService(knex);
       const logger = mockServices.logger.mock();
-      const skills = new DefaultSkillsService({
-        store: new KnexSkillStore(knex),
-        logger,
-        directories: [path.resolve(__dirname, '../../../../skills')],
+      const config = mockServices.rootConfig({
+        data: {
+          hermes: {
+            skills: {
+              directories: [path.resolve(__dirname, '../../../../skills')],
+            },
+          },
+        },
       });
-      await skills.reloadDirectories();
-      const real = new DefaultMemoryService({
-        store: new KnexMemoryStore(knex),
-        notes: new KnexNotesStore(knex),
-        canReadEntities: async refs => new Set(refs),
+      const catalog = catalogServiceMock();
+      const skills = await DefaultSkillsService.create({
+        config,
+        database,
+        logger,
+      });
+      const real = await DefaultMemoryService.create({
+        config,
+        database,
+        catalog,
       });
       const drift = new DefaultDriftService({
-        store: new KnexDriftStore(knex),
+        store: await KnexDriftStore.create({ database }),
+        catalog,
         skills,
         urlReader: mockServices.urlReader.mock(),
         logger,
@@ -86,9 +96,9 @@ describe.each(databases.eachSupportedId())(
       });
       expect(byUser.sourceId).toBe(finding.sourceId);
 
-      const stored = (await drift.listFindings({ auditId: audit.id })).find(
-        f => f.resource.name === 'require-resource-limits',
-      )!;
+      const stored = (
+        await drift.listFindings({ auditId: audit.id, credentials: ada })
+      ).find(f => f.resource.name === 'require-resource-limits')!;
       await drift.resolveFinding(stored.id, {
         resolution: 'reverted',
         note: 'failureAction back to Enforce',
@@ -131,7 +141,10 @@ describe.each(databases.eachSupportedId())(
       });
       const audit = await drift.runAudit('demo', 'manual');
       expect(audit.status).toBe('succeeded');
-      const [first] = await drift.listFindings({ auditId: audit.id });
+      const [first] = await drift.listFindings({
+        auditId: audit.id,
+        credentials: ada,
+      });
       await drift.resolveFinding(first.id, {
         resolution: 'harmless',
         userRef: 'user:default/ada',

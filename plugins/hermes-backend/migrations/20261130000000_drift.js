@@ -1,8 +1,10 @@
 // @ts-check
 
 /**
- * Drift audits, their findings, and the resolutions people give findings.
- * Finding rows hold field paths and attribution, never Secret values.
+ * Drift audits, their findings, the resolutions people give findings, and the writes seen in
+ * Kubernetes audit events (who wrote which object when; request and response bodies are never
+ * stored, they can hold Secret values). Finding rows hold field paths and attribution, never
+ * Secret values.
  *
  * @param {import('knex').Knex} knex
  */
@@ -30,6 +32,10 @@ exports.up = async function up(knex) {
       .nullable()
       .comment('JSON: what could not be read or rendered');
     table.text('error').nullable();
+    table
+      .text('narrative')
+      .nullable()
+      .comment('Model-written summary of the report');
     table.index(['cluster', 'started_at'], 'hermes_drift_audits_cluster_idx');
   });
   await knex.schema.createTable('hermes_drift_findings', table => {
@@ -63,6 +69,10 @@ exports.up = async function up(knex) {
       .text('attribution')
       .nullable()
       .comment('JSON: manager, operation, time, class, user');
+    table
+      .text('labels')
+      .nullable()
+      .comment('JSON: labels of the live (or desired) object');
     table.timestamp('found_at', { useTz: true }).notNullable();
     table.index(['audit_id'], 'hermes_drift_findings_audit_idx');
     table.index(
@@ -90,10 +100,31 @@ exports.up = async function up(knex) {
     table.timestamp('created_at', { useTz: true }).notNullable();
     table.index(['fingerprint'], 'hermes_drift_resolutions_fingerprint_idx');
   });
+  await knex.schema.createTable('hermes_kubernetes_audit_events', table => {
+    table.comment(
+      'Writes seen in Kubernetes audit events, to name the user behind drift',
+    );
+    table.bigIncrements('id').primary();
+    table.string('cluster', 255).notNullable();
+    table.timestamp('event_time', { useTz: true }).notNullable();
+    table.string('verb', 32).notNullable();
+    table.string('username', 255).notNullable();
+    table.string('api_group', 255).notNullable();
+    table.string('resource', 255).nullable();
+    table.string('namespace', 255).nullable();
+    table.string('name', 255).notNullable();
+    table.string('subresource', 64).nullable();
+    table.string('field_manager', 255).nullable();
+    table.index(
+      ['cluster', 'name', 'event_time'],
+      'hermes_kubernetes_audit_events_object_idx',
+    );
+  });
 };
 
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
+  await knex.schema.dropTable('hermes_kubernetes_audit_events');
   await knex.schema.dropTable('hermes_drift_resolutions');
   await knex.schema.dropTable('hermes_drift_findings');
   await knex.schema.dropTable('hermes_drift_audits');
