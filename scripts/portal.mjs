@@ -257,19 +257,36 @@ async function startPostgres() {
   // initdb refuses to run as root; run the server as the "postgres" system user then.
   let asUser = (cmd, args) => [cmd, args];
   if (isRoot) {
+    // Absolute paths: a root shell's PATH may lack /usr/sbin (su without a login shell, CI).
     if (spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status !== 0) {
-      mustRun('useradd', ['--system', '--no-create-home', 'postgres']);
+      mustRun('/usr/sbin/useradd', [
+        '--system',
+        '--no-create-home',
+        'postgres',
+      ]);
     }
     mustRun('chown', ['-R', 'postgres', dir]);
-    asUser = (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]];
+    asUser = (cmd, args) => [
+      '/usr/sbin/runuser',
+      ['-u', 'postgres', '--', cmd, ...args],
+    ];
   }
   const data = path.join(dir, 'data');
   const port = await freePort();
   const pgRun = (tool, args) => {
     const [cmd, fullArgs] = asUser(path.join(pg.bin, tool), args);
     const result = spawnSync(cmd, fullArgs, { cwd: dir, encoding: 'utf8' });
+    if (result.error) {
+      throw new SetupError(
+        `${tool} could not start (${cmd}): ${result.error.message}`,
+      );
+    }
     if (result.status !== 0) {
-      throw new SetupError(`${tool} failed:\n${result.stdout}${result.stderr}`);
+      throw new SetupError(
+        `${tool} failed with exit code ${result.status}:\n${
+          result.stdout ?? ''
+        }${result.stderr ?? ''}`,
+      );
     }
   };
   pgRun('initdb', [

@@ -7,7 +7,7 @@
 // Run: node -r @backstage/cli/config/nodeTransform.cjs bench/agent/memorySearch.ts \
 //        [--docs N] [--queries N] [--pg postgresql://user@host:port]
 // PostgreSQL is also used when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set.
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -187,6 +187,7 @@ async function bench(name: string, knex: Knex) {
         metadata: { name, namespace: 'default' },
       })),
     }),
+    permissions: mockServices.permissions.mock(),
   });
 
   // Load in transactions of 1,000 rows (inserts of 250); the triggers (SQLite) and the generated column

@@ -8,7 +8,7 @@
 //
 // Run: yarn bench:agent  (this script, then bench/agent/memorySearch.ts)
 //      or node -r @backstage/cli/config/nodeTransform.cjs bench/agent/turn.ts [--turns N]
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { estimateTokens } from '@hermes-backstage/plugin-hermes-common';
@@ -197,6 +197,7 @@ async function main() {
     config,
     database,
     catalog,
+    permissions: mockServices.permissions.mock(),
   });
   const sessions = await KnexSessionStore.create({ database });
   t = performance.now();

@@ -24,8 +24,9 @@ export interface Config {
        */
       sources?: string[];
       /**
-       * Largest manifest or policy file accepted, in bytes; larger files are refused with an
-       * error naming them. Default 5242880 (5 MiB).
+       * Largest manifest or policy file accepted by the API, the agent and the scaffolder
+       * step, in bytes; larger files are refused with an error naming them. Default 1048576
+       * (1 MiB), about a second of YAML parsing; the CLI allows 5 MiB.
        */
       maxFileBytes?: number;
     };

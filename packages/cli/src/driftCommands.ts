@@ -1,6 +1,7 @@
 import {
   auditDrift,
   correlateAuditEvents,
+  decodeUtf8,
   parseAuditEvents,
   DocumentProblem,
   FileTree,
@@ -16,13 +17,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { collectFiles, isYaml } from './files';
 
-/** A FileTree over a local directory. */
+/** A FileTree over a local directory, handing bytes to the audit, which decodes them. */
 export function localTree(root: string): FileTree {
   return {
     async read(relative) {
-      return fs
-        .readFile(path.join(root, relative), 'utf8')
-        .catch(() => undefined);
+      return fs.readFile(path.join(root, relative)).catch(() => undefined);
     },
     async list(relative) {
       const entries = await fs
@@ -75,9 +74,15 @@ export async function driftAudit(options: {
     path.resolve(options.desired).slice(1),
   );
   const problems = [...desired.problems];
+  const decoding: string[] = [];
+  const readText = async (file: string) => {
+    const { text, warning } = decodeUtf8(await fs.readFile(file), file);
+    if (warning) decoding.push(warning);
+    return text;
+  };
   const live: KubernetesObject[] = [];
   for (const file of await collectFiles([options.live], isYaml)) {
-    const parsed = parseKubernetesYaml(await fs.readFile(file, 'utf8'), file);
+    const parsed = parseKubernetesYaml(await readText(file), file);
     live.push(...parsed.objects.map(o => o.object));
     problems.push(...parsed.problems);
   }
@@ -103,12 +108,12 @@ export async function driftAudit(options: {
   });
   if (options.auditLog) {
     const { events, skipped } = parseAuditEvents(
-      await fs.readFile(options.auditLog, 'utf8'),
+      await readText(options.auditLog),
     );
     findings = correlateAuditEvents(findings, events);
     if (skipped)
       skillProblems.push(
-        `${options.auditLog}: ${skipped} lines are not JSON audit events`,
+        `${options.auditLog}: skipped ${skipped} entries that are not audit events`,
       );
   }
   const warnings = [
@@ -119,6 +124,7 @@ export async function driftAudit(options: {
         ]
       : []),
     ...problems.map(p => `${where(p)}: ${p.message}`),
+    ...decoding,
     ...skillProblems,
   ];
   if (options.output === 'json') {

@@ -171,7 +171,9 @@ describe.each(databases.eachSupportedId())(
 
       it('honours exemptions and names unreadable policy sources', async () => {
         const server = await start({
-          hermes: { policies: { sources: [policies] } },
+          hermes: {
+            policies: { sources: [policies, '/nonexistent/policies'] },
+          },
         });
         const res = await request(server)
           .post('/api/hermes/policy/check')
@@ -197,6 +199,83 @@ describe.each(databases.eachSupportedId())(
             ),
           },
         ]);
+      });
+
+      it('refuses paths on the server that a request names, before reading anything', async () => {
+        const server = await start({
+          hermes: { policies: { sources: [policies] } },
+        });
+        for (const named of [
+          '/etc/shadow',
+          '/usr',
+          '/nonexistent/policies',
+          path.join(policies, '..'),
+          'examples/gitops',
+        ]) {
+          const res = await request(server)
+            .post('/api/hermes/policy/check')
+            .set('Authorization', mockCredentials.user.header())
+            .send({
+              files: [{ name: 'deploy.yaml', content: manifest }],
+              policies: [policies, named],
+            });
+          expect(res.status).toBe(400);
+          // The same answer whether the path exists or not: nothing was looked at.
+          expect(res.body.error.message).toBe(
+            `policies[1]: "${named}" is not a configured policy source (hermes.policies.sources) or a URL; ` +
+              'a request cannot read files on the server. Send the policy YAML inline, or ask an administrator to add the source.',
+          );
+        }
+      });
+
+      it('reads a URL only through the URL reader, which refuses hosts nobody allowed', async () => {
+        const server = await start({
+          hermes: { policies: { sources: [policies] } },
+        });
+        const res = await request(server)
+          .post('/api/hermes/policy/check')
+          .set('Authorization', mockCredentials.user.header())
+          .send({
+            files: [{ name: 'deploy.yaml', content: manifest }],
+            policies: [
+              policies,
+              'http://169.254.169.254/latest/meta-data/policy.yaml',
+            ],
+          });
+        expect(res.status).toBe(200);
+        expect(res.body.problems).toEqual([
+          {
+            source: 'http://169.254.169.254/latest/meta-data/policy.yaml',
+            message: expect.stringMatching(
+              /^cannot read policy source: .*not allowed/i,
+            ),
+          },
+        ]);
+      });
+
+      it('checks against policies sent inline', async () => {
+        const server = await start({});
+        const res = await request(server)
+          .post('/api/hermes/policy/check')
+          .set('Authorization', mockCredentials.user.header())
+          .send({
+            files: [{ name: 'deploy.yaml', content: manifest }],
+            policyDocuments: [
+              {
+                name: 'latest.yaml',
+                content: fs.readFileSync(
+                  path.join(policies, 'disallow-latest-tag.yaml'),
+                  'utf8',
+                ),
+              },
+            ],
+          });
+        expect(res.status).toBe(200);
+        expect(
+          res.body.results
+            .filter((r: any) => r.result === 'fail')
+            .map((r: any) => [r.policy, r.rule]),
+        ).toEqual([['disallow-latest-tag', 'autogen-pin-image-tags']]);
       });
 
       it('rejects a malformed request with the field that is wrong', async () => {

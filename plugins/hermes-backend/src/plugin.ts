@@ -11,6 +11,7 @@ import { hermesPermissions } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs';
 import { DefaultChatService } from './agent/ChatService';
 import { DefaultSessionsService } from './agent/SessionsService';
+import { AuthorizedDriftService } from './drift/AuthorizedDriftService';
 import { DefaultDriftService } from './drift/DriftService';
 import { DefaultApprovalsService } from './governance/ApprovalsService';
 import { readClusterDefinitions } from './kubernetes/clusters';
@@ -85,8 +86,9 @@ export const hermesPlugin = createBackendPlugin({
           config,
           database,
           catalog,
+          permissions,
         });
-        const drift = await DefaultDriftService.create({
+        const audits = await DefaultDriftService.create({
           config,
           database,
           logger: logger.child({ capability: 'drift' }),
@@ -99,7 +101,12 @@ export const hermesPlugin = createBackendPlugin({
           skills,
           memory,
         });
-        await drift.scheduleAudits(scheduler);
+        await audits.scheduleAudits(scheduler);
+        const drift = new AuthorizedDriftService(audits, {
+          permissions,
+          catalog,
+          auth,
+        });
         const approvals = await DefaultApprovalsService.create({
           config,
           database,

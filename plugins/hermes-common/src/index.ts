@@ -5,6 +5,7 @@
  */
 export * from './status';
 export * from './time';
+export * from './text';
 export * from './skills';
 export * from './policy';
 export * from './policy/checkRequest';

@@ -30,9 +30,55 @@ export const hermesSkillsApprovePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Read drift that maps to no catalog entity (an unowned Deployment, a ClusterPolicy without a
+ * component) and whole audit reports. Drift of an entity's workloads follows catalog read
+ * access to that entity instead.
+ * @public
+ */
+export const hermesDriftReadPermission = createPermission({
+  name: 'hermes.drift.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Record how a finding about an entity's workloads was resolved; conditioned on the entity
+ * (e.g. only its owners), on top of catalog read access to it.
+ * @public
+ */
+export const hermesDriftEntityResolvePermission = createPermission({
+  name: 'hermes.drift.entity.resolve',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Record how a finding that maps to no catalog entity was resolved.
+ * @public
+ */
+export const hermesDriftResolvePermission = createPermission({
+  name: 'hermes.drift.resolve',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Write the shared (global) notes: add, replace or remove them. Every user's agent sessions
+ * start with these notes in their prompt, so grant it as you would the skills. Reading them,
+ * and writing one's own and entities' notes, needs no Hermes permission.
+ * @public
+ */
+export const hermesMemoryGlobalUpdatePermission = createPermission({
+  name: 'hermes.memory.global.update',
+  attributes: { action: 'update' },
+});
+
 /** Every permission Hermes defines. @public */
 export const hermesPermissions = [
   hermesSessionsAdminPermission,
   hermesSkillsUpdatePermission,
   hermesSkillsApprovePermission,
+  hermesDriftReadPermission,
+  hermesDriftEntityResolvePermission,
+  hermesDriftResolvePermission,
+  hermesMemoryGlobalUpdatePermission,
 ];

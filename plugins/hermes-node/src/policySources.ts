@@ -1,5 +1,7 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
+  decodeUtf8,
   DocumentProblem,
   parseKubernetesYaml,
   SourcedObject,
@@ -9,18 +11,24 @@ import path from 'node:path';
 
 const YAML_FILE = /\.ya?ml$/i;
 
-/** Kubernetes objects read from policy sources, and what could not be read. */
+/** Kubernetes objects read from policy sources, what could not be read, and what was odd. */
 export interface LoadedSources {
   objects: SourcedObject[];
   problems: DocumentProblem[];
+  /** Read, but not quite as written: invalid UTF-8, with the file and byte offset. */
+  warnings: string[];
 }
 
+const isUrl = (source: string) => /^https?:\/\//i.test(source);
+
 async function walk(target: string, found: string[]): Promise<void> {
-  const stat = await fs.stat(target);
+  // Symbolic links are not followed: a link could lead out of the directory named.
+  const stat = await fs.lstat(target);
   if (stat.isFile()) {
     found.push(target);
     return;
   }
+  if (!stat.isDirectory()) return;
   for (const entry of await fs.readdir(target, { withFileTypes: true })) {
     const full = path.join(target, entry.name);
     if (
@@ -34,6 +42,34 @@ async function walk(target: string, found: string[]): Promise<void> {
 }
 
 /**
+ * Checks the policy sources a request names, before anything is read. A request comes from
+ * users of the portal, not its operators, so it may name only sources the operators
+ * configured, URLs (read through the URL reader, which allows only configured integrations
+ * and `backend.reading.allow`), or, given a `workspace` (a scaffolder task's), paths inside
+ * it. A path elsewhere on the server is refused without looking at it, so the answer says
+ * nothing about what exists there.
+ */
+export function checkRequestedSources(
+  requested: string[],
+  options: { configured: string[]; workspace?: string },
+): string[] {
+  return requested.map((source, i) => {
+    if (options.configured.includes(source) || isUrl(source)) return source;
+    if (options.workspace) {
+      const resolved = path.resolve(options.workspace, source);
+      const relative = path.relative(options.workspace, resolved);
+      if (!relative.startsWith('..') && !path.isAbsolute(relative))
+        return resolved;
+    }
+    throw new InputError(
+      `policies[${i}]: "${source}" is not a configured policy source (hermes.policies.sources) or a URL${
+        options.workspace ? ', nor a path inside the workspace' : ''
+      }; a request cannot read files on the server. Send the policy YAML inline, or ask an administrator to add the source.`,
+    );
+  });
+}
+
+/**
  * Reads YAML (Kyverno policies, usually) from local files and directories, and from URLs
  * through Backstage's URL reader, so any configured integration (GitHub, GitLab, ...)
  * works. A source that cannot be read is reported, never silently skipped.
@@ -44,7 +80,10 @@ export async function loadYamlSources(
 ): Promise<LoadedSources> {
   const objects: SourcedObject[] = [];
   const problems: DocumentProblem[] = [];
-  const add = (text: string, source: string) => {
+  const warnings: string[] = [];
+  const add = (bytes: Uint8Array, source: string) => {
+    const { text, warning } = decodeUtf8(bytes, source);
+    if (warning) warnings.push(warning);
     const parsed = parseKubernetesYaml(text, source, {
       maxBytes: options.maxBytes,
     });
@@ -53,18 +92,15 @@ export async function loadYamlSources(
   };
   for (const source of sources) {
     try {
-      if (/^https?:\/\//.test(source)) {
+      if (isUrl(source)) {
         if (YAML_FILE.test(new URL(source).pathname)) {
           const response = await options.urlReader.readUrl(source);
-          add((await response.buffer()).toString('utf8'), source);
+          add(await response.buffer(), source);
         } else {
           const tree = await options.urlReader.readTree(source);
           for (const file of await tree.files()) {
             if (YAML_FILE.test(file.path))
-              add(
-                (await file.content()).toString('utf8'),
-                `${source}/${file.path}`,
-              );
+              add(await file.content(), `${source}/${file.path}`);
           }
         }
       } else {
@@ -73,8 +109,7 @@ export async function loadYamlSources(
           path.resolve(options.baseDir ?? process.cwd(), source),
           files,
         );
-        for (const file of files.sort())
-          add(await fs.readFile(file, 'utf8'), file);
+        for (const file of files.sort()) add(await fs.readFile(file), file);
       }
     } catch (error) {
       problems.push({
@@ -83,5 +118,5 @@ export async function loadYamlSources(
       });
     }
   }
-  return { objects, problems };
+  return { objects, problems, warnings };
 }

@@ -14,7 +14,11 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ApprovalDecision } from '@hermes-backstage/plugin-hermes-common';
+import {
+  AgentMessageMetadata,
+  AgentNotice,
+  ApprovalDecision,
+} from '@hermes-backstage/plugin-hermes-common';
 import {
   convertToModelMessages,
   getToolName,
@@ -39,11 +43,11 @@ import { ModelRegistry } from '../models/ModelRegistry';
 import { PolicyService } from '../policy/PolicyService';
 import { SkillsService } from '../skills/SkillsService';
 import { fitToBudget } from './compaction';
-import { textOf, titleOf } from './messages';
+import { maskCredentials, textOf, titleOf, withheldNotice } from './messages';
 import { buildSystemPrompt } from './prompt';
 import { recordTurn } from './recordTurn';
 import { KnexSessionStore, Session, SessionStore } from './SessionStore';
-import { buildToolSet, ToolRun } from './toolset';
+import { buildToolSet, fenceToolResults, ToolRun } from './toolset';
 import { agentTools } from './tools';
 import { HermesTool } from './tools/types';
 import { KnexTraceStore, TraceStore } from './TraceStore';
@@ -68,7 +72,9 @@ export interface ChatRequest {
 export interface ChatService {
   /**
    * Runs one turn and streams the answer to `response` as the ai SDK's UI message stream.
-   * The user's side is stored before the model is called, so a failing model loses nothing.
+   * The user's side is stored before the model is called, so a failing model loses nothing;
+   * credentials in the user's message are masked before it is stored or sent anywhere, and
+   * the answer starts by saying so.
    */
   chat(request: ChatRequest, response: ServerResponse): Promise<void>;
 }
@@ -153,21 +159,25 @@ export class DefaultChatService implements ChatService {
 
     let messages: UIMessage[];
     let goal: string;
+    let notice: AgentNotice | undefined;
     if (request.message) {
       if (request.message.role !== 'user')
         throw new NotAllowedError('Only user messages can be sent');
+      // Credentials never reach the store, the index, a title or the model.
+      const { message, withheld } = maskCredentials(request.message);
+      if (withheld.length) notice = withheldNotice(withheld);
       if (!session) {
         await store.createSession({
           id: request.sessionId,
           userRef,
           entityRef: entity ? stringifyEntityRef(entity) : undefined,
-          title: titleOf(request.message),
+          title: titleOf(message),
           notesSnapshot: await this.notesSnapshot(userRef, entityRef),
         });
         session = (await store.getSession(request.sessionId))!;
       }
-      messages = [...session.messages, request.message];
-      goal = textOf(request.message);
+      messages = [...session.messages, message];
+      goal = textOf(message);
     } else {
       if (!session) throw new NotFoundError(`No session ${request.sessionId}`);
       messages = await this.applyDecisions(
@@ -221,15 +231,30 @@ export class DefaultChatService implements ChatService {
     const failed = (reason: string) =>
       `The model ${selection.provider}/${selection.model} failed: ${reason}. Your message is saved; try again.`;
 
+    // An answer continued after decisions keeps the runs before this one.
+    const last = messages.at(-1)!;
+    const earlier =
+      last.role === 'assistant' ? traceIdsOf(last.metadata) : undefined;
+    const metadata: AgentMessageMetadata = {
+      traceId,
+      traceIds: [...(earlier ?? []), traceId],
+    };
+
     const result = streamText({
       model,
       system,
-      messages: await convertToModelMessages(history.messages, {
-        tools: toolSet,
-        ignoreIncompleteToolCalls: true,
-      }),
+      messages: fenceToolResults(
+        await convertToModelMessages(history.messages, {
+          tools: toolSet,
+          ignoreIncompleteToolCalls: true,
+        }),
+      ),
       tools: toolSet,
       toolApproval,
+      // Failed and denied calls of this turn reach the next step fenced, as stored ones do.
+      prepareStep: ({ messages: sent }) => ({
+        messages: fenceToolResults(sent),
+      }),
       stopWhen: stepCountIs(this.options.chat.maxSteps),
       maxRetries: 0,
       abortSignal: AbortSignal.timeout(selection.timeoutMs),
@@ -242,11 +267,19 @@ export class DefaultChatService implements ChatService {
       },
     });
     const finishedSession = session;
+    const timedOut = () => ({
+      outcome: 'timeout' as const,
+      error: `no answer within ${selection.timeoutMs / 1000} s (timeout)`,
+    });
     const stream = result
       .toUIMessageStream({
         originalMessages: messages,
+        generateMessageId: randomUUID,
         messageMetadata: ({ part }) =>
-          part.type === 'start' ? { traceId } : undefined,
+          part.type === 'start' ? metadata : undefined,
+        // A failing tool call is that call's error, for the model to read and the UI to show;
+        // onError is for the model failing.
+        redactToolErrors: false,
         onError: error => {
           const reason = (error as Error).message;
           logger.warn(
@@ -255,7 +288,12 @@ export class DefaultChatService implements ChatService {
           failure = { outcome: 'error', error: reason };
           return failed(reason);
         },
-        onFinish: async ({ messages: updated }) => {
+        onFinish: async ({ messages: updated, isAborted }) => {
+          // Our timeout is the only abort.
+          if (isAborted) failure ??= timedOut();
+          const answer = updated.at(-1);
+          if (notice && answer?.role === 'assistant')
+            answer.parts.unshift({ type: 'data-notice', data: notice });
           try {
             await recordTurn(
               {
@@ -281,18 +319,21 @@ export class DefaultChatService implements ChatService {
           }
         },
       })
-      // A timeout aborts the call; say so in words rather than ending silently.
       .pipeThrough(
         new TransformStream<UIMessageChunk, UIMessageChunk>({
           transform(chunk, controller) {
+            // A timeout aborts the call; say so in words rather than ending silently.
             if (chunk.type === 'abort') {
-              const reason = `no answer within ${
-                selection.timeoutMs / 1000
-              } s (timeout)`;
-              failure = { outcome: 'timeout', error: reason };
-              controller.enqueue({ type: 'error', errorText: failed(reason) });
+              failure ??= timedOut();
+              controller.enqueue({
+                type: 'error',
+                errorText: failed(failure.error),
+              });
             }
             controller.enqueue(chunk);
+            // The answer starts with what was withheld (stored with it in onFinish).
+            if (chunk.type === 'start' && notice)
+              controller.enqueue({ type: 'data-notice', data: notice });
           },
         }),
       );
@@ -359,4 +400,11 @@ export class DefaultChatService implements ChatService {
     }
     return messages;
   }
+}
+
+/** The runs an answer's metadata names, oldest first. */
+function traceIdsOf(metadata: unknown): string[] {
+  const { traceId, traceIds } = (metadata ?? {}) as AgentMessageMetadata;
+  if (Array.isArray(traceIds)) return traceIds;
+  return traceId ? [traceId] : [];
 }

@@ -45,6 +45,14 @@ export interface SessionStore {
   saveMessages(id: string, messages: UIMessage[], from?: number): Promise<void>;
   saveSummary(id: string, summary: string, upto: number): Promise<void>;
   deleteSession(id: string): Promise<void>;
+  /**
+   * The runs of the answer that `traceId` produced or continued (its metadata's `traceIds`),
+   * oldest first; undefined when no stored answer names it.
+   */
+  answerTraceIds(
+    sessionId: string,
+    traceId: string,
+  ): Promise<string[] | undefined>;
 }
 
 export class KnexSessionStore implements SessionStore {
@@ -141,5 +149,25 @@ export class KnexSessionStore implements SessionStore {
 
   async deleteSession(id: string) {
     await this.db('hermes_sessions').where({ id }).delete();
+  }
+
+  async answerTraceIds(sessionId: string, traceId: string) {
+    // Trace ids are UUIDs the server made; the text match only narrows the rows to parse.
+    if (!/^[0-9a-f-]{36}$/i.test(traceId)) return undefined;
+    const rows = await this.db<MessageRow>('hermes_session_messages')
+      .where({ session_id: sessionId, role: 'assistant' })
+      .andWhere('message', 'like', `%${traceId}%`)
+      .orderBy('position', 'desc');
+    for (const row of rows) {
+      const { metadata } = JSON.parse(row.message) as UIMessage;
+      const { traceId: newest, traceIds } = (metadata ?? {}) as {
+        traceId?: string;
+        traceIds?: string[];
+      };
+      // Answers stored before an answer kept its list of runs name only their newest.
+      const ids = Array.isArray(traceIds) ? traceIds : [newest];
+      if (ids.includes(traceId)) return ids as string[];
+    }
+    return undefined;
   }
 }

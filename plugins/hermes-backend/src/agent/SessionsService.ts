@@ -32,7 +32,11 @@ export interface SessionsService {
    */
   get(id: string, credentials: UserCredentials): Promise<Session>;
   delete(id: string, credentials: UserCredentials): Promise<void>;
-  /** A rating (and why) on one answer, which also scores the skills that answer loaded. */
+  /**
+   * A rating (and why) on the answer a run produced, which also scores the skills the answer
+   * loaded. An answer continued after decisions on held calls has several runs: the rating
+   * applies to every one of them, whichever is named.
+   */
   feedback(
     traceId: string,
     credentials: UserCredentials,
@@ -105,14 +109,25 @@ export class DefaultSessionsService implements SessionsService {
     credentials: UserCredentials,
     feedback: { rating: 'up' | 'down'; comment?: string },
   ): Promise<void> {
-    const trace = await this.options.traces.get(traceId);
-    if (!trace || trace.userRef !== credentials.principal.userEntityRef)
+    const { traces, store, skills } = this.options;
+    const userRef = credentials.principal.userEntityRef;
+    const trace = await traces.get(traceId);
+    if (!trace || trace.userRef !== userRef)
       throw new NotFoundError(`No agent run ${traceId}`);
-    await this.options.traces.setFeedback(traceId, feedback);
-    await this.options.skills.recordOutcome(
-      traceId,
-      feedback.rating === 'up' ? 'success' : 'failure',
-    );
+    const answer = trace.sessionId
+      ? await store.answerTraceIds(trace.sessionId, traceId)
+      : undefined;
+    for (const id of answer ?? [traceId]) {
+      // The answer is in the user's own session; a run it names that was never recorded
+      // (the turn failed to save) is skipped.
+      const run = id === traceId ? trace : await traces.get(id);
+      if (!run || run.userRef !== userRef) continue;
+      await traces.setFeedback(id, feedback);
+      await skills.recordOutcome(
+        id,
+        feedback.rating === 'up' ? 'success' : 'failure',
+      );
+    }
   }
 
   private async isAdmin(credentials: UserCredentials) {

@@ -7,6 +7,26 @@ import { ToolRun } from './toolset';
 // Full-text indexes have limits (PostgreSQL: 1 MB per tsvector); recall needs far less.
 const MAX_REMEMBERED_CHARS = 200_000;
 
+/**
+ * The words of a conversation, the newest kept when it is very long, credentials masked. The
+ * text is masked before it is cut, and read in whole messages, so no cut leaves part of a
+ * credential that the scanner would no longer recognise.
+ */
+function conversationText(messages: UIMessage[]): string {
+  const lines: string[] = [];
+  let size = 0;
+  for (
+    let i = messages.length - 1;
+    i >= 0 && size < MAX_REMEMBERED_CHARS;
+    i--
+  ) {
+    const line = `${messages[i].role}: ${textOf(messages[i])}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return redactSecrets(lines.reverse().join('\n')).slice(-MAX_REMEMBERED_CHARS);
+}
+
 /** A conversation as episodic memory: private to its user, credentials masked. */
 export function sessionDocument(session: {
   id: string;
@@ -20,14 +40,8 @@ export function sessionDocument(session: {
     sourceId: session.id,
     ownerRef: session.userRef,
     entityRef: session.entityRef,
-    title: session.title,
-    // The words of the conversation, newest kept when it is very long.
-    body: redactSecrets(
-      session.messages
-        .map(m => `${m.role}: ${textOf(m)}`)
-        .join('\n')
-        .slice(-MAX_REMEMBERED_CHARS),
-    ),
+    title: redactSecrets(session.title),
+    body: conversationText(session.messages),
     link: `/hermes?session=${session.id}`,
   };
 }
@@ -50,7 +64,7 @@ export function taskDocument(run: {
     sourceId: run.traceId,
     ownerRef: run.userRef,
     entityRef: run.entityRef,
-    title: redactSecrets(run.goal.slice(0, 200)),
+    title: redactSecrets(run.goal).slice(0, 200),
     body: redactSecrets(
       [
         `Goal: ${run.goal}`,

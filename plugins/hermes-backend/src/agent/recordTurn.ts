@@ -1,3 +1,4 @@
+import { answerHasContent } from '@hermes-backstage/plugin-hermes-common';
 import { getToolName, isToolUIPart, UIMessage } from 'ai';
 import { ApprovalsService, callHash } from '../governance/ApprovalsService';
 import { MemoryService } from '../memory/MemoryService';
@@ -40,8 +41,19 @@ export async function recordTurn(
     memory: Pick<MemoryService, 'remember'>;
   },
 ): Promise<void> {
-  const { session, messages, failure } = turn;
-  const answer = messages.at(-1);
+  const { session, failure } = turn;
+  let { messages } = turn;
+  // A new answer with nothing in it (the model failed before saying anything) is not kept:
+  // the user's message is, and the failure is the run's outcome.
+  const last = messages.at(-1);
+  if (
+    last?.role === 'assistant' &&
+    messages.length > turn.unchanged + 1 &&
+    !answerHasContent(last)
+  )
+    messages = messages.slice(0, -1);
+  const answer =
+    messages.at(-1)?.role === 'assistant' ? messages.at(-1) : undefined;
   await deps.store.saveMessages(session.id, messages, turn.unchanged);
   const held = await holdRequestedCalls(session, answer, turn, deps);
   const outcome: TraceOutcome =

@@ -1,4 +1,12 @@
-import { Schema, tool, ToolApprovalStatus, ToolSet, zodSchema } from 'ai';
+import { fence, isFenced } from '@hermes-backstage/plugin-hermes-common';
+import {
+  ModelMessage,
+  Schema,
+  tool,
+  ToolApprovalStatus,
+  ToolSet,
+  zodSchema,
+} from 'ai';
 import type { z } from 'zod';
 import { ApprovalsService, callHash } from '../governance/ApprovalsService';
 import { HermesTool, ToolContext } from './tools/types';
@@ -26,16 +34,64 @@ function inputSchema(input: z.ZodType): Schema {
 
 /**
  * Tool output as the model sees it: fenced and labelled as data, so text inside a finding,
- * an entity description or a skill cannot pass itself off as instructions.
+ * an entity description or a skill cannot pass itself off as instructions, nor close the block.
  */
 export function quoteToolOutput(name: string, output: unknown): string {
   let text = JSON.stringify(output ?? null, null, 1);
   if (text.length > MAX_OUTPUT_CHARS)
     text = `${text.slice(0, MAX_OUTPUT_CHARS)}\n… (truncated; ask for less)`;
-  return `<tool-data tool="${name}">\n${text.replaceAll(
-    '</tool-data>',
-    '<\\/tool-data>',
-  )}\n</tool-data>`;
+  return fence('tool-data', text, { tool: name });
+}
+
+/**
+ * The messages for the model with every failed or denied tool call's text fenced as that
+ * tool's data, as its output is: an error can quote what the call was given or read, and a
+ * denial the reason a person typed. Results already fenced stay as they are, so this can run
+ * before each step on everything sent so far.
+ */
+export function fenceToolResults(messages: ModelMessage[]): ModelMessage[] {
+  return messages.map(message => {
+    if (message.role !== 'tool') return message;
+    let changed = false;
+    const content = message.content.map(part => {
+      if (part.type !== 'tool-result') return part;
+      const { output, toolName } = part;
+      const quote = (text: string, label: 'error' | 'denied') =>
+        fence('tool-data', text, { tool: toolName, [label]: 'true' });
+      let fenced: typeof output;
+      if (output.type === 'error-text') {
+        if (isFenced(output.value, 'tool-data')) return part;
+        fenced = { ...output, value: quote(output.value, 'error') };
+      } else if (output.type === 'error-json') {
+        fenced = {
+          type: 'error-text',
+          value: quote(JSON.stringify(output.value), 'error'),
+        };
+      } else if (output.type === 'execution-denied') {
+        if (output.reason && isFenced(output.reason, 'tool-data')) return part;
+        fenced = {
+          ...output,
+          reason: quote(output.reason ?? 'The call was denied.', 'denied'),
+        };
+      } else {
+        // Outputs are quoted by the tool's toModelOutput.
+        return part;
+      }
+      changed = true;
+      return { ...part, output: fenced };
+    });
+    return changed ? { ...message, content } : message;
+  });
+}
+
+/**
+ * A failed call as the model and the person read it: the error's message, without its class
+ * name (the ai SDK shows an error as `String(error)`).
+ */
+class ToolFailure extends Error {
+  override toString() {
+    return this.message;
+  }
 }
 
 /**
@@ -105,13 +161,14 @@ export function buildToolSet(
           onToolRun({ tool: t.name, ok: true, ms: Date.now() - started });
           return output;
         } catch (error) {
+          const message = (error as Error).message ?? String(error);
           onToolRun({
             tool: t.name,
             ok: false,
             ms: Date.now() - started,
-            error: (error as Error).message,
+            error: message,
           });
-          throw error;
+          throw new ToolFailure(message);
         }
       },
     });

@@ -14,11 +14,12 @@ import {
   auditDrift,
   correlateAuditEvents,
   Classification,
+  decodeUtf8,
   entityFindingFilter,
   findingBelongsToEntity,
   formatDriftReport,
-  KubernetesAuditEvent,
   parseAuditEvents,
+  readAuditEvents,
   triageRulesFromSkills,
 } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs/promises';
@@ -44,12 +45,26 @@ import { narrateAudit } from './narrative';
 import { notifyOwnersOfCriticalDrift } from './notifyOwners';
 import { readDesired, readLive, splitKind } from './sources';
 
+/**
+ * Who asks, for the permission checks of `AuthorizedDriftService`; absent when Hermes itself
+ * asks (a schedule).
+ */
+export interface DriftCaller {
+  credentials?: BackstageCredentials;
+}
+
 /** Drift audits: run them, read them, and record how people resolved findings. */
 export interface DriftService {
   definitions(): AuditDefinition[];
-  runAudit(name: string, trigger: StoredAudit['trigger']): Promise<StoredAudit>;
-  listAudits(): Promise<StoredAudit[]>;
-  getAudit(id: string): Promise<StoredAudit>;
+  runAudit(
+    name: string,
+    trigger: StoredAudit['trigger'],
+    caller?: DriftCaller,
+  ): Promise<StoredAudit>;
+  listAudits(caller?: DriftCaller): Promise<StoredAudit[]>;
+  getAudit(id: string, caller?: DriftCaller): Promise<StoredAudit>;
+  /** One finding as its audit stored it. */
+  getFinding(id: string): Promise<Omit<StoredFinding, 'history'>>;
   /**
    * The findings of one audit, or of the latest audit of each cluster. With `entityRef`, only
    * those about the entity's workloads, and only when the caller may read the entity.
@@ -61,11 +76,18 @@ export interface DriftService {
     entityRef?: string;
     classification?: Classification;
   }): Promise<StoredFinding[]>;
-  /** Stores audit events a cluster's API server sent to the webhook. */
-  receiveAuditEvents(cluster: string, events: unknown): Promise<number>;
+  /**
+   * Stores audit events a cluster's API server sent to the webhook: how many writes were
+   * stored, and how many items were skipped as null or malformed (only when there were any).
+   */
+  receiveAuditEvents(
+    cluster: string,
+    events: unknown,
+  ): Promise<{ stored: number; skipped?: number }>;
   resolveFinding(
     id: string,
     resolution: { resolution: Resolution; note?: string; userRef: string },
+    caller?: DriftCaller,
   ): Promise<void>;
 }
 
@@ -199,13 +221,16 @@ export class DefaultDriftService implements DriftService {
         new Date(Date.now() - 30 * 86_400_000),
       );
       if (audit.auditLog) {
-        const parsed = parseAuditEvents(
-          await fs.readFile(path.resolve(audit.auditLog), 'utf8'),
+        const log = decodeUtf8(
+          await fs.readFile(path.resolve(audit.auditLog)),
+          audit.auditLog,
         );
+        if (log.warning) warnings.push(log.warning);
+        const parsed = parseAuditEvents(log.text);
         events.push(...parsed.events);
         if (parsed.skipped) {
           warnings.push(
-            `${audit.auditLog}: ${parsed.skipped} lines are not JSON audit events`,
+            `${audit.auditLog}: skipped ${parsed.skipped} entries that are not audit events`,
           );
         }
       }
@@ -297,6 +322,12 @@ export class DefaultDriftService implements DriftService {
     return audit;
   }
 
+  async getFinding(id: string) {
+    const finding = await this.options.store.getFinding(id);
+    if (!finding) throw new NotFoundError(`No drift finding with id ${id}`);
+    return finding;
+  }
+
   async listFindings(options: {
     credentials: BackstageCredentials;
     auditId?: string;
@@ -331,7 +362,7 @@ export class DefaultDriftService implements DriftService {
     );
   }
 
-  async receiveAuditEvents(cluster: string, body: unknown): Promise<number> {
+  async receiveAuditEvents(cluster: string, body: unknown) {
     if (
       !this.options.clusters.some(c => c.name === cluster) &&
       !this.options.audits.some(a => a.cluster === cluster)
@@ -342,10 +373,10 @@ export class DefaultDriftService implements DriftService {
     if (list?.kind !== 'EventList' || !Array.isArray(list.items)) {
       throw new InputError('Expected an audit.k8s.io EventList with items');
     }
-    return this.options.store.addAuditEvents(
-      cluster,
-      list.items as KubernetesAuditEvent[],
-    );
+    // A bad item costs only itself: the rest of the batch is stored.
+    const { events, skipped } = readAuditEvents(list.items);
+    const stored = await this.options.store.addAuditEvents(cluster, events);
+    return skipped ? { stored, skipped } : { stored };
   }
 
   async resolveFinding(

@@ -64,6 +64,7 @@ export interface DriftStore {
     cluster: string,
     since: Date,
   ): Promise<KubernetesAuditEvent[]>;
+  getFinding(id: string): Promise<Omit<StoredFinding, 'history'> | undefined>;
   /** Records a resolution; returns the finding it resolves. */
   resolveFinding(
     id: string,
@@ -336,6 +337,10 @@ export class KnexDriftStore implements DriftStore {
     cluster: string,
     events: KubernetesAuditEvent[],
   ): Promise<number> {
+    // Cut to the column widths (and without NUL, which PostgreSQL refuses): a hostile or
+    // broken event is stored as far as it fits instead of failing the whole batch.
+    const fit = <T extends string | undefined>(value: T, width = 255): T =>
+      value?.replaceAll('\u0000', '').slice(0, width) as T;
     const rows = events
       .filter(
         e =>
@@ -352,14 +357,14 @@ export class KnexDriftStore implements DriftStore {
           e.stageTimestamp ?? e.requestReceivedTimestamp ?? Date.now(),
         ),
         verb: e.verb!,
-        username: e.user!.username!,
-        api_group: e.objectRef!.apiGroup ?? '',
-        resource: e.objectRef!.resource ?? null,
-        namespace: e.objectRef!.namespace ?? null,
-        name: e.objectRef!.name!,
-        subresource: e.objectRef!.subresource ?? null,
+        username: fit(e.user!.username!),
+        api_group: fit(e.objectRef!.apiGroup ?? ''),
+        resource: fit(e.objectRef!.resource) ?? null,
+        namespace: fit(e.objectRef!.namespace) ?? null,
+        name: fit(e.objectRef!.name!),
+        subresource: fit(e.objectRef!.subresource, 64) ?? null,
         field_manager:
-          /[?&]fieldManager=([^&]+)/.exec(e.requestURI ?? '')?.[1] ?? null,
+          fit(/[?&]fieldManager=([^&]+)/.exec(e.requestURI ?? '')?.[1]) ?? null,
       }));
     for (let i = 0; i < rows.length; i += 200) {
       await this.db('hermes_kubernetes_audit_events').insert(
@@ -398,6 +403,15 @@ export class KnexDriftStore implements DriftStore {
         stageTimestamp: time,
       };
     });
+  }
+
+  async getFinding(id: string) {
+    const row = /^\d+$/.test(id)
+      ? await this.db<FindingRow>('hermes_drift_findings')
+          .where({ id: Number(id) })
+          .first()
+      : undefined;
+    return row ? this.toFinding(row) : undefined;
   }
 
   async resolveFinding(

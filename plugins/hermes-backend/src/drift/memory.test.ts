@@ -40,6 +40,7 @@ describe.each(databases.eachSupportedId())(
         config,
         database,
         catalog,
+        permissions: mockServices.permissions.mock(),
       });
       const drift = new DefaultDriftService({
         store: await KnexDriftStore.create({ database }),

@@ -10,10 +10,16 @@ import {
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
 } from '@hermes-backstage/plugin-hermes-common';
 
+/** When to ask the catalog again while it knows no workloads yet (it loads after start-up). */
+const RETRY_DELAYS_MS = [30_000, 120_000, 600_000];
+
 /**
  * Sends a Backstage notification to the owners of each entity whose workloads have critical
  * drift. The notification scope names the findings, so a later audit that finds the same
  * drift updates the notification instead of sending another. Returns the entities notified.
+ *
+ * Right after a start the catalog may not have loaded its entities yet, and no owner would be
+ * found: while no entity maps to any workload, it asks again later (`retryDelaysMs`).
  */
 export async function notifyOwnersOfCriticalDrift(options: {
   cluster: string;
@@ -22,6 +28,7 @@ export async function notifyOwnersOfCriticalDrift(options: {
   auth: AuthService;
   notifications: NotificationService;
   logger: LoggerService;
+  retryDelaysMs?: number[];
 }): Promise<string[]> {
   const critical = options.findings.filter(
     f => f.classification === 'critical',
@@ -42,6 +49,32 @@ export async function notifyOwnersOfCriticalDrift(options: {
     },
     { credentials: await options.auth.getOwnServiceCredentials() },
   );
+  if (items.length === 0) {
+    const [delay, ...later] = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    options.logger.info(
+      `Critical drift in ${
+        options.cluster
+      }: no catalog entity maps to a workload yet${
+        delay === undefined
+          ? '; nobody was notified'
+          : `; asking the catalog again in ${delay / 1000} s`
+      }`,
+    );
+    if (delay !== undefined)
+      setTimeout(
+        () =>
+          notifyOwnersOfCriticalDrift({
+            ...options,
+            retryDelaysMs: later,
+          }).catch(error =>
+            options.logger.warn(
+              `Could not notify owners of critical drift: ${error}`,
+            ),
+          ),
+        delay,
+      ).unref();
+    return [];
+  }
   const notified: string[] = [];
   for (const entity of items) {
     const mine = critical.filter(f =>

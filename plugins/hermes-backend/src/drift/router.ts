@@ -32,29 +32,36 @@ export function createDriftRouter(options: {
   const router = Router();
 
   router.get('/drift/audits', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     res.json({
       definitions: drift.definitions().map(d => d.name),
-      audits: await drift.listAudits(),
+      audits: await drift.listAudits({ credentials }),
     });
   });
 
   router.get('/drift/audits/:id', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await drift.getAudit(req.params.id));
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(await drift.getAudit(req.params.id, { credentials }));
   });
 
   router.post('/drift/audits/:name/run', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.status(201).json(await drift.runAudit(req.params.name, 'manual'));
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res
+      .status(201)
+      .json(await drift.runAudit(req.params.name, 'manual', { credentials }));
   });
 
   // The API server's audit webhook, authenticated with a Backstage external access token
   // (backend.auth.externalAccess), which makes it a service principal.
   router.post('/drift/audit-events/:cluster', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
-    const stored = await drift.receiveAuditEvents(req.params.cluster, req.body);
-    res.json({ stored });
+    res.json(await drift.receiveAuditEvents(req.params.cluster, req.body));
   });
 
   router.get('/drift/findings', async (req, res) => {
@@ -68,11 +75,15 @@ export function createDriftRouter(options: {
   router.post('/drift/findings/:id/resolution', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseInput(resolutionBody, req.body, 'resolution');
-    await drift.resolveFinding(req.params.id, {
-      resolution: body.resolution as (typeof RESOLUTIONS)[number],
-      note: body.note,
-      userRef: credentials.principal.userEntityRef,
-    });
+    await drift.resolveFinding(
+      req.params.id,
+      {
+        resolution: body.resolution as (typeof RESOLUTIONS)[number],
+        note: body.note,
+        userRef: credentials.principal.userEntityRef,
+      },
+      { credentials },
+    );
     res.status(204).end();
   });
 

@@ -1,5 +1,6 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import {
+  decodeUtf8,
   DesiredState,
   FileTree,
   IgnoreDifference,
@@ -21,14 +22,42 @@ import { AuditDefinition } from './definitions';
 // Where an audit's two sides come from: desired state from a directory, a Git tree or Argo
 // CD; live state from a snapshot directory or the cluster's API.
 
+/**
+ * What a local audit directory's kustomizations may refer to: the Git checkout it is in (its
+ * nearest ancestor with `.git`), or else the directory itself. Manifests are written by
+ * whoever can push to the repository; they must not pull the server's other files in.
+ */
+async function checkoutRoot(directory: string): Promise<string> {
+  for (let dir = directory; ; dir = path.dirname(dir)) {
+    if (await fs.stat(path.join(dir, '.git')).catch(() => undefined))
+      return dir;
+    if (path.dirname(dir) === dir) return directory;
+  }
+}
+
+// Trees hand over bytes: the audit decodes them, warning about invalid UTF-8. Paths are
+// joined inside the tree (loadDesiredState refuses `..` past its root); a symbolic link
+// that leads out of it is treated as absent.
 function localTree(root: string): FileTree {
+  const inside = async (relative: string) => {
+    const real = await fs
+      .realpath(path.join(root, relative))
+      .catch(() => undefined);
+    return real !== undefined &&
+      (real === root || real.startsWith(`${root}${path.sep}`))
+      ? real
+      : undefined;
+  };
   return {
-    read: relative =>
-      fs.readFile(path.join(root, relative), 'utf8').catch(() => undefined),
+    read: async relative => {
+      const real = await inside(relative);
+      return real ? fs.readFile(real).catch(() => undefined) : undefined;
+    },
     list: async relative => {
-      const entries = await fs
-        .readdir(path.join(root, relative), { withFileTypes: true })
-        .catch(() => undefined);
+      const real = await inside(relative);
+      const entries = real
+        ? await fs.readdir(real, { withFileTypes: true }).catch(() => undefined)
+        : undefined;
       return entries?.map(e => ({ name: e.name, directory: e.isDirectory() }));
     },
   };
@@ -40,9 +69,9 @@ async function urlTree(
   url: string,
 ): Promise<FileTree> {
   const response = await urlReader.readTree(url);
-  const files = new Map<string, string>();
+  const files = new Map<string, Uint8Array>();
   for (const file of await response.files())
-    files.set(file.path, (await file.content()).toString('utf8'));
+    files.set(file.path, await file.content());
   return memoryFileTree(files);
 }
 
@@ -79,14 +108,21 @@ export async function readDesired(
       ignoreDifferences: app.ignoreDifferences,
     };
   }
-  // A local directory is read within the whole file system, so kustomizations may refer
-  // to sibling folders; a Git tree is read whole, starting from `path` inside it.
-  const state = url
-    ? await loadDesiredState(
-        await urlTree(sources.urlReader, url),
-        audit.desired.path ?? '',
-      )
-    : await loadDesiredState(localTree('/'), path.resolve(directory!).slice(1));
+  // A tree is read whole, starting from the audit's folder inside it, so kustomizations may
+  // refer to sibling folders of the same repository.
+  if (url) {
+    const state = await loadDesiredState(
+      await urlTree(sources.urlReader, url),
+      audit.desired.path ?? '',
+    );
+    return { ...state, ignoreDifferences: [] };
+  }
+  const start = await fs.realpath(path.resolve(directory!));
+  const root = await checkoutRoot(start);
+  const state = await loadDesiredState(
+    localTree(root),
+    path.relative(root, start).split(path.sep).join('/'),
+  );
   return { ...state, ignoreDifferences: [] };
 }
 
@@ -101,10 +137,12 @@ export async function readLive(
     const objects: KubernetesObject[] = [];
     for (const entry of (await fs.readdir(dir)).sort()) {
       if (!/\.ya?ml$/i.test(entry)) continue;
-      const parsed = parseKubernetesYaml(
-        await fs.readFile(path.join(dir, entry), 'utf8'),
+      const { text, warning } = decodeUtf8(
+        await fs.readFile(path.join(dir, entry)),
         entry,
       );
+      if (warning) warnings.push(warning);
+      const parsed = parseKubernetesYaml(text, entry);
       objects.push(...parsed.objects.map(o => o.object));
       warnings.push(...parsed.problems.map(p => `${p.source}: ${p.message}`));
     }

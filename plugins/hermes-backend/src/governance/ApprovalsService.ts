@@ -12,7 +12,10 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
+import {
+  HeldToolCall,
+  redactSecrets,
+} from '@hermes-backstage/plugin-hermes-common';
 import {
   ApprovalDecisionResult,
   ApprovalRule,
@@ -106,7 +109,7 @@ export class DefaultApprovalsService implements ApprovalsService {
       title: `Hermes asks to run ${call.tool} for ${askedBy}`,
       description: `${
         call.reason ?? 'An approval rule holds this call'
-      }. Input: ${JSON.stringify(call.input)}`.slice(0, 1000),
+      }. Input: ${JSON.stringify(call.input)}`,
       link: '/hermes?tab=approvals',
       severity: 'high',
       scope: `hermes-approval:${call.id}`,
@@ -189,7 +192,8 @@ export class DefaultApprovalsService implements ApprovalsService {
     return ownershipEntityRefs;
   }
 
-  // A notification is a courtesy: failing to send one must not fail the decision.
+  // A notification is a courtesy: failing to send one must not fail the decision. What it
+  // says is masked like everything else that leaves the conversation.
   private async notify(
     entityRefs: string[],
     payload: {
@@ -203,7 +207,12 @@ export class DefaultApprovalsService implements ApprovalsService {
     try {
       await this.options.notifications.send({
         recipients: { type: 'entity', entityRef: entityRefs },
-        payload: { ...payload, topic: 'hermes-approvals' },
+        payload: {
+          ...payload,
+          title: redactSecrets(payload.title),
+          description: redactSecrets(payload.description).slice(0, 1000),
+          topic: 'hermes-approvals',
+        },
       });
     } catch (error) {
       this.options.logger.warn(
@@ -228,10 +237,26 @@ function mayDecide(call: HeldCall, userRef: string, refs: string[]) {
     : call.askedBy === userRef;
 }
 
+/**
+ * A held call as the inbox and the conversation show it: credentials in its conversation's
+ * title and its input masked (the stored input, which the call is bound to, is untouched).
+ */
 function view(call: HeldCall, userRef: string, refs: string[]): HeldToolCall {
   const { toolCallId: _t, callHash: _h, ...rest } = call;
   return {
     ...rest,
+    sessionTitle: redactSecrets(call.sessionTitle),
+    input: maskStrings(call.input),
     canDecide: call.status === 'pending' && mayDecide(call, userRef, refs),
   };
+}
+
+function maskStrings(value: unknown): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (Array.isArray(value)) return value.map(maskStrings);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [redactSecrets(k), maskStrings(v)]),
+    );
+  return value;
 }

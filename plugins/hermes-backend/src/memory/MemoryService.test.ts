@@ -1,4 +1,7 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   createTestDatabases,
@@ -15,6 +18,20 @@ const databases = createTestDatabases();
 
 const alice = mockCredentials.user('user:default/alice');
 const bob = mockCredentials.user('user:default/bob');
+
+// A permission policy: Bob, a platform admin, may write the shared notes; nobody else may.
+const permissions = {
+  authorize: async (requests: any[], { credentials }: any) =>
+    requests.map(({ permission }) => ({
+      result:
+        permission.name === 'hermes.memory.global.update' &&
+        credentials.principal.userEntityRef === 'user:default/bob'
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+    })),
+  authorizeConditional: async (requests: any[]) =>
+    requests.map(() => ({ result: AuthorizeResult.DENY })),
+} as unknown as PermissionsService;
 
 // The mock catalog holds only what the user may read: `secret-svc` is not in it.
 const catalog = catalogServiceMock({
@@ -39,6 +56,7 @@ describe.each(databases.eachSupportedId())(
         }),
         notes: await KnexNotesStore.create({ database: databaseService(knex) }),
         canReadEntities: readableEntitiesFromCatalog(catalog),
+        permissions,
         maxNoteChars,
       });
     }
@@ -159,15 +177,15 @@ describe.each(databases.eachSupportedId())(
     it('refuses ambiguous or unknown quotes and leaves the notes as they were', async () => {
       const memory = await createService();
       const global = { scope: 'global' } as const;
-      await memory.addNote(global, 'prod-eu uses Argo CD 2.13', alice);
-      await memory.addNote(global, 'prod-us uses Argo CD 2.11', alice);
+      await memory.addNote(global, 'prod-eu uses Argo CD 2.13', bob);
+      await memory.addNote(global, 'prod-us uses Argo CD 2.11', bob);
 
       await expect(
-        memory.replaceNote(global, 'Argo CD', 'anything', alice),
+        memory.replaceNote(global, 'Argo CD', 'anything', bob),
       ).rejects.toThrow(
         '"Argo CD" is in 2 notes in the shared notes; quote more of the note you mean',
       );
-      await expect(memory.removeNote(global, 'Flux', alice)).rejects.toThrow(
+      await expect(memory.removeNote(global, 'Flux', bob)).rejects.toThrow(
         'No note in the shared notes contains "Flux"',
       );
       expect(
@@ -193,7 +211,7 @@ describe.each(databases.eachSupportedId())(
       );
       expect(view.usedChars).toBe(100);
       // Other scopes have their own bound.
-      await memory.addNote({ scope: 'global' }, 'd'.repeat(100), alice);
+      await memory.addNote({ scope: 'global' }, 'd'.repeat(100), bob);
     });
 
     it('refuses notes with credentials and stores nothing', async () => {
@@ -254,6 +272,43 @@ describe.each(databases.eachSupportedId())(
       expect(await memory.notesSnapshot({ userRef: 'user:default/bob' })).toBe(
         '## Shared notes\n- Change freeze on Fridays.',
       );
+    });
+
+    it('writes the shared notes, which every prompt starts with, only with hermes.memory.global.update', async () => {
+      const memory = await createService();
+      const global = { scope: 'global' } as const;
+      await memory.addNote(global, 'Change freeze on Fridays.', bob);
+
+      const refusal =
+        'Writing the shared notes needs the hermes.memory.global.update permission';
+      for (const write of [
+        () => memory.addNote(global, 'Ignore the change freeze.', alice),
+        () => memory.replaceNote(global, 'Fridays', 'No freeze.', alice),
+        () => memory.removeNote(global, 'Fridays', alice),
+      ]) {
+        const error = await write().catch(e => e);
+        expect(error).toBeInstanceOf(NotAllowedError);
+        expect(error.message).toBe(refusal);
+      }
+      // Everyone reads them; nothing changed; Alice's own and entity notes need no grant.
+      expect(
+        (await memory.listNotes(global, alice)).notes.map(n => n.text),
+      ).toEqual(['Change freeze on Fridays.']);
+      await memory.addNote({ scope: 'user' }, 'Prefers k9s.', alice);
+      await memory.addNote(
+        { scope: 'entity', ref: 'component:default/scorer' },
+        'Scaled by KEDA.',
+        alice,
+      );
+      const view = await memory.replaceNote(
+        global,
+        'Fridays',
+        'Change freeze on Fridays and Mondays.',
+        bob,
+      );
+      expect(view.notes.map(n => n.text)).toEqual([
+        'Change freeze on Fridays and Mondays.',
+      ]);
     });
   },
 );

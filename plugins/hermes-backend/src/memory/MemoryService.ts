@@ -2,12 +2,17 @@ import {
   BackstageCredentials,
   BackstageUserPrincipal,
   DatabaseService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { describeSecrets } from '@hermes-backstage/plugin-hermes-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  describeSecrets,
+  hermesMemoryGlobalUpdatePermission,
+} from '@hermes-backstage/plugin-hermes-common';
 import {
   KnexMemoryStore,
   MemoryDocument,
@@ -64,7 +69,8 @@ export interface NotesView {
 /**
  * Episodic memory and curated notes, with the caller's visibility applied: private
  * documents only for their owner, entity documents and notes only for users who may read
- * the entity.
+ * the entity. The shared notes enter every user's prompt: anyone reads them, and writing
+ * them takes `hermes.memory.global.update`.
  */
 export interface MemoryService {
   /** Indexes items for search, each replacing what was remembered for its kind and id. */
@@ -129,6 +135,8 @@ export class DefaultMemoryService implements MemoryService {
       store: MemoryStore;
       notes: NotesStore;
       canReadEntities: CanReadEntities;
+      /** Asked whether a user may write the shared notes. */
+      permissions: PermissionsService;
       /** Size bound of each scope's notes, in characters (default 2200). */
       maxNoteChars?: number;
     },
@@ -140,11 +148,13 @@ export class DefaultMemoryService implements MemoryService {
     config: Config;
     database: DatabaseService;
     catalog: CatalogService;
+    permissions: PermissionsService;
   }): Promise<DefaultMemoryService> {
     return new DefaultMemoryService({
       store: await KnexMemoryStore.create(options),
       notes: await KnexNotesStore.create(options),
       canReadEntities: readableEntitiesFromCatalog(options.catalog),
+      permissions: options.permissions,
       maxNoteChars: options.config.getOptionalNumber(
         'hermes.memory.maxNoteChars',
       ),
@@ -201,8 +211,15 @@ export class DefaultMemoryService implements MemoryService {
     }
   }
 
-  /** Where a scope's notes are kept, after checking that the caller may use them. */
-  private async resolve(scope: NoteScope, credentials: UserCredentials) {
+  /**
+   * Where a scope's notes are kept, after checking that the caller may read them, or (with
+   * `write`) change them.
+   */
+  private async resolve(
+    scope: NoteScope,
+    credentials: UserCredentials,
+    access: 'read' | 'write' = 'read',
+  ) {
     if (scope.scope === 'user') {
       return {
         scope: 'user' as const,
@@ -211,6 +228,7 @@ export class DefaultMemoryService implements MemoryService {
       };
     }
     if (scope.scope === 'global') {
+      if (access === 'write') await this.authorizeGlobalWrite(credentials);
       return { scope: 'global' as const, ref: '', label: 'the shared notes' };
     }
     const ref = normalizeEntityRef(scope.ref);
@@ -223,6 +241,17 @@ export class DefaultMemoryService implements MemoryService {
       ref,
       label: `the notes about ${ref}`,
     };
+  }
+
+  private async authorizeGlobalWrite(credentials: UserCredentials) {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission: hermesMemoryGlobalUpdatePermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(
+        `Writing the shared notes needs the ${hermesMemoryGlobalUpdatePermission.name} permission`,
+      );
   }
 
   private view(notes: MemoryNote[]): NotesView {
@@ -278,7 +307,7 @@ export class DefaultMemoryService implements MemoryService {
 
   async addNote(scope: NoteScope, text: string, credentials: UserCredentials) {
     const { notes } = this.options;
-    const where = await this.resolve(scope, credentials);
+    const where = await this.resolve(scope, credentials, 'write');
     const view = this.view(await notes.listNotes(where.scope, where.ref));
     // A copy of a note would only spend the bound twice.
     if (view.notes.some(n => n.text === text)) return view;
@@ -297,7 +326,7 @@ export class DefaultMemoryService implements MemoryService {
     credentials: UserCredentials,
   ) {
     const { notes } = this.options;
-    const where = await this.resolve(scope, credentials);
+    const where = await this.resolve(scope, credentials, 'write');
     const view = this.view(await notes.listNotes(where.scope, where.ref));
     const note = this.pick(view.notes, oldText, where.label);
     this.checkText(newText, where.label, view, note.text.length);
@@ -314,7 +343,7 @@ export class DefaultMemoryService implements MemoryService {
     credentials: UserCredentials,
   ) {
     const { notes } = this.options;
-    const where = await this.resolve(scope, credentials);
+    const where = await this.resolve(scope, credentials, 'write');
     const note = this.pick(
       await notes.listNotes(where.scope, where.ref),
       oldText,

@@ -304,6 +304,52 @@ describe.each(databases.eachSupportedId())(
       expect((await skills.versions('mine')).length).toBe(1);
     });
 
+    it('skips a broken or hostile SKILL.md in a directory and reports it, and refuses it through the API', async () => {
+      const bomb = `---\nname: bomb\ndescription: d\nmetadata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n${Array.from(
+        { length: 9 },
+        (_, i) =>
+          `  ${String.fromCharCode(98 + i)}: &${String.fromCharCode(
+            98 + i,
+          )} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(', ')}]`,
+      ).join('\n')}\n---\nBody\n`;
+      const dir = path.join(tmp, 'skills');
+      for (const [folder, text] of [
+        ['bomb', bomb],
+        ['huge', skillDoc('huge', { body: 'x'.repeat(100_001) })],
+        ['good', skillDoc('good')],
+      ]) {
+        fs.mkdirSync(path.join(dir, folder), { recursive: true });
+        fs.writeFileSync(path.join(dir, folder, 'SKILL.md'), text);
+      }
+      const skills = await createService([dir]);
+      await skills.reloadDirectories();
+      expect((await skills.listSkills()).map(s => s.name)).toEqual(['good']);
+      expect(skills.loadErrors()).toEqual([
+        {
+          location: path.join(dir, 'bomb', 'SKILL.md'),
+          message: expect.stringMatching(
+            /^invalid YAML in front matter: .*alias/i,
+          ),
+        },
+        {
+          location: path.join(dir, 'huge', 'SKILL.md'),
+          message: expect.stringMatching(
+            /characters; a skill may have at most 100000$/,
+          ),
+        },
+      ]);
+      await expect(skills.save(bomb, ada)).rejects.toThrow(
+        expect.objectContaining({
+          name: 'InputError',
+          message: expect.stringMatching(
+            /^SKILL\.md: invalid YAML in front matter: /,
+          ),
+        }),
+      );
+    });
+
     it('versions directory skills from disk, keeps them read-only and reads their files', async () => {
       const folder = path.join(tmp, 'skills', 'alpha');
       fs.mkdirSync(path.join(folder, 'references'), { recursive: true });

@@ -33,7 +33,8 @@ export interface DirectorySkill extends SkillContent {
   location: string;
 }
 
-const MAX_DOCUMENT_CHARS = 100_000;
+/** The largest SKILL.md Hermes reads, from a directory or the API. */
+export const MAX_DOCUMENT_CHARS = 100_000;
 
 /** The content of a parsed SKILL.md, as it is stored. */
 export function skillContent(

@@ -6,7 +6,7 @@ import {
 } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DirectorySkill, skillContent } from './content';
+import { DirectorySkill, MAX_DOCUMENT_CHARS, skillContent } from './content';
 import { SkillFileStore } from './SkillFileStore';
 import { SkillLoadError } from './SkillsService';
 import { StoredSkill } from './SkillVersionStore';
@@ -236,14 +236,27 @@ async function readSkillDirectory(
       errors.push({ location, message: 'folder has no SKILL.md' });
       continue;
     }
+    if (document.length > MAX_DOCUMENT_CHARS) {
+      errors.push({
+        location,
+        message: `${document.length} characters; a skill may have at most ${MAX_DOCUMENT_CHARS}`,
+      });
+      continue;
+    }
+    // One broken skill is reported and skipped; it never stops the backend from starting.
     try {
       skills.push({
         ...skillContent(parseSkillDocument(document, location), document),
         location,
       });
     } catch (error) {
-      if (!(error instanceof SkillParseError)) throw error;
-      errors.push({ location, message: error.detail });
+      errors.push({
+        location,
+        message:
+          error instanceof SkillParseError
+            ? error.detail
+            : (error as Error).message,
+      });
     }
   }
   return skills;

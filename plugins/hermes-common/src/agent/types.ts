@@ -44,9 +44,30 @@ export interface ChatRequestBody<M = unknown> {
 
 /** Metadata the server attaches to each assistant message. @public */
 export interface AgentMessageMetadata {
-  /** The agent run that produced the message; feedback is given on it. */
+  /** The newest agent run that produced the message; feedback is given on it. */
   traceId?: string;
+  /**
+   * Every run that produced the message, oldest first: an answer continued after decisions
+   * on held tool calls has one per turn. Feedback on any of them applies to all.
+   */
+  traceIds?: string[];
 }
+
+/**
+ * Something the server tells the user about their turn, streamed first in the answer as a
+ * `data-notice` part and stored with it (never sent to the model). @public
+ */
+export interface AgentNotice {
+  /** `credentials-withheld`: credentials in the user's message were masked. */
+  kind: 'credentials-withheld';
+  /** What happened and what to do, in words. */
+  text: string;
+}
+
+/** The data parts of the agent's messages, by name (`data-notice`). @public */
+export type AgentDataParts = {
+  notice: AgentNotice;
+};
 
 /** Thumbs up or down on an answer. @public */
 export type FeedbackRating = 'up' | 'down';

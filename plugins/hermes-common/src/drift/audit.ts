@@ -1,8 +1,8 @@
 import { KubernetesObject } from '../policy/documents';
 import { wildcardMatch } from '../policy/wildcard';
-import { diffDeclaredFields, RawChange } from './diff';
+import { diffDeclaredFields, isMap, RawChange } from './diff';
 import { attributeField, ManagedFieldsEntry } from './managedFields';
-import { diffSecretData, withoutSecretData } from './secrets';
+import { diffSecretData, withoutSecrets } from './secrets';
 import { triageFinding, TriageRule } from './triage';
 import {
   Attribution,
@@ -103,6 +103,25 @@ function fingerprint(text: string): string {
     .padStart(8, '0')}`;
 }
 
+/** An object's labels as strings; a malformed labels field in Git is read as none. */
+function labelsOf(object: KubernetesObject): Record<string, string> {
+  const labels: unknown = object.metadata.labels;
+  if (!isMap(labels)) return {};
+  return Object.fromEntries(
+    Object.entries(labels).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
+}
+
+/** The well-formed entries of managedFields; a snapshot may hold anything there. */
+function managedFieldsOf(object: KubernetesObject): ManagedFieldsEntry[] {
+  const entries: unknown = object.metadata.managedFields;
+  return Array.isArray(entries)
+    ? entries.filter(e => isMap(e) && typeof e.manager === 'string')
+    : [];
+}
+
 function ignoresFor(
   rules: IgnoreDifference[],
   ref: ResourceRef,
@@ -178,10 +197,7 @@ export function auditDrift(input: DriftAuditInput): DriftFinding[] {
     const key = keyOf(ref);
     declared.add(key);
     const actual = live.get(key);
-    const labels = {
-      ...(desired.metadata.labels ?? {}),
-      ...(actual?.metadata.labels ?? {}),
-    };
+    const labels = { ...labelsOf(desired), ...(actual && labelsOf(actual)) };
     if (!actual) {
       findings.push(makeFinding(input, ref, 'missing', [], labels));
       continue;
@@ -191,32 +207,28 @@ export function auditDrift(input: DriftAuditInput): DriftFinding[] {
     const ignoredManagers = ignores.flatMap(i => i.managedFieldsManagers ?? []);
     const ignorePointer = (p: string) =>
       pointers.some(ip => p === ip || p.startsWith(`${ip}/`));
-    const raw: RawChange[] =
+    const withheld = new Set(
       desired.kind === 'Secret'
-        ? [
-            ...diffDeclaredFields(
-              withoutSecretData(desired),
-              withoutSecretData(actual),
-              ignorePointer,
-            ),
-            ...diffSecretData(desired, actual).filter(
-              c => !ignorePointer(c.path),
-            ),
-          ]
-        : diffDeclaredFields(desired, actual, ignorePointer);
-    const managedFields = actual.metadata.managedFields as
-      | ManagedFieldsEntry[]
-      | undefined;
+        ? diffSecretData(desired, actual).filter(c => !ignorePointer(c.path))
+        : [],
+    );
+    const raw: RawChange[] = [
+      ...diffDeclaredFields(
+        withoutSecrets(desired),
+        withoutSecrets(actual),
+        ignorePointer,
+      ),
+      ...withheld,
+    ];
+    const managedFields = managedFieldsOf(actual);
     const changes: FieldChange[] = [];
     for (const change of raw) {
       const attribution = attributeField(managedFields, change.segments);
       if (attribution && ignoredManagers.includes(attribution.manager))
         continue;
-      const secret =
-        desired.kind === 'Secret' && change.path.startsWith('/data/');
       changes.push({
         path: change.path,
-        ...(secret
+        ...(withheld.has(change)
           ? { redacted: true }
           : { desired: change.desired, live: change.live }),
         ...(attribution ? { attribution } : {}),
@@ -240,8 +252,7 @@ export function auditDrift(input: DriftAuditInput): DriftFinding[] {
   for (const [key, object] of live) {
     if (declared.has(key) || !watched.some(k => wildcardMatch(k, object.kind)))
       continue;
-    const managed =
-      (object.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? [];
+    const managed = managedFieldsOf(object);
     const creator = latest(
       managed.map(m => attributeField([m], [{ key: 'metadata' }])),
     );
@@ -251,7 +262,7 @@ export function auditDrift(input: DriftAuditInput): DriftFinding[] {
         refOf(object, defaultNamespace),
         'extra',
         [],
-        object.metadata.labels ?? {},
+        labelsOf(object),
         creator,
       ),
     );

@@ -2,6 +2,7 @@ import {
   correlateAuditEvents,
   KubernetesAuditEvent,
   parseAuditEvents,
+  readAuditEvents,
 } from './auditEvents';
 import { DriftFinding } from './types';
 
@@ -121,5 +122,67 @@ describe('parseAuditEvents', () => {
     const { events, skipped } = parseAuditEvents(text);
     expect(events.map(e => e.verb)).toEqual(['update', 'patch']);
     expect(skipped).toBe(1);
+  });
+});
+
+describe('reading audit events from hostile input', () => {
+  it.each([
+    ['null', null],
+    ['a number', 42],
+    ['a string', 'update'],
+    ['a list', [event({})]],
+    ['a verb that is not a string', { ...event({}), verb: ['update'] }],
+    ['a user that is not a map', { ...event({}), user: 'ops-admin' }],
+    [
+      'a username that is not a string',
+      event({ user: { username: {} as any } }),
+    ],
+    ['an objectRef that is not a map', { ...event({}), objectRef: [] }],
+    [
+      'an object name that is not a string',
+      event({ objectRef: { name: 7 as any } }),
+    ],
+    [
+      'a status code that is not a number',
+      event({ responseStatus: { code: '200' as any } }),
+    ],
+    ['a time that is not a time', event({ stageTimestamp: 'yesterday' })],
+    [
+      'a time no database holds',
+      event({ requestReceivedTimestamp: '-271821-04-20T00:00:00Z' }),
+    ],
+  ])('skips and counts %s', (_, entry) => {
+    const text = [
+      JSON.stringify(entry),
+      JSON.stringify({ kind: 'EventList', items: [entry, event({})] }),
+      JSON.stringify(event({ verb: 'patch' })),
+    ].join('\n');
+    const { events, skipped } = parseAuditEvents(text);
+    expect(events.map(e => e.verb)).toEqual(['update', 'patch']);
+    expect(skipped).toBe(2);
+    // What is kept still correlates, and nothing malformed reaches correlation.
+    expect(correlateAuditEvents([finding], events)[0].attribution?.user).toBe(
+      'ops-admin',
+    );
+  });
+
+  it('correlates despite a field manager that is not valid percent-encoding', () => {
+    const [result] = correlateAuditEvents(
+      [finding],
+      [event({ requestURI: '/apis/x?fieldManager=kubectl%E0%A4%A' })],
+    );
+    expect(result.attribution?.user).toBe('ops-admin');
+  });
+
+  it('keeps only the fields correlation uses, not request or response bodies', () => {
+    const { events } = readAuditEvents([
+      {
+        ...event({}),
+        requestObject: { data: { password: 'c2VjcmV0' } },
+        responseObject: { data: { password: 'c2VjcmV0' } },
+      },
+    ]);
+    expect(JSON.stringify(events)).not.toContain('c2VjcmV0');
+    expect(events).toEqual([event({})]);
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { DriftFinding } from './types';
 
 /** The parts of a Kubernetes audit event (audit.k8s.io/v1 Event) Hermes uses. */
@@ -21,28 +22,92 @@ export interface KubernetesAuditEvent {
 
 const WRITES = new Set(['create', 'update', 'patch', 'apply']);
 
+// Absent and null fields are alike (Go writes either); anything else of the wrong type makes
+// the entry malformed. Unknown fields (request and response bodies, which may hold Secret
+// values) are dropped.
+const optionalString = z
+  .string()
+  .nullish()
+  .transform(v => v ?? undefined);
+// RFC 3339 with a four-digit year, as the API server writes it: JavaScript also parses years
+// no database column holds.
+const optionalTime = optionalString.refine(
+  v =>
+    v === undefined ||
+    (/^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))),
+  'not an RFC 3339 time',
+);
+const optionalPart = <T extends z.ZodRawShape>(shape: T) =>
+  z
+    .object(shape)
+    .nullish()
+    .transform(v => v ?? undefined);
+const eventSchema = z.object({
+  verb: optionalString,
+  stage: optionalString,
+  user: optionalPart({ username: optionalString }),
+  userAgent: optionalString,
+  objectRef: optionalPart({
+    apiGroup: optionalString,
+    resource: optionalString,
+    namespace: optionalString,
+    name: optionalString,
+    subresource: optionalString,
+  }),
+  requestURI: optionalString,
+  stageTimestamp: optionalTime,
+  requestReceivedTimestamp: optionalTime,
+  responseStatus: optionalPart({
+    code: z
+      .number()
+      .nullish()
+      .transform(v => v ?? undefined),
+  }),
+});
+
 /**
- * Reads audit events from JSON lines (one Event per line, or EventList documents), as the API
- * server's log backend writes them. Lines that are not JSON are counted, not fatal.
+ * The well-formed audit events among `items` (an EventList's items, or a log's entries); a
+ * null or malformed entry is skipped and counted, never fatal.
  */
-export function parseAuditEvents(text: string): {
+export function readAuditEvents(items: unknown[]): {
   events: KubernetesAuditEvent[];
   skipped: number;
 } {
   const events: KubernetesAuditEvent[] = [];
   let skipped = 0;
+  for (const item of items) {
+    const parsed = eventSchema.safeParse(item);
+    if (parsed.success) events.push(parsed.data);
+    else skipped++;
+  }
+  return { events, skipped };
+}
+
+/**
+ * Reads audit events from JSON lines (one Event per line, or EventList documents), as the API
+ * server's log backend writes them. Lines that are not JSON and entries that are not audit
+ * events are counted, not fatal.
+ */
+export function parseAuditEvents(text: string): {
+  events: KubernetesAuditEvent[];
+  skipped: number;
+} {
+  const entries: unknown[] = [];
+  let skipped = 0;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
       const parsed = JSON.parse(line);
+      // Item by item: spreading a list of a million items would overflow the stack.
       if (parsed?.kind === 'EventList' && Array.isArray(parsed.items))
-        events.push(...parsed.items);
-      else events.push(parsed);
+        for (const item of parsed.items) entries.push(item);
+      else entries.push(parsed);
     } catch {
       skipped++;
     }
   }
-  return { events, skipped };
+  const read = readAuditEvents(entries);
+  return { events: read.events, skipped: skipped + read.skipped };
 }
 
 function groupOf(apiVersion: string): string {
@@ -52,7 +117,13 @@ function groupOf(apiVersion: string): string {
 
 function fieldManagerOf(event: KubernetesAuditEvent): string | undefined {
   const match = /[?&]fieldManager=([^&]+)/.exec(event.requestURI ?? '');
-  return match ? decodeURIComponent(match[1]) : undefined;
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    // A broken escape names no manager we could match; the write still counts.
+    return match[1];
+  }
 }
 
 /**

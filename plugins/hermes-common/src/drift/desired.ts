@@ -4,11 +4,15 @@ import {
   parseKubernetesYaml,
   SourcedObject,
 } from '../policy/documents';
+import { decodeUtf8 } from '../text';
 
 /** Read access to a tree of files: a local directory, or a Git tree read by the URL reader. */
 export interface FileTree {
-  /** The file's text, or undefined when there is no such file. */
-  read(path: string): Promise<string | undefined>;
+  /**
+   * The file's text, or its bytes for the audit to decode as UTF-8 (so invalid UTF-8 is a
+   * warning naming the file and the offset); undefined when there is no such file.
+   */
+  read(path: string): Promise<string | Uint8Array | undefined>;
   /** Entries of a directory, or undefined when it is not one. */
   list(
     path: string,
@@ -16,7 +20,9 @@ export interface FileTree {
 }
 
 /** A FileTree over files held in memory, keyed by `/`-separated path (a Git tree, a test). */
-export function memoryFileTree(files: Map<string, string>): FileTree {
+export function memoryFileTree(
+  files: Map<string, string | Uint8Array>,
+): FileTree {
   return {
     read: async path => files.get(path),
     list: async dir => {
@@ -100,11 +106,20 @@ export async function loadDesiredState(
 ): Promise<DesiredState> {
   const state: DesiredState = { objects: [], warnings: [], problems: [] };
   const seen = new Set<string>();
+  const visited = new Set<string>();
+
+  async function readText(path: string): Promise<string | undefined> {
+    const content = await tree.read(path);
+    if (content === undefined || typeof content === 'string') return content;
+    const { text, warning } = decodeUtf8(content, path);
+    if (warning) state.warnings.push(warning);
+    return text;
+  }
 
   async function addFile(path: string, namespace?: string) {
     if (seen.has(path)) return;
     seen.add(path);
-    const text = await tree.read(path);
+    const text = await readText(path);
     if (text === undefined) {
       state.problems.push({
         source: path,
@@ -121,7 +136,16 @@ export async function loadDesiredState(
     state.problems.push(...parsed.problems);
   }
 
-  async function visit(dir: string, namespace?: string): Promise<void> {
+  /** `trail`: the directories being visited, outermost first, to catch a cycle. */
+  async function visit(
+    dir: string,
+    namespace: string | undefined,
+    trail: string[],
+  ): Promise<void> {
+    // Files are read once anyway; reading a shared folder again would only repeat its
+    // warnings, and bases shared level after level would take exponential time.
+    if (visited.has(dir)) return;
+    visited.add(dir);
     const entries = await tree.list(dir);
     if (!entries) {
       state.problems.push({ source: dir || '.', message: 'not a directory' });
@@ -135,8 +159,7 @@ export async function loadDesiredState(
       let k: Record<string, any>;
       try {
         k =
-          parseYaml((await tree.read(path)) ?? '', { maxAliasCount: 100 }) ??
-          {};
+          parseYaml((await readText(path)) ?? '', { maxAliasCount: 100 }) ?? {};
       } catch (error) {
         state.problems.push({
           source: path,
@@ -172,8 +195,17 @@ export async function loadDesiredState(
           });
           continue;
         }
-        if (await tree.list(target)) await visit(target, ns);
-        else await addFile(target, ns);
+        if (!(await tree.list(target))) await addFile(target, ns);
+        else if (trail.includes(target)) {
+          // A folder that (through others) lists itself would be read forever.
+          const cycle = [...trail.slice(trail.indexOf(target)), target];
+          state.problems.push({
+            source: path,
+            message: `kustomization cycle: ${cycle
+              .map(d => d || '.')
+              .join(' -> ')}`,
+          });
+        } else await visit(target, ns, [...trail, target]);
       }
       return;
     }
@@ -189,11 +221,13 @@ export async function loadDesiredState(
       a.name.localeCompare(b.name),
     )) {
       const path = join(dir, entry.name)!;
-      if (entry.directory) await visit(path, namespace);
+      if (entry.directory) await visit(path, namespace, [...trail, path]);
       else if (/\.ya?ml$/i.test(entry.name)) await addFile(path, namespace);
     }
   }
 
-  await visit(root);
+  // Normalised like every path joined below, so a cycle back to the root is recognised.
+  const start = join(root, '.') ?? root;
+  await visit(start, undefined, [start]);
   return state;
 }

@@ -9,7 +9,7 @@ export interface RawChange {
   live: unknown;
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> =>
+export const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** JSON pointer escaping: `~` → `~0`, `/` → `~1`. */
@@ -53,7 +53,10 @@ function mergeKeyOf(
   return undefined;
 }
 
-/** Top-level and metadata fields the server owns; never compared. */
+/**
+ * Top-level and metadata fields the server owns; never compared. managedFields and the
+ * last-applied annotation are stripped before diffing (withoutSecrets), with Secret values.
+ */
 const SERVER_METADATA = new Set([
   'uid',
   'resourceVersion',
@@ -61,7 +64,6 @@ const SERVER_METADATA = new Set([
   'creationTimestamp',
   'deletionTimestamp',
   'deletionGracePeriodSeconds',
-  'managedFields',
   'selfLink',
   'ownerReferences',
   'finalizers',
@@ -69,10 +71,13 @@ const SERVER_METADATA = new Set([
   'namespace',
   'generateName',
 ]);
-const SERVER_ANNOTATIONS = new Set([
-  'kubectl.kubernetes.io/last-applied-configuration',
-  'deployment.kubernetes.io/revision',
-]);
+const SERVER_ANNOTATIONS = new Set(['deployment.kubernetes.io/revision']);
+
+const isEmpty = (v: unknown) =>
+  v === undefined ||
+  v === null ||
+  (Array.isArray(v) && v.length === 0) ||
+  (isMap(v) && Object.keys(v).length === 0);
 
 function walk(
   desired: unknown,
@@ -83,6 +88,9 @@ function walk(
 ) {
   const path = pointer(segments);
   if (skip(path)) return;
+  // `field: null` declares the field empty (kubectl apply deletes it), so an absent or empty
+  // live field agrees: an empty `annotations:` against kubectl's own annotation is no drift.
+  if (desired === null && isEmpty(live)) return;
   if (isMap(desired)) {
     if (!isMap(live)) {
       out.push({ path, segments, desired, live });
@@ -176,7 +184,7 @@ function walk(
 
 /**
  * Compares only the fields the desired state declares (as Argo CD does), ignoring
- * server-populated metadata, `status` and the last-applied annotation. Lists of named items
+ * server-populated metadata and `status`. Lists of named items
  * (containers, env, volumes, ports) are matched by their merge key, not by position.
  */
 export function diffDeclaredFields(

@@ -1,5 +1,4 @@
-import { RawChange } from './diff';
-import { escapePointer } from './diff';
+import { escapePointer, isMap, RawChange } from './diff';
 
 // FNV-1a over the decoded bytes: enough to tell "same or different" without keeping values.
 function digest(text: string): string {
@@ -28,14 +27,29 @@ export function diffSecretData(
   desired: Record<string, any>,
   live: Record<string, any>,
 ): RawChange[] {
+  // A data or stringData that is not a map (a string, a list) can only be reported whole.
+  const changes: RawChange[] = (['data', 'stringData'] as const)
+    .filter(
+      field =>
+        desired[field] !== undefined &&
+        desired[field] !== null &&
+        !isMap(desired[field]),
+    )
+    .map(field => ({
+      path: `/${field}`,
+      segments: [{ key: field }],
+      desired: undefined,
+      live: '(redacted)',
+    }));
+  const mapOf = (value: unknown) => (isMap(value) ? value : {});
   const wanted = new Map<string, string | undefined>();
-  for (const [key, value] of Object.entries(desired.data ?? {}))
+  for (const [key, value] of Object.entries(mapOf(desired.data)))
     wanted.set(key, decode(value));
-  for (const [key, value] of Object.entries(desired.stringData ?? {}))
+  for (const [key, value] of Object.entries(mapOf(desired.stringData)))
     wanted.set(key, typeof value === 'string' ? value : undefined);
-  const changes: RawChange[] = [];
+  const liveData = mapOf(live.data);
   for (const [key, value] of wanted) {
-    const actual = decode(live.data?.[key]);
+    const actual = decode(liveData[key]);
     if (
       value === undefined ||
       actual === undefined ||
@@ -52,10 +66,30 @@ export function diffSecretData(
   return changes;
 }
 
-/** A Secret without its values (data, stringData), safe to compare field by field. */
-export function withoutSecretData(
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * An object as the audit may compare and quote it: without a Secret's values (data,
+ * stringData), the last-applied annotation (a copy of the applied document, Secret values
+ * included) and managedFields (server-owned; its tries quote set values). Both sides are
+ * stripped before diffing, so no change can carry them, whatever the desired document's shape.
+ */
+export function withoutSecrets(
   object: Record<string, any>,
 ): Record<string, any> {
-  const { data: _data, stringData: _stringData, ...rest } = object;
-  return rest;
+  const copy: Record<string, any> = { ...object };
+  if (copy.kind === 'Secret') {
+    delete copy.data;
+    delete copy.stringData;
+  }
+  if (isMap(copy.metadata)) {
+    const { managedFields: _managedFields, ...metadata } = copy.metadata;
+    if (isMap(metadata.annotations)) {
+      const { [LAST_APPLIED]: _lastApplied, ...annotations } =
+        metadata.annotations;
+      metadata.annotations = annotations;
+    }
+    copy.metadata = metadata;
+  }
+  return copy;
 }

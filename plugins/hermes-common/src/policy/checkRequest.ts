@@ -34,17 +34,22 @@ export function policyExemptionsSchema(zod: typeof z | typeof zodV3): unknown {
     .describe('Accepted violations, each with a reason (wildcards allowed)');
 }
 
+const inlineDocuments = z.array(
+  z.object({ name: z.string().min(1), content: z.string() }),
+);
+
 /**
- * A request to `POST /api/hermes/policy/check`: manifests given inline, checked against the
- * named policy sources (default `hermes.policies.sources`), with accepted violations.
+ * A request to `POST /api/hermes/policy/check`: manifests given inline, checked against
+ * policies given inline (`policyDocuments`), named sources (`policies`: ones configured in
+ * `hermes.policies.sources`, or URLs), or by default the configured sources; with accepted
+ * violations. A request never names a path on the server.
  *
  * @public
  */
 export const policyCheckRequestSchema = z.object({
-  files: z
-    .array(z.object({ name: z.string().min(1), content: z.string() }))
-    .min(1, 'at least one file is required'),
+  files: inlineDocuments.min(1, 'at least one file is required'),
   policies: z.array(z.string().min(1)).optional(),
+  policyDocuments: inlineDocuments.optional(),
   exemptions: policyExemptionsSchema(z).optional(),
 });
 

@@ -133,8 +133,8 @@ function setOperator(operator: string, key: unknown, value: unknown): boolean {
 function legacyIn(key: unknown, value: unknown, negate: boolean): boolean {
   if (Array.isArray(key)) {
     if (!Array.isArray(value)) return false;
-    const set = value.map(String);
-    const allIn = key.every(k => set.includes(String(k)));
+    const set = new Set(value.map(String));
+    const allIn = key.every(k => set.has(String(k)));
     return negate ? !allIn : allIn;
   }
   const k = sprint(key);

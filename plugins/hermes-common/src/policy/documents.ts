@@ -1,4 +1,5 @@
-import { isMap, isScalar, parseAllDocuments } from 'yaml';
+import { isMap, isScalar } from 'yaml';
+import { DEFAULT_MAX_ALIAS_COUNT, parseYamlDocuments } from '../yaml';
 
 /** A Kubernetes object as read from YAML. */
 export interface KubernetesObject {
@@ -41,6 +42,21 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 
+/** A problem when `text` is over `maxBytes` (UTF-8), so it is refused before parsing. */
+export function sizeProblem(
+  text: string,
+  source: string,
+  maxBytes = DEFAULT_MAX_BYTES,
+): DocumentProblem | undefined {
+  const size = new TextEncoder().encode(text).length;
+  return size > maxBytes
+    ? {
+        source,
+        message: `file is ${size} bytes, over the limit of ${maxBytes} bytes; refused`,
+      }
+    : undefined;
+}
+
 /** Maps offsets to 1-based line numbers; offsets must be asked for in increasing order. */
 function lineCounter(text: string) {
   let line = 1;
@@ -63,25 +79,13 @@ export function parseKubernetesYaml(
   source: string,
   options: ParseOptions = {},
 ): { objects: SourcedObject[]; problems: DocumentProblem[] } {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const objects: SourcedObject[] = [];
   const problems: DocumentProblem[] = [];
-  const size = new TextEncoder().encode(text).length;
-  if (size > maxBytes) {
-    problems.push({
-      source,
-      message: `file is ${size} bytes, over the limit of ${maxBytes} bytes; refused`,
-    });
-    return { objects, problems };
-  }
+  const tooLarge = sizeProblem(text, source, options.maxBytes);
+  if (tooLarge) return { objects, problems: [tooLarge] };
 
-  const docs = parseAllDocuments(text, {
-    prettyErrors: true,
-    uniqueKeys: true,
-  });
-  const list = Array.isArray(docs) ? docs : [docs];
   const lineOf = lineCounter(text);
-  for (const doc of list) {
+  for (const doc of parseYamlDocuments(text)) {
     const line = lineOf(
       (doc.contents as { range?: number[] } | null)?.range?.[0] ??
         doc.range?.[0] ??
@@ -105,7 +109,9 @@ export function parseKubernetesYaml(
       continue;
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
+      value = doc.toJS({
+        maxAliasCount: options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT,
+      });
     } catch (error) {
       problems.push({
         source,

@@ -1,6 +1,10 @@
 import { stringify } from 'yaml';
-import { parseKubernetesYaml } from './documents';
-import { checkResources, PolicyCheckResult } from './engine';
+import { KubernetesObject, parseKubernetesYaml } from './documents';
+import {
+  checkResources,
+  checkResourcesAsync,
+  PolicyCheckResult,
+} from './engine';
 import { compilePolicies } from './policies';
 import { summarizeResults } from './report';
 
@@ -560,6 +564,179 @@ describe('checkResources', () => {
         compilePolicies(load(named)).policies[0].rules.map(r => r.name),
       ).toEqual(['r']);
     });
+  });
+});
+
+describe('hostile policies and values', () => {
+  const sourced = (object: object) => ({
+    object: object as KubernetesObject,
+    source: 'test.yaml',
+    line: 1,
+  });
+  const compile = (...rules: object[]) =>
+    compilePolicies(load(clusterPolicy(rules))).policies;
+  const nameRule = {
+    ...podRule({ pattern: { metadata: { name: '?*' } } }),
+    name: 'ok',
+  };
+
+  afterEach(() => {
+    delete (Object.prototype as any).exclude;
+  });
+
+  it('fails a rule whose JMESPath result doubles without bound, naming the policy and rule, and evaluates the others', () => {
+    const doubling = `{{ request.object${' | [@,@]'.repeat(30)} }}`;
+    const results = check(
+      clusterPolicy([
+        podRule({
+          message: doubling,
+          deny: {
+            conditions: {
+              any: [{ key: doubling, operator: 'Equals', value: [1] }],
+            },
+          },
+        }),
+        nameRule,
+      ]),
+      pod('web', []),
+    );
+    expect(results.map(r => [r.rule, r.result])).toEqual([
+      ['r', 'error'],
+      ['ok', 'pass'],
+    ]);
+    expect(results[0].message).toMatch(
+      /^policy "p", rule "r": a JMESPath result is larger than the limit/,
+    );
+  });
+
+  it('fails a rule that runs past its time budget and evaluates the others', () => {
+    const policies = compile(
+      podRule({
+        foreach: [
+          {
+            list: 'request.object.spec.containers',
+            deny: {
+              conditions: {
+                any: [
+                  { key: '{{ element.name }}', operator: 'Equals', value: '-' },
+                ],
+              },
+            },
+          },
+        ],
+      }),
+      nameRule,
+    );
+    const containers = Array.from({ length: 50_000 }, (_, i) => ({
+      name: `c${i}`,
+      image: 'nginx:1.27',
+    }));
+    const results = checkResources(
+      policies,
+      [sourced(pod('web', containers))],
+      {
+        limits: { timeoutMs: 100 },
+      },
+    ).filter(r => r.applies);
+    expect(results.map(r => [r.rule, r.result])).toEqual([
+      ['r', 'error'],
+      ['ok', 'pass'],
+    ]);
+    expect(results[0].message).toMatch(
+      /^policy "p", rule "r": evaluation took longer than 100 ms/,
+    );
+  });
+
+  it('reports a pattern that is not RE2 syntax as an error naming the pattern, policy and rule', () => {
+    const [result] = check(
+      clusterPolicy([
+        podRule({
+          deny: {
+            conditions: {
+              any: [
+                {
+                  key: "{{ regex_match('(?=x)web', request.object.metadata.name) }}",
+                  operator: 'Equals',
+                  value: true,
+                },
+              ],
+            },
+          },
+        }),
+      ]),
+      pod('web', []),
+    );
+    expect(result.result).toBe('error');
+    expect(result.message).toMatch(
+      /^policy "p", rule "r": regex_match: "\(\?=x\)web" is not a valid RE2 regular expression/,
+    );
+  });
+
+  it('refuses values and context entries that would reach Object.prototype', () => {
+    const everything = { any: [{ resources: { kinds: ['*'] } }] };
+    const policies = compile(
+      {
+        ...podRule({ pattern: { metadata: { name: 'nobody' } } }),
+        name: 'values',
+      },
+      {
+        ...podRule({ pattern: { metadata: { name: 'nobody' } } }),
+        name: 'context',
+        context: [
+          { name: '__proto__', variable: { value: { exclude: everything } } },
+        ],
+      },
+    );
+    const results = checkResources(policies, [sourced(pod('web', []))], {
+      valuesFor: (_, rule) =>
+        rule === 'values' ? { '__proto__.exclude': everything } : undefined,
+    }).filter(r => r.applies);
+    expect(({} as any).exclude).toBeUndefined();
+    expect(results.map(r => [r.rule, r.result, r.message])).toEqual([
+      [
+        'values',
+        'error',
+        'policy "p", rule "values": values key "__proto__.exclude" is refused: __proto__, constructor and prototype cannot be set',
+      ],
+      [
+        'context',
+        'error',
+        'policy "p", rule "context": context entry "__proto__" is refused: __proto__, constructor and prototype cannot be set',
+      ],
+    ]);
+  });
+
+  it('checks asynchronously with the same results, letting timers run in between', async () => {
+    const policies = compile(
+      podRule({
+        foreach: [
+          {
+            list: 'request.object.spec.containers',
+            pattern: { image: '!*:latest' },
+          },
+        ],
+      }),
+      nameRule,
+    );
+    const resources = Array.from({ length: 300 }, (_, i) =>
+      sourced(
+        pod(
+          `web-${i}`,
+          Array.from({ length: 50 }, (__, j) => ({
+            name: `c${j}`,
+            image: j === i % 50 ? 'nginx:latest' : 'nginx:1.27',
+          })),
+        ),
+      ),
+    );
+    let timerRuns = 0;
+    const timer = setInterval(() => timerRuns++, 1);
+    const results = await checkResourcesAsync(policies, resources, {
+      yieldEveryMs: 5,
+    });
+    clearInterval(timer);
+    expect(results).toEqual(checkResources(policies, resources));
+    expect(timerRuns).toBeGreaterThan(0);
   });
 });
 

@@ -6,6 +6,12 @@ import { matchPattern } from './pattern';
 import { CompiledPolicy, CompiledRule } from './policies';
 import { RuleStatus } from './types';
 import { VariableError } from './variables';
+import {
+  EvaluationLimits,
+  refuseForbiddenKey,
+  RuleAbortedError,
+  withinLimits,
+} from './limits';
 import { evaluateForEach } from './foreach';
 import {
   Outcome,
@@ -57,13 +63,27 @@ export interface CheckOptions {
     rule: string,
     resourceName: string,
   ) => Record<string, unknown> | undefined;
+  /** Time and size budget of each rule on each resource; over it, the rule is an error. */
+  limits?: EvaluationLimits;
 }
 
+export interface AsyncCheckOptions extends CheckOptions {
+  /** Work done between two yields to the event loop, in milliseconds. Default 20. */
+  yieldEveryMs?: number;
+}
+
+/** Sets a dotted path such as `request.operation`; keys that reach a prototype are refused. */
 function setPath(target: Record<string, any>, dotted: string, value: unknown) {
   const keys = dotted.split('.');
+  for (const key of keys) refuseForbiddenKey(key, `values key "${dotted}"`);
   let node = target;
   for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    if (
+      !Object.hasOwn(node, key) ||
+      typeof node[key] !== 'object' ||
+      node[key] === null
+    )
+      node[key] = {};
     node = node[key];
   }
   node[keys[keys.length - 1]] = value;
@@ -126,17 +146,21 @@ function evaluateRule(
   const context: Context = {
     request: { operation, object, namespace: object.metadata.namespace ?? '' },
   };
+  // Computed once, when first used: foreach copies the context for every element.
+  let images: ReturnType<typeof imagesOf> | undefined;
   Object.defineProperty(context, 'images', {
-    get: () => imagesOf(object),
+    get: () => (images ??= imagesOf(object)),
     enumerable: true,
   });
   for (const [key, value] of Object.entries(values ?? {}))
     setPath(context, key, value);
   try {
     for (const entry of rule.definition.context ?? []) {
+      refuseForbiddenKey(entry.name, `context entry "${entry.name}"`);
       context[entry.name] = variableValue(entry.variable!, context);
     }
   } catch (error) {
+    if (error instanceof RuleAbortedError) throw error;
     return {
       result: 'error',
       message: `failed to load context: ${(error as Error).message}`,
@@ -180,17 +204,38 @@ function evaluateRule(
   }
 }
 
-/**
- * Evaluates every rule of every policy against every resource. Rules Kyverno would give no
- * response for are included with `applies: false`.
- */
-export function checkResources(
+/** A rule that could not be evaluated is an error for that rule, naming policy and rule. */
+function evaluateRuleSafely(
+  policy: CompiledPolicy,
+  rule: CompiledRule,
+  object: KubernetesObject,
+  operation: Operation,
+  values: Record<string, unknown> | undefined,
+  limits: EvaluationLimits | undefined,
+): Outcome & { applies: boolean } {
+  try {
+    return withinLimits(limits, () =>
+      evaluateRule(policy, rule, object, operation, values),
+    );
+  } catch (error) {
+    // Hostile input can also exhaust the stack or the maximum string length.
+    return {
+      result: 'error',
+      message: `policy "${policy.name}", rule "${rule.name}": ${
+        (error as Error).message
+      }`,
+      applies: true,
+    };
+  }
+}
+
+/** One result at a time, so the async variant can pause between rules. */
+function* evaluations(
   policies: CompiledPolicy[],
   resources: SourcedObject[],
-  options: CheckOptions = {},
-): PolicyCheckResult[] {
+  options: CheckOptions,
+): Generator<PolicyCheckResult> {
   const operation = options.operation ?? 'CREATE';
-  const results: PolicyCheckResult[] = [];
   for (const { object, source, line } of resources) {
     const resource = {
       apiVersion: object.apiVersion,
@@ -205,8 +250,15 @@ export function checkResources(
           rule.name,
           resource.name,
         );
-        const outcome = evaluateRule(policy, rule, object, operation, values);
-        results.push({
+        const outcome = evaluateRuleSafely(
+          policy,
+          rule,
+          object,
+          operation,
+          values,
+          options.limits,
+        );
+        yield {
           policy: policy.name,
           rule: rule.name,
           resource,
@@ -218,8 +270,43 @@ export function checkResources(
           failureAction: rule.failureAction,
           scored: policy.scored,
           applies: outcome.applies,
-        });
+        };
       }
+    }
+  }
+}
+
+/**
+ * Evaluates every rule of every policy against every resource. Rules Kyverno would give no
+ * response for are included with `applies: false`; a rule over its budget (`limits`) or that
+ * cannot be evaluated is an `error` naming the policy and rule.
+ */
+export function checkResources(
+  policies: CompiledPolicy[],
+  resources: SourcedObject[],
+  options: CheckOptions = {},
+): PolicyCheckResult[] {
+  return [...evaluations(policies, resources, options)];
+}
+
+/**
+ * {@link checkResources} for servers: the same results, but it yields to the event loop
+ * after every `yieldEveryMs` of work, so a large check does not hold up other requests. One
+ * rule on one resource runs without a pause, bounded by `limits.timeoutMs`.
+ */
+export async function checkResourcesAsync(
+  policies: CompiledPolicy[],
+  resources: SourcedObject[],
+  options: AsyncCheckOptions = {},
+): Promise<PolicyCheckResult[]> {
+  const yieldEveryMs = options.yieldEveryMs ?? 20;
+  const results: PolicyCheckResult[] = [];
+  let sliceStart = performance.now();
+  for (const result of evaluations(policies, resources, options)) {
+    results.push(result);
+    if (performance.now() - sliceStart >= yieldEveryMs) {
+      await new Promise(resolve => setTimeout(resolve, 0));
+      sliceStart = performance.now();
     }
   }
   return results;

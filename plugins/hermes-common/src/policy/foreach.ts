@@ -1,4 +1,5 @@
 import { evaluateConditions } from './conditions';
+import { refuseForbiddenKey, RuleAbortedError, spend } from './limits';
 import { matchPattern } from './pattern';
 import { CompiledRule } from './policies';
 import { ForEachValidation } from './types';
@@ -32,6 +33,7 @@ export function evaluateForEach(
     try {
       list = evaluateExpression(foreach.list, context);
     } catch (error) {
+      if (error instanceof RuleAbortedError) throw error;
       // A missing list (no initContainers, say) just has nothing to check.
       if (error instanceof VariableError && /no such field/.test(error.message))
         continue;
@@ -40,6 +42,7 @@ export function evaluateForEach(
     }
     const elements = Array.isArray(list) ? list : [list];
     for (let index = 0; index < elements.length; index++) {
+      spend();
       const element = elements[index];
       if (element === null || element === undefined) continue;
       const elementContext: Context = {
@@ -65,6 +68,7 @@ export function evaluateForEach(
       let outcome: Outcome;
       try {
         for (const entry of foreach.context ?? []) {
+          refuseForbiddenKey(entry.name, `context entry "${entry.name}"`);
           if (entry.variable)
             elementContext[entry.name] = variableValue(
               entry.variable,
@@ -76,7 +80,8 @@ export function evaluateForEach(
           !evaluateConditions(foreach.preconditions, elementContext).holds
         )
           continue;
-      } catch {
+      } catch (error) {
+        if (error instanceof RuleAbortedError) throw error;
         continue; // an element whose preconditions cannot be evaluated is skipped, as in Kyverno
       }
       const target = scoped ? element : (context.request as any).object;

@@ -61,7 +61,10 @@ export function imagesOf(
     object.spec?.template?.spec,
     object.spec?.jobTemplate?.spec?.template?.spec,
   ];
-  const out: Record<string, Record<string, ImageInfo>> = {};
+  // Collected as entries and built once: spreading the map for every container was
+  // quadratic in the number of containers, and assigning a container named `__proto__`
+  // would set a prototype.
+  const byField = new Map<string, Array<[string, ImageInfo]>>();
   for (const spec of specs) {
     if (!spec || typeof spec !== 'object') continue;
     for (const field of [
@@ -75,12 +78,15 @@ export function imagesOf(
           typeof container.name !== 'string'
         )
           continue;
-        out[field] = {
-          ...out[field],
-          [container.name]: parseImage(container.image),
-        };
+        if (!byField.has(field)) byField.set(field, []);
+        byField.get(field)!.push([container.name, parseImage(container.image)]);
       }
     }
   }
-  return out;
+  return Object.fromEntries(
+    [...byField].map(([field, entries]) => [
+      field,
+      Object.fromEntries(entries),
+    ]),
+  );
 }

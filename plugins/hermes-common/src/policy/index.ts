@@ -6,3 +6,5 @@ export type { RuleStatus, FailureAction, KyvernoRule } from './types';
 export type { Operation } from './match';
 export * from './report';
 export * from './exemptions';
+export { DEFAULT_EVALUATION_LIMITS } from './limits';
+export type { EvaluationLimits } from './limits';

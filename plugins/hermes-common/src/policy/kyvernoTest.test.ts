@@ -96,4 +96,81 @@ describe('runKyvernoTest', () => {
       { source: 'missing.yaml', message: 'cannot read: ENOENT: missing.yaml' },
     ]);
   });
+
+  describe('hostile files', () => {
+    // The second resource fails the rule; the suite says it passes, so the suite must fail.
+    const failing =
+      test(`  - { policy: require-owner, rule: owner, kind: Pod, resources: [owned], result: pass }
+  - { policy: require-owner, rule: owner, kind: Pod, resources: [stray], result: pass }`)
+        .replace('resources: [resources.yaml]', 'resources: [pods.yaml]')
+        .concat('\nvariables: values.yaml\n');
+    const pods = `${resources.split('---')[0]}---
+apiVersion: v1
+kind: Pod
+metadata: { name: stray, namespace: demo }
+spec: { containers: [{ name: a, image: "a:1" }] }
+`;
+    const attack = `apiVersion: cli.kyverno.io/v1alpha1
+kind: Values
+globalValues:
+  __proto__.exclude:
+    any:
+      - resources: { kinds: ["*"] }
+`;
+    const reader = (extra: Record<string, string>) => async (name: string) =>
+      extra[name] ?? read(name);
+
+    afterEach(() => {
+      delete (Object.prototype as any).exclude;
+    });
+
+    it('does not let a __proto__.exclude values key turn a failing suite green', async () => {
+      const run = await runKyvernoTest(
+        failing,
+        'kyverno-test.yaml',
+        reader({ 'pods.yaml': pods, 'values.yaml': attack }),
+      );
+      expect(({} as any).exclude).toBeUndefined();
+      expect(run.outcomes.map(o => [o.resource, o.actual, o.matched])).toEqual([
+        ['owned', 'pass', true],
+        ['stray', 'fail', false],
+      ]);
+      expect(run.problems).toEqual([
+        {
+          source: 'values.yaml',
+          message:
+            'values key "__proto__.exclude" (in globalValues) is refused: __proto__, constructor and prototype cannot be set; the values file is not used',
+        },
+      ]);
+    });
+
+    it.each([
+      ['the test file', 'kyverno-test.yaml'],
+      ['the values file', 'values.yaml'],
+    ])('refuses %s when it is over the size limit', async (_, big) => {
+      const padding = `\n# ${'x'.repeat(3000)}\n`;
+      const contents: Record<string, string> = {
+        'pods.yaml': pods,
+        'values.yaml': 'apiVersion: cli.kyverno.io/v1alpha1\nkind: Values\n',
+      };
+      const text = big === 'kyverno-test.yaml' ? failing + padding : failing;
+      if (big === 'values.yaml') contents['values.yaml'] += padding;
+      const run = await runKyvernoTest(
+        text,
+        'kyverno-test.yaml',
+        reader(contents),
+        {
+          maxBytes: 2000,
+        },
+      );
+      expect(run.problems).toEqual([
+        {
+          source: big,
+          message: expect.stringMatching(
+            /^file is \d+ bytes, over the limit of 2000 bytes; refused$/,
+          ),
+        },
+      ]);
+    });
+  });
 });

@@ -1,10 +1,12 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml';
 import {
   parseKubernetesYaml,
   DocumentProblem,
   SourcedObject,
+  sizeProblem,
 } from './documents';
-import { checkResources } from './engine';
+import { checkResourcesAsync } from './engine';
+import { EvaluationLimits, isForbiddenKey } from './limits';
 import { compilePolicies } from './policies';
 import { RuleStatus } from './types';
 
@@ -37,6 +39,13 @@ export interface KyvernoTestRun {
 
 /** Reads a file named in the test, relative to the test file's folder. */
 export type TestFileReader = (relativePath: string) => Promise<string>;
+
+export interface KyvernoTestOptions {
+  /** Every file (test, values, policies, resources) larger than this is refused. Default 5 MiB. */
+  maxBytes?: number;
+  /** Time and size budget of each rule on each resource. */
+  limits?: EvaluationLimits;
+}
 
 const STATUSES: RuleStatus[] = ['pass', 'fail', 'skip', 'error', 'warn'];
 
@@ -88,22 +97,39 @@ function expectationsOf(
   return out;
 }
 
+/**
+ * Keys of a values document that would reach a prototype once set as a (dotted) path, with
+ * where they are; any depth, as values are merged into the evaluation context.
+ */
+function forbiddenKeys(value: unknown, where: string, out: string[] = []) {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => forbiddenKeys(item, `${where}[${i}]`, out));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.split('.').some(isForbiddenKey))
+        out.push(`values key "${key}" (in ${where || 'the top level'})`);
+      forbiddenKeys(item, where ? `${where}.${key}` : key, out);
+    }
+  }
+  return out;
+}
+
 /** Builds the lookup of kyverno-test values: global, per policy/rule and per resource. */
 function valuesLookup(values: any) {
   const global = values?.globalValues ?? {};
   return (policy: string, rule: string, resourceName: string) => {
-    const merged: Record<string, unknown> = { ...global };
     const p = (values?.policies ?? []).find((x: any) => x?.name === policy);
-    Object.assign(
-      merged,
-      (p?.rules ?? []).find((r: any) => r?.name === rule)?.values ?? {},
-    );
-    Object.assign(
-      merged,
+    const forRule =
+      (p?.rules ?? []).find((r: any) => r?.name === rule)?.values ?? {};
+    const forResource =
       (p?.resources ?? []).find((r: any) => r?.name === resourceName)?.values ??
-        {},
-    );
-    return merged;
+      {};
+    // Merged by defining properties: assigning one named `__proto__` would set a prototype.
+    return Object.fromEntries([
+      ...Object.entries(global),
+      ...Object.entries(forRule),
+      ...Object.entries(forResource),
+    ]);
   };
 }
 
@@ -115,11 +141,15 @@ export async function runKyvernoTest(
   text: string,
   file: string,
   read: TestFileReader,
+  options: KyvernoTestOptions = {},
 ): Promise<KyvernoTestRun> {
+  const { maxBytes } = options;
   const problems: DocumentProblem[] = [];
+  const tooLarge = sizeProblem(text, file, maxBytes);
+  if (tooLarge) return { test: file, file, outcomes: [], problems: [tooLarge] };
   let doc: any;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
+    doc = parseYaml(text);
   } catch (error) {
     return {
       test: file,
@@ -142,7 +172,9 @@ export async function runKyvernoTest(
   }
   const load = async (relative: string): Promise<SourcedObject[]> => {
     try {
-      const parsed = parseKubernetesYaml(await read(relative), relative);
+      const parsed = parseKubernetesYaml(await read(relative), relative, {
+        maxBytes,
+      });
       problems.push(...parsed.problems);
       return parsed.objects;
     } catch (error) {
@@ -161,9 +193,13 @@ export async function runKyvernoTest(
   ).flat();
   let values: unknown;
   const valuesFile = doc?.variables ?? doc?.values;
+  const valuesSource = typeof valuesFile === 'string' ? valuesFile : file;
   if (typeof valuesFile === 'string') {
     try {
-      values = parseYaml(await read(valuesFile), { maxAliasCount: 100 });
+      const valuesText = await read(valuesFile);
+      const valuesTooLarge = sizeProblem(valuesText, valuesFile, maxBytes);
+      if (valuesTooLarge) problems.push(valuesTooLarge);
+      else values = parseYaml(valuesText);
     } catch (error) {
       problems.push({
         source: valuesFile,
@@ -173,11 +209,22 @@ export async function runKyvernoTest(
   } else if (valuesFile && typeof valuesFile === 'object') {
     values = valuesFile;
   }
+  const refused = forbiddenKeys(values, '');
+  if (refused.length > 0) {
+    problems.push(
+      ...refused.map(key => ({
+        source: valuesSource,
+        message: `${key} is refused: __proto__, constructor and prototype cannot be set; the values file is not used`,
+      })),
+    );
+    values = undefined;
+  }
 
   const { policies, problems: policyProblems } = compilePolicies(policyObjects);
   problems.push(...policyProblems);
-  const results = checkResources(policies, resources, {
+  const results = await checkResourcesAsync(policies, resources, {
     valuesFor: valuesLookup(values),
+    limits: options.limits,
   });
 
   const policyNames = new Set(policies.map(p => p.name));

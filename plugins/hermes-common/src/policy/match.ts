@@ -93,11 +93,14 @@ export function selectorMatches(
   labels: Record<string, string>,
 ): boolean {
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (!(key in labels) || !wildcardMatch(String(value), labels[key]))
+    if (
+      !Object.hasOwn(labels, key) ||
+      !wildcardMatch(String(value), labels[key])
+    )
       return false;
   }
   for (const expression of selector.matchExpressions ?? []) {
-    const present = expression.key in labels;
+    const present = Object.hasOwn(labels, expression.key);
     const values = expression.values ?? [];
     switch (expression.operator) {
       case 'In':
@@ -146,7 +149,10 @@ function resourceDescriptionMatches(
   if (annotations) {
     const actual = object.metadata.annotations ?? {};
     for (const [key, value] of Object.entries(annotations)) {
-      if (!(key in actual) || !wildcardMatch(String(value), actual[key]))
+      if (
+        !Object.hasOwn(actual, key) ||
+        !wildcardMatch(String(value), actual[key])
+      )
         return false;
     }
   }

@@ -1,6 +1,7 @@
 // What a validate rule's pattern, anyPattern or deny conditions produce for one resource (or
 // one foreach element), with Kyverno's messages.
 import { evaluateConditions } from './conditions';
+import { RuleAbortedError } from './limits';
 import { matchPattern, PatternOutcome } from './pattern';
 import { CompiledRule } from './policies';
 import { RuleStatus } from './types';
@@ -110,6 +111,7 @@ export function denyOutcome(
   try {
     outcome = evaluateConditions(conditions as any, context);
   } catch (error) {
+    if (error instanceof RuleAbortedError) throw error;
     return {
       result: 'error',
       message: `failed to check deny conditions: ${(error as Error).message}`,
@@ -144,7 +146,8 @@ export function variableValue(
         value === undefined ? context : (value as object),
       );
     } catch (error) {
-      if (variable.default === undefined) throw error;
+      if (variable.default === undefined || error instanceof RuleAbortedError)
+        throw error;
       value = undefined;
     }
   }

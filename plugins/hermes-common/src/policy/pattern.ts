@@ -1,4 +1,5 @@
 import { parseKey } from './anchors';
+import { spend } from './limits';
 import { matchesScalarPattern } from './values';
 import { hasWildcard, wildcardMatch } from './wildcard';
 
@@ -76,21 +77,22 @@ function expandMetadataWildcards(
       !isMap(actual)
     )
       continue;
-    const expanded: Record<string, unknown> = {};
+    // Built from entries: assigning a key such as `__proto__` would set a prototype instead.
+    const expanded: Array<[string, unknown]> = [];
     for (const [rawKey, value] of Object.entries(patternMap)) {
       const { key, anchor } = parseKey(rawKey);
       const match = hasWildcard(key)
         ? Object.keys(actual).find(k => wildcardMatch(key, k))
         : undefined;
       if (match === undefined) {
-        expanded[rawKey] = value;
+        expanded.push([rawKey, value]);
         continue;
       }
       const prefix = anchor ? rawKey.slice(0, rawKey.indexOf('(') + 1) : '';
-      expanded[anchor ? `${prefix}${match})` : match] = value;
+      expanded.push([anchor ? `${prefix}${match})` : match, value]);
       changed = true;
     }
-    meta[field] = expanded;
+    meta[field] = Object.fromEntries(expanded);
   }
   return changed ? { ...pattern, [metaKey]: meta } : pattern;
 }
@@ -294,6 +296,7 @@ function validateArray(
 }
 
 function walk(resource: unknown, pattern: unknown, path: string): Walk {
+  spend();
   if (isMap(pattern)) {
     if (!isMap(resource)) {
       return {

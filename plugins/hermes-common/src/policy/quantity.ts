@@ -20,8 +20,11 @@ const DECIMAL: Record<string, number> = {
   P: 1e15,
   E: 1e18,
 };
+// Numbers are written `\d+(?:\.\d*)?` rather than `\d+\.?\d*`: the latter splits a run of
+// digits many ways and backtracks quadratically (exponentially when repeated, as in a
+// duration) on a value that almost matches.
 const QUANTITY =
-  /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
+  /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
 
 /** Parses a Kubernetes quantity to a number, or undefined when it is not one. */
 export function parseQuantity(text: string): number | undefined {
@@ -43,8 +46,8 @@ const DURATION_UNITS: Record<string, number> = {
   m: 60_000,
   h: 3_600_000,
 };
-const DURATION = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
-const DURATION_PART = /(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
+const DURATION = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
+const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
 
 /**
  * Parses a Go duration ("300ms", "1h30m", "-2s") to milliseconds, or undefined. Like Go,

@@ -101,6 +101,19 @@ describe('substituteVariables', () => {
     );
   });
 
+  it('does not let a variable span lines', () => {
+    expect(
+      substituteVariables('{{ a\n}} {{ request.operation }}', context),
+    ).toBe('{{ a\n}} CREATE');
+  });
+
+  it('scans a long line of unclosed braces in linear time', () => {
+    const text = `${'{{'.repeat(100_000)} x`;
+    const started = performance.now();
+    expect(substituteVariables(text, context)).toBe(text);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it('names invalid JMESPath', () => {
     expect(() =>
       substituteVariables('{{ request.object..name }}', context),

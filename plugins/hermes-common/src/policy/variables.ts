@@ -1,5 +1,6 @@
 import { search } from '@jmespath-community/jmespath';
-import { registerKyvernoFunctions } from './functions';
+import { installKyvernoJmespath } from './functions';
+import { checkValueSize, produceText, RuleAbortedError, spend } from './limits';
 
 /** A `{{ }}` expression that could not be evaluated. */
 export class VariableError extends Error {
@@ -9,7 +10,6 @@ export class VariableError extends Error {
   }
 }
 
-const VARIABLE = /(\\)?\{\{(.+?)\}\}(?!\})/g;
 // A plain field path (`request.object.metadata.labels."app.kubernetes.io/name"`): Kyverno's
 // JMESPath raises "Unknown key" when such a lookup misses, where standard JMESPath gives null.
 const FIELD_PATH = /^[A-Za-z_@][\w]*(?:\.(?:"[^"]*"|[A-Za-z_][\w]*)|\[\d+\])*$/;
@@ -20,11 +20,15 @@ export function evaluateExpression(
   expression: string,
   context: object,
 ): unknown {
-  registerKyvernoFunctions();
+  installKyvernoJmespath();
   let value: unknown;
   try {
     value = search(context as any, expression.trim());
   } catch (error) {
+    if (error instanceof RuleAbortedError)
+      throw error.expression
+        ? error
+        : new RuleAbortedError(error.message, expression.trim());
     throw new VariableError(
       expression.trim(),
       `is not valid JMESPath: ${(error as Error).message}`,
@@ -42,19 +46,85 @@ export function evaluateExpression(
   return value ?? null;
 }
 
+const LINE_BREAK = /[\n\r\u2028\u2029]/g;
+
+interface VariableMatch {
+  /** Where the match starts: at the `{{`, or at the backslash that escapes it. */
+  start: number;
+  end: number;
+  expression: string;
+  escaped: boolean;
+}
+
+/**
+ * The `{{ expression }}` occurrences in a text, left to right: an expression is the shortest
+ * non-empty run of one line's characters that is followed by `}}` and then not by another
+ * `}`; a backslash before `{{` escapes it. This is what `/(\\)?\{\{(.+?)\}\}(?!\})/g` finds,
+ * but in linear time: that regex rescans the rest of the line from every unclosed `{{`.
+ */
+function* variablesIn(text: string): Generator<VariableMatch> {
+  let from = 0;
+  // The next line break and the next `}}` at or after a position; positions only grow, so
+  // each is searched for once per occurrence.
+  let lineBreak = -1;
+  let close = -1;
+  const nextLineBreak = (position: number) => {
+    if (lineBreak < position && lineBreak !== Infinity) {
+      LINE_BREAK.lastIndex = position;
+      lineBreak = LINE_BREAK.exec(text)?.index ?? Infinity;
+    }
+    return lineBreak;
+  };
+  const nextClose = (position: number) => {
+    if (close < position && close !== Infinity) {
+      const found = text.indexOf('}}', position);
+      close = found < 0 ? Infinity : found;
+    }
+    return close;
+  };
+  for (;;) {
+    const open = text.indexOf('{{', from);
+    if (open < 0) return;
+    const body = open + 2;
+    const limit = nextLineBreak(body);
+    let end = nextClose(body + 1);
+    while (end < limit && text[end + 2] === '}') end = nextClose(end + 1);
+    if (end >= limit) {
+      // No expression can close before the line ends, for this `{{` or any later one on it.
+      from = limit === Infinity ? text.length : limit + 1;
+      continue;
+    }
+    const escaped = open > from && text[open - 1] === '\\';
+    yield {
+      start: escaped ? open - 1 : open,
+      end: end + 2,
+      expression: text.slice(body, end),
+      escaped,
+    };
+    from = end + 2;
+  }
+}
+
 function substituteString(text: string, context: object): unknown {
+  spend();
   const only = ONLY_VARIABLE.exec(text);
   if (only && !only[1].includes('{{'))
     return evaluateExpression(only[1], context);
   if (!text.includes('{{')) return text;
-  return text.replace(
-    VARIABLE,
-    (whole, escaped: string | undefined, expression: string) => {
-      if (escaped) return whole.slice(1);
-      const value = evaluateExpression(expression, context);
-      return typeof value === 'string' ? value : JSON.stringify(value);
-    },
-  );
+  let out = '';
+  let copied = 0;
+  for (const match of variablesIn(text)) {
+    out += text.slice(copied, match.start);
+    if (match.escaped) out += text.slice(match.start + 1, match.end);
+    else {
+      const value = evaluateExpression(match.expression, context);
+      const piece = typeof value === 'string' ? value : JSON.stringify(value);
+      produceText(piece.length);
+      out += piece;
+    }
+    copied = match.end;
+  }
+  return out + text.slice(copied);
 }
 
 /**
@@ -64,21 +134,25 @@ function substituteString(text: string, context: object): unknown {
  */
 export function substituteVariables(value: unknown, context: object): unknown {
   if (typeof value === 'string') return substituteString(value, context);
+  if (!value || typeof value !== 'object') return value;
+  let out: unknown;
   if (Array.isArray(value))
-    return value.map(v => substituteVariables(v, context));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    out = value.map(v => substituteVariables(v, context));
+  else {
+    const map: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
-      Object.defineProperty(out, substituteString(key, context) as string, {
+      Object.defineProperty(map, substituteString(key, context) as string, {
         value: substituteVariables(v, context),
         enumerable: true,
         writable: true,
         configurable: true,
       });
     }
-    return out;
+    out = map;
   }
-  return value;
+  // Variables that each stand for a large value can make a value larger than any of them.
+  checkValueSize(out, 'a value built from variables');
+  return out;
 }
 
 /** Whether a value contains any `{{ }}` variable (so substitution can be skipped). */

@@ -52,4 +52,45 @@ describe('findSecrets', () => {
       'clone with [redacted GitHub token] then DB_PASSWORD=[redacted value of "DB_PASSWORD"] and retry',
     );
   });
+
+  it('redacts a whole private key, not only its first line', () => {
+    const key = [
+      '-----BEGIN OPENSSH PRIVATE KEY-----',
+      'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+      'QyNTUxOQAAACBkZXBsb3kta2V5LWZvci1odWJibGUtMDAwMDAwMDAwMDAwMAAAAJgAAAAA',
+      '-----END OPENSSH PRIVATE KEY-----',
+    ].join('\n');
+    expect(redactSecrets(`deploy with\n${key}\nthen push`)).toBe(
+      'deploy with\n[redacted private key]\nthen push',
+    );
+    // Cut short (pasted in part), the body that follows the header goes too.
+    expect(redactSecrets(`${key.split('\n').slice(0, 3).join('\n')}`)).toBe(
+      '[redacted private key]',
+    );
+  });
+
+  // Each is 100,000 characters built so that a backtracking pattern rescans it from every
+  // word boundary; the scanner runs on every chat message and conversation, so it must not.
+  it.each([
+    ['dotted words', 'a.'.repeat(50_000)],
+    ['hyphenated words', 'a-'.repeat(50_000)],
+    ['JWT-looking segments', 'eyJaaaaaaaaaa.'.repeat(7_143)],
+    ['repeated key prefixes', 'sk-'.repeat(33_333)],
+    ['a credential word repeated', 'passwordpassword'.repeat(6_250)],
+    ['dotted credential words', 'password.'.repeat(11_111)],
+    ['URL schemes', 'a+b://'.repeat(16_666)],
+  ])('scans %s in linear time', (_, text) => {
+    const started = Date.now();
+    findSecrets(text);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('redacts many credentials in one pass', () => {
+    const token = 'ghp_0123456789abcdefghij0123456789abcdef';
+    const text = `${token} `.repeat(20_000);
+    const started = Date.now();
+    const redacted = redactSecrets(text);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(redacted).toBe('[redacted GitHub token] '.repeat(20_000));
+  });
 });

@@ -10,30 +10,42 @@ export interface SecretFinding {
 }
 
 // Shapes with a recognisable prefix or frame; each is specific enough to refuse on sight.
+// Every pattern runs on whole conversations, so each must scan in linear time: a shape whose
+// body can repeat its own prefix (`sk-sk-…`, `a.b.c…://`) starts only where a run of its
+// characters starts (a lookbehind), never at every word boundary inside the run.
 const PATTERNS: Array<{ kind: string; pattern: RegExp }> = [
   {
     kind: 'private key',
-    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
+    // The header, the body (base64 and PEM headers, up to the next five dashes) and the footer.
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.]|-(?!----))*(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?/g,
   },
   { kind: 'AWS access key id', pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g },
   {
     kind: 'GitHub token',
     pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/g,
   },
-  { kind: 'GitLab token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
-  { kind: 'Slack token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g },
+  {
+    kind: 'GitLab token',
+    pattern: /(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}/g,
+  },
+  {
+    kind: 'Slack token',
+    pattern: /(?<![A-Za-z0-9_-])xox[abposr]-[A-Za-z0-9-]{10,}/g,
+  },
   {
     kind: 'Slack webhook URL',
     pattern: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g,
   },
   {
     kind: 'OpenAI-style API key',
-    pattern: /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\b/g,
+    pattern: /(?<![A-Za-z0-9_-])sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}/g,
   },
   { kind: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   {
     kind: 'JSON web token',
-    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+    pattern:
+      /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
   },
   {
     kind: 'bearer token',
@@ -41,14 +53,18 @@ const PATTERNS: Array<{ kind: string; pattern: RegExp }> = [
   },
   {
     kind: 'password in a URL',
-    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s:/@]{3,}@/gi,
+    pattern: /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s:/@]{3,}@/gi,
   },
 ];
 
-// `password: hunter2`, `api_key="..."`: a credential-named key with a literal value.
+// `password: hunter2`, `api_key="..."`: a credential-named key with a literal value. The key
+// is a whole run of name characters (at most 100) and is checked for a credential word apart,
+// so no run is rescanned from each of its positions.
 // Placeholders (`<token>`, `${TOKEN}`, `***`, `changeme`) are not secrets.
 const ASSIGNMENT =
-  /\b([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)[A-Za-z0-9_.-]*)\s*[:=]\s*["']?([^\s"',;]{8,})/gi;
+  /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{1,100})\s*[:=]\s*["']?([^\s"',;]{8,})/g;
+const CREDENTIAL_NAME =
+  /password|passwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret/i;
 const PLACEHOLDER =
   /^(?:<.*>|\$\{.*\}|\$\(.*\)|\{\{.*\}\}|\*+|x+|\.\.\.|changeme|redacted|example.*|your[_-].*|none|null|true|false)$/i;
 
@@ -77,11 +93,16 @@ export function findSecrets(text: string): SecretFinding[] {
       });
     }
   }
+  // Where the shapes above start, to skip an assignment whose value is one of them.
+  const starts = new Set(found.map(f => f.index));
   for (const match of text.matchAll(ASSIGNMENT)) {
     const value = match[2];
+    if (!CREDENTIAL_NAME.test(match[1])) continue;
     if (PLACEHOLDER.test(value) || !looksRandom(value)) continue;
     const index = (match.index ?? 0) + match[0].lastIndexOf(value);
-    if (found.some(f => Math.abs(f.index - index) < 8)) continue;
+    let near = false;
+    for (let i = index - 7; i < index + 8 && !near; i++) near = starts.has(i);
+    if (near) continue;
     found.push({
       kind: `value of "${match[1]}"`,
       index,
@@ -117,12 +138,19 @@ export function describeSecrets(
  * @public
  */
 export function redactSecrets(text: string): string {
-  let result = text;
-  // From the end, so earlier indexes stay valid.
-  for (const f of findSecrets(text).reverse()) {
-    result = `${result.slice(0, f.index)}[redacted ${f.kind}]${result.slice(
-      f.index + f.length,
-    )}`;
+  const found = findSecrets(text);
+  if (found.length === 0) return text;
+  // One pass from the start; a finding overlapping one already replaced joins it.
+  const pieces: string[] = [];
+  let at = 0;
+  for (const f of found) {
+    if (f.index < at) {
+      at = Math.max(at, f.index + f.length);
+      continue;
+    }
+    pieces.push(text.slice(at, f.index), `[redacted ${f.kind}]`);
+    at = f.index + f.length;
   }
-  return result;
+  pieces.push(text.slice(at));
+  return pieces.join('');
 }

@@ -1,1 +1,2 @@
 export * from './findSecrets';
+export * from './fence';

@@ -61,6 +61,19 @@ describe('parseSkillDocument', () => {
       '---\nname: ok\ndescription: [unclosed\n---\n',
       /invalid YAML in front matter at line 3/,
     ],
+    [
+      'an alias bomb',
+      `---\nname: ok\ndescription: d\nmetadata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n${Array.from(
+        { length: 9 },
+        (_, i) =>
+          `  ${String.fromCharCode(98 + i)}: &${String.fromCharCode(
+            98 + i,
+          )} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(', ')}]`,
+      ).join('\n')}\n---\n`,
+      /invalid YAML in front matter: .*alias/i,
+    ],
   ])(
     'rejects %s with a message naming the file and field',
     (_, text, message) => {

@@ -1,4 +1,5 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { YAMLParseError } from 'yaml';
+import { parseYaml } from '../yaml';
 import { z } from 'zod';
 import { splitSkillDocument } from './frontMatter';
 
@@ -113,17 +114,18 @@ export function parseSkillDocument(
   try {
     data = parseYaml(frontMatter);
   } catch (error) {
-    if (error instanceof YAMLParseError) {
-      // Front matter starts on line 2 of the file.
-      const line = (error.linePos?.[0].line ?? 0) + 1;
-      throw new SkillParseError(
-        location,
-        `invalid YAML in front matter at line ${line}: ${
-          error.message.split('\n')[0]
-        }`,
-      );
-    }
-    throw error;
+    // Front matter starts on line 2 of the file.
+    const line =
+      error instanceof YAMLParseError && error.linePos
+        ? ` at line ${error.linePos[0].line + 1}`
+        : '';
+    // Any YAML failure, an alias bomb included, is the document's problem, not the server's.
+    throw new SkillParseError(
+      location,
+      `invalid YAML in front matter${line}: ${
+        (error as Error).message.split('\n')[0]
+      }`,
+    );
   }
   const result = frontMatterSchema.safeParse(data ?? {});
   if (!result.success) {

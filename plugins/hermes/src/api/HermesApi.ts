@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  AgentDataParts,
   AgentMessageMetadata,
   AgentSession,
   AgentSessionSummary,
@@ -16,8 +17,12 @@ import {
 } from '@hermes-backstage/plugin-hermes-common';
 import type { ChatTransport, UIMessage } from 'ai';
 
-/** A chat message as the agent streams and stores it. @public */
-export type HermesUIMessage = UIMessage<AgentMessageMetadata>;
+/**
+ * A chat message as the agent streams and stores it: with the runs that produced it, and
+ * notices (`data-notice` parts) such as credentials withheld from it.
+ * @public
+ */
+export type HermesUIMessage = UIMessage<AgentMessageMetadata, AgentDataParts>;
 
 /**
  * A skill in the library list; a search adds the passage that matched (`**`-marked words)

@@ -68,6 +68,9 @@ describe('hermes:policy:precheck handler', () => {
       /Policy pre-check failed: 0 violations and 1 input problem \(failOn: enforce\)\n- deploy\/bad\.yaml:\d+: invalid YAML/,
     );
     expect(outputs.passed).toBe(false);
+    // The scaffolder logs a failed step's stack: the report, not code locations.
+    const failure = await run.catch(e => e);
+    expect(failure.stack).toBe(failure.message);
     // The good file was still checked, and the report lists the input problem.
     expect(outputs.summary).toMatch(/All applicable policy rules pass/);
     expect(outputs.summary).toMatch(
@@ -115,6 +118,31 @@ describe('hermes:policy:precheck handler', () => {
     await run;
     expect(outputs.passed).toBe(true);
     expect(outputs.summary).toMatch(/^\*\*1 enforced violation\*\*/);
+  });
+
+  it('reads policies a template names only inside its workspace', async () => {
+    const policy = fs.readFileSync(
+      path.join(policies, 'disallow-latest-tag.yaml'),
+      'utf8',
+    );
+    const latest = goodPod.replace('nginx:1.27.3', 'nginx:latest');
+    const inside = await runAction(
+      { 'pod.yaml': latest, 'policies/latest.yml': policy },
+      { files: ['pod.yaml'], policies: ['policies'] },
+    );
+    await expect(inside.run).rejects.toThrow(
+      /1 violation[\s\S]*disallow-latest-tag\/pin-image-tags/,
+    );
+
+    for (const outside of ['/etc', '../..', path.join(policies, '..')]) {
+      const { run } = await runAction(
+        { 'pod.yaml': latest },
+        { files: ['pod.yaml'], policies: [outside] },
+      );
+      await expect(run).rejects.toThrow(
+        `policies[0]: "${outside}" is not a configured policy source (hermes.policies.sources) or a URL, nor a path inside the workspace`,
+      );
+    }
   });
 
   it('says where to configure policies when there are none', async () => {

@@ -7,6 +7,7 @@ import {
   applyExemptions,
   checkResources,
   compilePolicies,
+  decodeUtf8,
   describeResource,
   failingResults,
   DocumentProblem,
@@ -17,7 +18,10 @@ import {
   policyExemptionsSchema,
   SourcedObject,
 } from '@hermes-backstage/plugin-hermes-common';
-import { loadYamlSources } from '@hermes-backstage/plugin-hermes-node';
+import {
+  checkRequestedSources,
+  loadYamlSources,
+} from '@hermes-backstage/plugin-hermes-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -39,6 +43,18 @@ async function listWorkspaceFiles(root: string, dir = ''): Promise<string[]> {
     }
   }
   return out;
+}
+
+/**
+ * Violations found: an outcome for the template's user, not a fault in Hermes. The scaffolder
+ * logs a failed step's stack, so the stack is the report alone, without code locations.
+ */
+class PolicyPrecheckFailed extends Error {
+  constructor(report: string) {
+    super(report);
+    this.name = 'PolicyPrecheckFailed';
+    this.stack = report;
+  }
 }
 
 /**
@@ -70,7 +86,7 @@ export function createPolicyPrecheckAction(options: {
             .array(z.string())
             .optional()
             .describe(
-              'Policy sources: local files or directories, or URLs; default hermes.policies.sources',
+              'Policy sources: ones configured in hermes.policies.sources, URLs, or files and directories inside the workspace (e.g. policies shipped with the template); default hermes.policies.sources',
             ),
         failOn: z =>
           z
@@ -94,10 +110,15 @@ export function createPolicyPrecheckAction(options: {
     },
     async handler(ctx) {
       const { files, failOn, exemptions } = ctx.input;
-      const sources =
-        ctx.input.policies ??
-        config.getOptionalStringArray('hermes.policies.sources') ??
-        [];
+      const configured =
+        config.getOptionalStringArray('hermes.policies.sources') ?? [];
+      // Templates are written by portal users: their paths stay inside the task's workspace.
+      const sources = ctx.input.policies
+        ? checkRequestedSources(ctx.input.policies, {
+            configured,
+            workspace: ctx.workspacePath,
+          })
+        : configured;
       if (sources.length === 0) {
         throw new Error(
           'No policy sources: set the "policies" input or hermes.policies.sources in app-config.yaml',
@@ -119,6 +140,7 @@ export function createPolicyPrecheckAction(options: {
             .join('; ')}`,
         );
       }
+      for (const warning of loaded.warnings) ctx.logger.warn(warning);
       for (const policy of policies) {
         for (const warning of policy.warnings)
           ctx.logger.warn(`policy ${policy.name}: ${warning}`);
@@ -130,11 +152,12 @@ export function createPolicyPrecheckAction(options: {
         .sort();
       const resources: SourcedObject[] = [];
       for (const file of selected) {
-        const parsed = parseKubernetesYaml(
-          await fs.readFile(path.join(ctx.workspacePath, file), 'utf8'),
+        const { text, warning } = decodeUtf8(
+          await fs.readFile(path.join(ctx.workspacePath, file)),
           file,
-          { maxBytes },
         );
+        if (warning) ctx.logger.warn(warning);
+        const parsed = parseKubernetesYaml(text, file, { maxBytes });
         // Scaffolder skeletons often hold non-Kubernetes YAML (catalog-info.yaml is one).
         resources.push(
           ...parsed.objects.filter(
@@ -193,7 +216,7 @@ export function createPolicyPrecheckAction(options: {
           plural(violations, 'violation'),
           ...(inputProblems ? [plural(inputProblems, 'input problem')] : []),
         ].join(' and ');
-        throw new Error(
+        throw new PolicyPrecheckFailed(
           `Policy pre-check failed: ${counts} (failOn: ${failOn})\n- ${list.join(
             '\n- ',
           )}`,

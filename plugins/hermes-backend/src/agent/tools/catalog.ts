@@ -4,6 +4,29 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { z } from 'zod';
 import { defineTool } from './types';
 
+// Where the catalog read an entity from: on a backend that reads local catalog files, a path
+// on the server's disk, which is nobody's business in a prompt.
+const LOCATION_ANNOTATIONS = new Set([
+  'backstage.io/managed-by-location',
+  'backstage.io/managed-by-origin-location',
+]);
+
+/**
+ * An entity's annotations as the model may see them: without the catalog's own location
+ * annotations and without any whose value is a `file:` location (a path on the server).
+ */
+export function annotationsForModel(
+  annotations: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (!annotations) return undefined;
+  return Object.fromEntries(
+    Object.entries(annotations).filter(
+      ([key, value]) =>
+        !LOCATION_ANNOTATIONS.has(key) && !/^\s*file:/i.test(String(value)),
+    ),
+  );
+}
+
 /** What the agent needs of an entity; not the whole document, to keep prompts small. */
 export function describeEntity(entity: Entity) {
   return {
@@ -11,7 +34,7 @@ export function describeEntity(entity: Entity) {
     title: entity.metadata.title,
     description: entity.metadata.description,
     tags: entity.metadata.tags,
-    annotations: entity.metadata.annotations,
+    annotations: annotationsForModel(entity.metadata.annotations),
     labels: entity.metadata.labels,
     spec: entity.spec,
     relations: entity.relations?.map(r => `${r.type} ${r.targetRef}`),

@@ -63,8 +63,8 @@ export function driftTools(options: { drift: DriftService }) {
       target: ({ audit }) => ({
         cluster: drift.definitions().find(d => d.name === audit)?.cluster,
       }),
-      async execute({ audit }) {
-        const run = await drift.runAudit(audit, 'manual');
+      async execute({ audit }, { credentials }) {
+        const run = await drift.runAudit(audit, 'manual', { credentials });
         return {
           id: run.id,
           cluster: run.cluster,

@@ -364,6 +364,114 @@ describe('AgentChat', () => {
     ]);
   });
 
+  it('shows a message with credentials as it was stored, masked, and the answer says they were withheld', async () => {
+    const { api, requests, respond } = hermesApi();
+    const withheld =
+      'Credentials withheld: your message held a GitHub token. Hermes masked it before storing the conversation or sending it to the model. If it is real, treat it as exposed and rotate it.';
+    respond(
+      sse([
+        { type: 'start', messageId: 'a1', messageMetadata: { traceId: 't1' } },
+        {
+          type: 'data-notice',
+          data: { kind: 'credentials-withheld', text: withheld },
+        },
+        ...text('x', 'Cloning with a token is fine once it is rotated.'),
+        { type: 'finish' },
+      ]),
+    );
+    await render(<AgentChat />, api);
+    ask('I cloned with ghp_0123456789abcdefghij0123456789abcdef, fine?');
+
+    const answer = await screen.findByRole('article', { name: 'Hermes' });
+    expect(within(answer).getByRole('note')).toHaveTextContent(withheld);
+    expect(screen.getByRole('article', { name: 'You' })).toHaveTextContent(
+      'I cloned with [redacted GitHub token], fine?',
+    );
+    expect(screen.queryByText(/ghp_0123/)).not.toBeInTheDocument();
+    // What was sent is the user's own text: the server masks and answers for it.
+    expect(requests[0].message.parts[0].text).toContain('ghp_0123');
+  });
+
+  it('shows no empty answer, nor thumbs for one, when the model fails before saying anything', async () => {
+    const { api, respond } = hermesApi();
+    respond(
+      sse([
+        { type: 'start', messageId: 'a1', messageMetadata: { traceId: 't1' } },
+        {
+          type: 'error',
+          errorText:
+            'The model local/chat-model failed: model overloaded. Your message is saved; try again.',
+        },
+      ]),
+    );
+    await render(<AgentChat />, api);
+    ask('Summarise the last audit');
+    expect(
+      await screen.findByText(
+        'The model local/chat-model failed: model overloaded. Your message is saved; try again.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('article', { name: 'Hermes' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Helpful' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('rates an answer continued after an approval afresh, on its newest run', async () => {
+    const { api, respond } = hermesApi();
+    respond(
+      sse([
+        {
+          type: 'start',
+          messageId: 'a1',
+          messageMetadata: { traceId: 't1', traceIds: ['t1'] },
+        },
+        {
+          type: 'tool-input-available',
+          toolCallId: 'c1',
+          toolName: 'drift_run_audit',
+          input: { audit: 'demo' },
+        },
+        { type: 'tool-approval-request', approvalId: 'ap1', toolCallId: 'c1' },
+        { type: 'finish' },
+      ]),
+      sse([
+        {
+          type: 'start',
+          messageId: 'a1',
+          messageMetadata: { traceId: 't2', traceIds: ['t1', 't2'] },
+        },
+        {
+          type: 'tool-output-available',
+          toolCallId: 'c1',
+          output: { status: 'succeeded' },
+        },
+        ...text('y', 'The audit ran.'),
+        { type: 'finish' },
+      ]),
+    );
+    await render(<AgentChat />, api);
+    ask('Run the demo audit');
+    const held = await screen.findByRole('group', {
+      name: 'Approval needed for drift_run_audit',
+    });
+    // Rated before deciding: that rating is on the first run.
+    fireEvent.click(screen.getByRole('button', { name: 'Not helpful' }));
+    expect(await screen.findByText('Feedback recorded')).toBeInTheDocument();
+    expect(api.sendFeedback).toHaveBeenLastCalledWith('t1', 'down');
+
+    fireEvent.click(within(held).getByRole('button', { name: 'Approve' }));
+    expect(await screen.findByText('The audit ran.')).toBeInTheDocument();
+    // The continued answer is new to rate; its rating goes to the newest run, which the
+    // server applies to every run of the answer.
+    expect(screen.queryByText('Feedback recorded')).not.toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Helpful' }));
+    expect(await screen.findByText('Feedback recorded')).toBeInTheDocument();
+    expect(api.sendFeedback).toHaveBeenLastCalledWith('t2', 'up');
+  });
+
   it('offers Stop while the answer streams', async () => {
     const { api, respond } = hermesApi();
     let answer!: ReadableStreamDefaultController<Uint8Array>;

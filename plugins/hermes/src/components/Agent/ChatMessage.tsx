@@ -1,7 +1,12 @@
 import { MarkdownContent } from '@backstage/core-components';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
+import {
+  answerHasContent,
+  HeldToolCall,
+  redactSecrets,
+} from '@hermes-backstage/plugin-hermes-common';
 import { isToolUIPart } from 'ai';
 import { HermesUIMessage } from '../../api';
 import { Feedback } from './Feedback';
@@ -9,7 +14,9 @@ import { ToolCall } from './ToolCall';
 
 /**
  * One message: the user's text, or the assistant's Markdown with its tool calls in the order
- * they happened; a finished answer gets feedback buttons.
+ * they happened; a finished answer gets feedback buttons. The user's text is shown with
+ * credentials masked, as the server stores it (and says in the answer that it did); an
+ * answer with nothing in it (the model failed first) is not shown.
  */
 export function ChatMessage(props: {
   message: HermesUIMessage;
@@ -36,7 +43,7 @@ export function ChatMessage(props: {
         {message.parts.map((part, i) =>
           part.type === 'text' ? (
             <Typography key={i} sx={{ whiteSpace: 'pre-wrap' }}>
-              {part.text}
+              {redactSecrets(part.text)}
             </Typography>
           ) : null,
         )}
@@ -44,10 +51,20 @@ export function ChatMessage(props: {
     );
   }
   if (message.role !== 'assistant') return null;
+  const answered = answerHasContent(message);
+  if (!answered && !message.parts.some(p => p.type === 'data-notice'))
+    return null;
   const traceId = message.metadata?.traceId;
   return (
     <Box component="article" aria-label="Hermes" sx={{ maxWidth: '100%' }}>
       {message.parts.map((part, i) => {
+        if (part.type === 'data-notice') {
+          return (
+            <Alert key={i} severity="warning" role="note" sx={{ mb: 1 }}>
+              {part.data.text}
+            </Alert>
+          );
+        }
         if (part.type === 'text') {
           return <MarkdownContent key={i} content={part.text} />;
         }
@@ -68,7 +85,10 @@ export function ChatMessage(props: {
         }
         return null;
       })}
-      {finished && traceId && <Feedback traceId={traceId} />}
+      {/* A continued answer (after approvals) is rated afresh, on its newest run. */}
+      {finished && answered && traceId && (
+        <Feedback key={traceId} traceId={traceId} />
+      )}
     </Box>
   );
 }

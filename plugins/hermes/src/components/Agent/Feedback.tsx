@@ -16,7 +16,9 @@ import { errorText } from '../shared';
 
 /**
  * Thumbs up or down on an answer, recorded on the agent run (trace) that produced it, and
- * then, optionally, a comment saying why: the learning loop reads both.
+ * then, optionally, a comment saying why: the learning loop reads both. For an answer
+ * continued after approvals this is its newest run; the server applies the rating to every
+ * run of the answer.
  */
 export function Feedback(props: { traceId: string }) {
   const hermesApi = useApi(hermesApiRef);

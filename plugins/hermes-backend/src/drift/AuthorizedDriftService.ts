@@ -1,0 +1,204 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  DriftFinding,
+  findingBelongsToEntity,
+  hermesDriftEntityResolvePermission,
+  hermesDriftReadPermission,
+  hermesDriftResolvePermission,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+} from '@hermes-backstage/plugin-hermes-common';
+import { DriftCaller, DriftService } from './DriftService';
+import { Resolution, StoredFinding } from './DriftStore';
+
+/**
+ * The drift service with its permission checks, kept apart from the logic (as the catalog's
+ * AuthorizedRefreshService does). A finding about an entity's workloads is readable with
+ * catalog read access to that entity, and resolvable with `hermes.drift.entity.resolve` on
+ * it; a finding that maps to no entity, and whole audit reports, need `hermes.drift.read`
+ * (and `hermes.drift.resolve` to resolve). Calls without credentials are Hermes' own.
+ */
+export class AuthorizedDriftService implements DriftService {
+  constructor(
+    private readonly inner: DriftService,
+    private readonly options: {
+      permissions: PermissionsService;
+      catalog: CatalogService;
+      auth: AuthService;
+    },
+  ) {}
+
+  definitions() {
+    return this.inner.definitions();
+  }
+
+  async runAudit(
+    name: string,
+    trigger: Parameters<DriftService['runAudit']>[1],
+    caller: DriftCaller = {},
+  ) {
+    await this.require(hermesDriftReadPermission, caller, 'run drift audits');
+    return this.inner.runAudit(name, trigger, caller);
+  }
+
+  async listAudits(caller: DriftCaller = {}) {
+    await this.require(hermesDriftReadPermission, caller, 'read drift audits');
+    return this.inner.listAudits(caller);
+  }
+
+  async getAudit(id: string, caller: DriftCaller = {}) {
+    await this.require(hermesDriftReadPermission, caller, 'read drift audits');
+    return this.inner.getAudit(id, caller);
+  }
+
+  getFinding(id: string) {
+    return this.inner.getFinding(id);
+  }
+
+  receiveAuditEvents(cluster: string, events: unknown) {
+    return this.inner.receiveAuditEvents(cluster, events);
+  }
+
+  async listFindings(
+    options: Parameters<DriftService['listFindings']>[0],
+  ): Promise<StoredFinding[]> {
+    const findings = await this.inner.listFindings(options);
+    // With an entity, the inner service read it with the caller's credentials already.
+    if (options.entityRef) return findings;
+    const { credentials } = options;
+    const [mapped, readable, readUnmapped] = await Promise.all([
+      this.workloadEntities(await this.options.auth.getOwnServiceCredentials()),
+      this.workloadEntities(credentials),
+      this.allowed(hermesDriftReadPermission, credentials),
+    ]);
+    const readableRefs = new Set(readable.map(e => stringifyEntityRef(e)));
+    return findings.filter(finding => {
+      const owners = ownersOf(finding, mapped);
+      return owners.length === 0
+        ? readUnmapped
+        : owners.some(e => readableRefs.has(stringifyEntityRef(e)));
+    });
+  }
+
+  async resolveFinding(
+    id: string,
+    resolution: { resolution: Resolution; note?: string; userRef: string },
+    caller: DriftCaller = {},
+  ) {
+    const { credentials } = caller;
+    if (credentials) {
+      const finding = await this.inner.getFinding(id);
+      const owners = ownersOf(
+        finding,
+        await this.workloadEntities(
+          await this.options.auth.getOwnServiceCredentials(),
+        ),
+      );
+      if (owners.length === 0) {
+        await this.require(
+          hermesDriftResolvePermission,
+          caller,
+          'resolve drift that belongs to no catalog entity',
+        );
+      } else if (!(await this.mayResolveForAny(owners, credentials))) {
+        throw new NotAllowedError(
+          `You may not resolve drift of ${owners
+            .map(e => stringifyEntityRef(e))
+            .join(', ')} (${hermesDriftEntityResolvePermission.name})`,
+        );
+      }
+    }
+    await this.inner.resolveFinding(id, resolution, caller);
+  }
+
+  /** Catalog read of the entity (the caller's view) and the resolve permission on it. */
+  private async mayResolveForAny(
+    owners: Entity[],
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    const refs = owners.map(e => stringifyEntityRef(e));
+    const { items } = await this.options.catalog.getEntitiesByRefs(
+      { entityRefs: refs, fields: ['kind', 'metadata.name'] },
+      { credentials },
+    );
+    const readable = refs.filter((_, i) => items[i]);
+    if (readable.length === 0) return false;
+    const decisions = await this.options.permissions.authorize(
+      readable.map(resourceRef => ({
+        permission: hermesDriftEntityResolvePermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return decisions.some(d => d.result === AuthorizeResult.ALLOW);
+  }
+
+  /** Entities that map to workloads, as the given credentials may see them. */
+  private async workloadEntities(
+    credentials: BackstageCredentials,
+  ): Promise<Entity[]> {
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: [
+          {
+            [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]:
+              CATALOG_FILTER_EXISTS,
+          },
+          {
+            [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]:
+              CATALOG_FILTER_EXISTS,
+          },
+        ],
+        fields: [
+          'kind',
+          'metadata.namespace',
+          'metadata.name',
+          'metadata.annotations',
+        ],
+      },
+      { credentials },
+    );
+    return items;
+  }
+
+  private async allowed(
+    permission: BasicPermission,
+    credentials: BackstageCredentials,
+  ) {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  private async require(
+    permission: BasicPermission,
+    caller: DriftCaller,
+    what: string,
+  ) {
+    if (
+      caller.credentials &&
+      !(await this.allowed(permission, caller.credentials))
+    )
+      throw new NotAllowedError(`You may not ${what} (${permission.name})`);
+  }
+}
+
+function ownersOf(finding: DriftFinding, entities: Entity[]): Entity[] {
+  return entities.filter(e =>
+    findingBelongsToEntity(finding, e.metadata.annotations ?? {}),
+  );
+}

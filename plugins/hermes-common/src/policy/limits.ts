@@ -1,0 +1,163 @@
+// What one rule's evaluation on one resource may cost. Hostile policies and manifests can ask
+// for unbounded work (a JMESPath result that doubles, a pattern walked over a huge list); a
+// budget turns that into an error for that rule instead of a stalled or crashed server.
+
+/** Limits for evaluating one rule against one resource. */
+export interface EvaluationLimits {
+  /** Wall-clock milliseconds one rule may take on one resource. Default 500. */
+  timeoutMs?: number;
+  /**
+   * Largest value one expression may produce, counted as JSON elements plus string
+   * characters (roughly its size as JSON). Default 16 Mi.
+   */
+  maxValueSize?: number;
+}
+
+export const DEFAULT_EVALUATION_LIMITS: Required<EvaluationLimits> = {
+  timeoutMs: 500,
+  maxValueSize: 16 * 1024 * 1024,
+};
+
+/**
+ * The rule cannot be evaluated: it is over budget, or the policy asks for something that
+ * cannot run (an invalid RE2 pattern, a refused key). The rule's result is an error; code on
+ * the way up rethrows it rather than treating it as an ordinary failure.
+ */
+export class RuleAbortedError extends Error {
+  constructor(message: string, readonly expression?: string) {
+    super(
+      expression
+        ? `${message} (in {{ ${
+            expression.length > 100
+              ? `${expression.slice(0, 100)}...`
+              : expression
+          } }})`
+        : message,
+    );
+    this.name = 'RuleAbortedError';
+  }
+}
+
+/** Keys that would reach or replace an object's prototype when set from input. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Throws when `key` may not be set on an object; `what` names it for the message. */
+export function refuseForbiddenKey(key: string, what: string): void {
+  if (FORBIDDEN_KEYS.has(key))
+    throw new RuleAbortedError(
+      `${what} is refused: __proto__, constructor and prototype cannot be set`,
+    );
+}
+
+export function isForbiddenKey(key: string): boolean {
+  return FORBIDDEN_KEYS.has(key);
+}
+
+interface Budget {
+  limits: Required<EvaluationLimits>;
+  deadline: number;
+  work: number;
+  /** Characters of text built from variables so far. */
+  produced: number;
+}
+
+// One budget at a time: rule evaluation is synchronous, and JMESPath's custom functions
+// have no way to receive one, so the budget in force lives here.
+let current: Budget | undefined;
+
+/** Runs `evaluate` under the given limits; nested calls get their own budget. */
+export function withinLimits<T>(
+  limits: EvaluationLimits | undefined,
+  evaluate: () => T,
+): T {
+  const resolved = {
+    timeoutMs: limits?.timeoutMs ?? DEFAULT_EVALUATION_LIMITS.timeoutMs,
+    maxValueSize:
+      limits?.maxValueSize ?? DEFAULT_EVALUATION_LIMITS.maxValueSize,
+  };
+  const outer = current;
+  current = {
+    limits: resolved,
+    deadline: performance.now() + resolved.timeoutMs,
+    work: 0,
+    produced: 0,
+  };
+  try {
+    return evaluate();
+  } finally {
+    current = outer;
+  }
+}
+
+/** Counts work; every so often checks the clock (checking on every step would cost more). */
+export function spend(work = 1): void {
+  if (!current) return;
+  current.work += work;
+  if (current.work < 1024) return;
+  current.work = 0;
+  if (performance.now() > current.deadline) {
+    throw new RuleAbortedError(
+      `evaluation took longer than ${current.limits.timeoutMs} ms`,
+    );
+  }
+}
+
+function maxValueSize(): number {
+  return (current?.limits ?? DEFAULT_EVALUATION_LIMITS).maxValueSize;
+}
+
+function tooLarge(what: string): RuleAbortedError {
+  return new RuleAbortedError(
+    `${what} is larger than the limit of ${maxValueSize()} elements and characters`,
+  );
+}
+
+// Sizes of objects already measured. Shared references count each time they occur, as they
+// would once serialised (`[@,@]` doubles the size without copying anything); remembering
+// each object's size keeps measuring linear in the number of distinct objects. Values are
+// not changed once measured (an evaluation context gains entries, each measured itself).
+const sizes = new WeakMap<object, number>();
+
+function sizeOf(value: unknown, limit: number): number {
+  if (typeof value === 'string') return 1 + value.length;
+  if (typeof value !== 'object' || value === null) return 1;
+  const known = sizes.get(value);
+  if (known !== undefined) return known;
+  let total = 1;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      total += sizeOf(item, limit);
+      if (total > limit) return total;
+    }
+  } else {
+    for (const [key, item] of Object.entries(value)) {
+      total += key.length + sizeOf(item, limit);
+      if (total > limit) return total;
+    }
+  }
+  sizes.set(value, total);
+  return total;
+}
+
+/** Throws when a value a policy built (`what`) is over the size limit. */
+export function checkValueSize(value: unknown, what: string): void {
+  const limit = maxValueSize();
+  if (sizeOf(value, limit) > limit) throw tooLarge(what);
+}
+
+/** Throws before building a string of `length` characters when that is over the limit. */
+export function checkStringLength(length: number, what: string): void {
+  if (length > maxValueSize()) throw tooLarge(what);
+}
+
+/** Counts text built from variables, which adds up over a rule's messages and patterns. */
+export function produceText(length: number): void {
+  const budget = current;
+  if (!budget) {
+    checkStringLength(length, 'text built from variables');
+    return;
+  }
+  budget.produced += length;
+  if (budget.produced > budget.limits.maxValueSize)
+    throw tooLarge('text built from variables');
+}
