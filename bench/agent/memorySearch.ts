@@ -7,7 +7,9 @@
 // Run: node -r @backstage/cli/config/nodeTransform.cjs bench/agent/memorySearch.ts \
 //        [--docs N] [--queries N] [--pg postgresql://user@host:port]
 // PostgreSQL is also used when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set.
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +22,14 @@ function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+// Permissions are asked of the policy; these benches measure Hermes, so every answer is yes.
+const allowAll = {
+  authorize: async (requests: unknown[]) =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+  authorizeConditional: async (requests: unknown[]) =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+} as unknown as PermissionsService;
+
 const docCount = Number(arg('docs')) || 100_000;
 const queryCount = Number(arg('queries')) || 200;
 const pgUrl =
@@ -187,7 +197,7 @@ async function bench(name: string, knex: Knex) {
         metadata: { name, namespace: 'default' },
       })),
     }),
-    permissions: mockServices.permissions.mock(),
+    permissions: allowAll,
   });
 
   // Load in transactions of 1,000 rows (inserts of 250); the triggers (SQLite) and the generated column

@@ -8,7 +8,9 @@
 //
 // Run: yarn bench:agent  (this script, then bench/agent/memorySearch.ts)
 //      or node -r @backstage/cli/config/nodeTransform.cjs bench/agent/turn.ts [--turns N]
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { estimateTokens } from '@hermes-backstage/plugin-hermes-common';
@@ -29,6 +31,14 @@ import { DefaultMemoryService } from '../../plugins/hermes-backend/src/memory/Me
 import { ModelRegistry } from '../../plugins/hermes-backend/src/models/ModelRegistry';
 import { DefaultPolicyService } from '../../plugins/hermes-backend/src/policy/PolicyService';
 import { DefaultSkillsService } from '../../plugins/hermes-backend/src/skills/DefaultSkillsService';
+
+// Permissions are asked of the policy; these benches measure Hermes, so every answer is yes.
+const allowAll = {
+  authorize: async (requests: unknown[]) =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+  authorizeConditional: async (requests: unknown[]) =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+} as unknown as PermissionsService;
 
 const turns = Number(process.argv[process.argv.indexOf('--turns') + 1]) || 200;
 const repo = path.resolve(__dirname, '../..');
@@ -197,7 +207,7 @@ async function main() {
     config,
     database,
     catalog,
-    permissions: mockServices.permissions.mock(),
+    permissions: allowAll,
   });
   const sessions = await KnexSessionStore.create({ database });
   t = performance.now();

@@ -7,12 +7,16 @@ import { actionsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node';
-import { hermesPermissions } from '@hermes-backstage/plugin-hermes-common';
+import {
+  hermesDriftReadPermission,
+  hermesPermissions,
+} from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs';
 import { DefaultChatService } from './agent/ChatService';
 import { DefaultSessionsService } from './agent/SessionsService';
 import { AuthorizedDriftService } from './drift/AuthorizedDriftService';
 import { DefaultDriftService } from './drift/DriftService';
+import { DRIFT_MEMORY_KINDS } from './drift/memoryDocuments';
 import { DefaultApprovalsService } from './governance/ApprovalsService';
 import { readClusterDefinitions } from './kubernetes/clusters';
 import { DefaultMemoryService } from './memory/MemoryService';
@@ -87,6 +91,10 @@ export const hermesPlugin = createBackendPlugin({
           database,
           catalog,
           permissions,
+          // Drift about no entity is behind hermes.drift.read in memory as in the API.
+          restrictedKinds: Object.fromEntries(
+            DRIFT_MEMORY_KINDS.map(kind => [kind, hermesDriftReadPermission]),
+          ),
         });
         const audits = await DefaultDriftService.create({
           config,

@@ -4,6 +4,9 @@ import {
 } from '@hermes-backstage/plugin-hermes-common';
 import { MemoryDocument } from '../memory/MemoryService';
 
+/** The kinds of memory document drift writes; those about no entity need hermes.drift.read. */
+export const DRIFT_MEMORY_KINDS = ['audit', 'finding', 'resolution'];
+
 function describeFinding(finding: DriftFinding): string {
   const { apiVersion, kind, namespace, name } = finding.resource;
   const a = finding.attribution;

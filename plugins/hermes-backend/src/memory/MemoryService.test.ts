@@ -1,7 +1,11 @@
+import { hermesDriftReadPermission } from '@hermes-backstage/plugin-hermes-common';
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   createTestDatabases,
@@ -24,8 +28,9 @@ const permissions = {
   authorize: async (requests: any[], { credentials }: any) =>
     requests.map(({ permission }) => ({
       result:
-        permission.name === 'hermes.memory.global.update' &&
-        credentials.principal.userEntityRef === 'user:default/bob'
+        ['hermes.memory.global.update', 'hermes.drift.read'].includes(
+          permission.name,
+        ) && credentials.principal.userEntityRef === 'user:default/bob'
           ? AuthorizeResult.ALLOW
           : AuthorizeResult.DENY,
     })),
@@ -48,9 +53,13 @@ const catalog = catalogServiceMock({
 describe.each(databases.eachSupportedId())(
   'DefaultMemoryService on %s',
   databaseId => {
-    async function createService(maxNoteChars?: number) {
+    async function createService(
+      maxNoteChars?: number,
+      restrictedKinds?: Record<string, BasicPermission>,
+    ) {
       const knex = await databases.init(databaseId);
       return new DefaultMemoryService({
+        restrictedKinds,
         store: await KnexMemoryStore.create({
           database: databaseService(knex),
         }),
@@ -60,6 +69,43 @@ describe.each(databases.eachSupportedId())(
         maxNoteChars,
       });
     }
+
+    it('keeps restricted kinds about no entity from users without their permission', async () => {
+      const memory = await createService(undefined, {
+        audit: hermesDriftReadPermission,
+        finding: hermesDriftReadPermission,
+      });
+      await memory.remember(
+        {
+          kind: 'finding',
+          sourceId: 'unmapped',
+          title: 'Deployment feature-server drift',
+          body: 'replicas changed by kubectl',
+          link: '/hermes',
+        },
+        {
+          kind: 'finding',
+          sourceId: 'mapped',
+          entityRef: 'component:default/scorer',
+          title: 'InferenceService scorer drift',
+          body: 'replicas changed by kubectl',
+          link: '/hermes',
+        },
+        {
+          kind: 'session',
+          sourceId: 'public-note',
+          title: 'replicas',
+          body: 'replicas changed by kubectl',
+          link: '/hermes',
+        },
+      );
+      const found = async (credentials: typeof alice) =>
+        (await memory.search('replicas kubectl', { credentials }))
+          .map(h => h.sourceId)
+          .sort();
+      expect(await found(alice)).toEqual(['mapped', 'public-note']);
+      expect(await found(bob)).toEqual(['mapped', 'public-note', 'unmapped']);
+    });
 
     it('drops hits about entities the user may not read, and still fills the limit', async () => {
       const memory = await createService();

@@ -8,7 +8,10 @@ import { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
 import {
   describeSecrets,
   hermesMemoryGlobalUpdatePermission,
@@ -139,6 +142,11 @@ export class DefaultMemoryService implements MemoryService {
       permissions: PermissionsService;
       /** Size bound of each scope's notes, in characters (default 2200). */
       maxNoteChars?: number;
+      /**
+       * Kinds of document that, when about no entity and nobody in particular, only holders
+       * of a permission may find (a capability's own rule, e.g. drift that maps to no entity).
+       */
+      restrictedKinds?: Record<string, BasicPermission>;
     },
   ) {
     this.maxNoteChars = options.maxNoteChars ?? 2200;
@@ -149,8 +157,10 @@ export class DefaultMemoryService implements MemoryService {
     database: DatabaseService;
     catalog: CatalogService;
     permissions: PermissionsService;
+    restrictedKinds?: Record<string, BasicPermission>;
   }): Promise<DefaultMemoryService> {
     return new DefaultMemoryService({
+      restrictedKinds: options.restrictedKinds,
       store: await KnexMemoryStore.create(options),
       notes: await KnexNotesStore.create(options),
       canReadEntities: readableEntitiesFromCatalog(options.catalog),
@@ -203,12 +213,37 @@ export class DefaultMemoryService implements MemoryService {
         refs,
         options.credentials,
       );
-      const visible = hits.filter(
-        h => !h.entityRef || readable.has(h.entityRef),
+      const allowedKinds = await this.allowedRestrictedKinds(
+        hits,
+        options.credentials,
+      );
+      const visible = hits.filter(h =>
+        h.entityRef
+          ? readable.has(h.entityRef)
+          : !this.options.restrictedKinds?.[h.kind] || allowedKinds.has(h.kind),
       );
       if (visible.length >= limit || hits.length < fetch || fetch >= 200)
         return visible.slice(0, limit);
     }
+  }
+
+  /** The restricted kinds among `hits` that the user holds the permission for. */
+  private async allowedRestrictedKinds(
+    hits: MemoryHit[],
+    credentials: UserCredentials,
+  ): Promise<Set<string>> {
+    const restricted = this.options.restrictedKinds ?? {};
+    const kinds = [
+      ...new Set(hits.filter(h => !h.entityRef).map(h => h.kind)),
+    ].filter(kind => restricted[kind]);
+    if (kinds.length === 0) return new Set();
+    const decisions = await this.options.permissions.authorize(
+      kinds.map(kind => ({ permission: restricted[kind] })),
+      { credentials },
+    );
+    return new Set(
+      kinds.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
+    );
   }
 
   /**
