@@ -3,7 +3,6 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -12,16 +11,13 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
-  DriftFinding,
-  findingBelongsToEntity,
   hermesDriftEntityResolvePermission,
   hermesDriftReadPermission,
   hermesDriftResolvePermission,
-  KUBERNETES_ID_ANNOTATION,
-  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
 } from '@hermes-backstage/plugin-hermes-common';
 import { DriftCaller, DriftService } from './DriftService';
 import { Resolution, StoredFinding } from './DriftStore';
+import { ownersOf, workloadEntities } from './workloads';
 
 /**
  * The drift service with its permission checks, kept apart from the logic (as the catalog's
@@ -79,8 +75,11 @@ export class AuthorizedDriftService implements DriftService {
     if (options.entityRef) return findings;
     const { credentials } = options;
     const [mapped, readable, readUnmapped] = await Promise.all([
-      this.workloadEntities(await this.options.auth.getOwnServiceCredentials()),
-      this.workloadEntities(credentials),
+      workloadEntities(
+        this.options.catalog,
+        await this.options.auth.getOwnServiceCredentials(),
+      ),
+      workloadEntities(this.options.catalog, credentials),
       this.allowed(hermesDriftReadPermission, credentials),
     ]);
     const readableRefs = new Set(readable.map(e => stringifyEntityRef(e)));
@@ -102,7 +101,8 @@ export class AuthorizedDriftService implements DriftService {
       const finding = await this.inner.getFinding(id);
       const owners = ownersOf(
         finding,
-        await this.workloadEntities(
+        await workloadEntities(
+          this.options.catalog,
           await this.options.auth.getOwnServiceCredentials(),
         ),
       );
@@ -145,34 +145,6 @@ export class AuthorizedDriftService implements DriftService {
     return decisions.some(d => d.result === AuthorizeResult.ALLOW);
   }
 
-  /** Entities that map to workloads, as the given credentials may see them. */
-  private async workloadEntities(
-    credentials: BackstageCredentials,
-  ): Promise<Entity[]> {
-    const { items } = await this.options.catalog.getEntities(
-      {
-        filter: [
-          {
-            [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-          {
-            [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-        ],
-        fields: [
-          'kind',
-          'metadata.namespace',
-          'metadata.name',
-          'metadata.annotations',
-        ],
-      },
-      { credentials },
-    );
-    return items;
-  }
-
   private async allowed(
     permission: BasicPermission,
     credentials: BackstageCredentials,
@@ -195,10 +167,4 @@ export class AuthorizedDriftService implements DriftService {
     )
       throw new NotAllowedError(`You may not ${what} (${permission.name})`);
   }
-}
-
-function ownersOf(finding: DriftFinding, entities: Entity[]): Entity[] {
-  return entities.filter(e =>
-    findingBelongsToEntity(finding, e.metadata.annotations ?? {}),
-  );
 }

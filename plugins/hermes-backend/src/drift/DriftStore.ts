@@ -418,20 +418,16 @@ export class KnexDriftStore implements DriftStore {
     id: string,
     resolution: { resolution: Resolution; note?: string; userRef: string },
   ) {
-    const finding = /^\d+$/.test(id)
-      ? await this.db<FindingRow>('hermes_drift_findings')
-          .where({ id: Number(id) })
-          .first()
-      : undefined;
+    const finding = await this.getFinding(id);
     if (!finding) throw new NotFoundError(`No drift finding with id ${id}`);
     await this.db('hermes_drift_resolutions').insert({
-      finding_id: finding.id,
+      finding_id: Number(finding.id),
       fingerprint: finding.fingerprint,
       resolution: resolution.resolution,
       note: resolution.note ?? null,
       user_ref: resolution.userRef,
       created_at: new Date(),
     });
-    return this.toFinding(finding);
+    return finding;
   }
 }

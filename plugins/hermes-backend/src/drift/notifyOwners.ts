@@ -1,14 +1,12 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   DriftFinding,
   findingBelongsToEntity,
-  KUBERNETES_ID_ANNOTATION,
-  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
 } from '@hermes-backstage/plugin-hermes-common';
+import { workloadEntities } from './workloads';
 
 /** When to ask the catalog again while it knows no workloads yet (it loads after start-up). */
 const RETRY_DELAYS_MS = [30_000, 120_000, 600_000];
@@ -34,20 +32,9 @@ export async function notifyOwnersOfCriticalDrift(options: {
     f => f.classification === 'critical',
   );
   if (critical.length === 0) return [];
-  const { items } = await options.catalog.getEntities(
-    {
-      filter: [
-        {
-          [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]:
-            CATALOG_FILTER_EXISTS,
-        },
-        {
-          [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]:
-            CATALOG_FILTER_EXISTS,
-        },
-      ],
-    },
-    { credentials: await options.auth.getOwnServiceCredentials() },
+  const items = await workloadEntities(
+    options.catalog,
+    await options.auth.getOwnServiceCredentials(),
   );
   if (items.length === 0) {
     const [delay, ...later] = options.retryDelaysMs ?? RETRY_DELAYS_MS;

@@ -9,8 +9,9 @@ export type FenceTag = 'context-data' | 'tool-data';
 const GAP = '[\\s\\u200B-\\u200D\\u2060\\uFEFF]';
 /**
  * A `<` (or a look-alike) that starts a fence tag, opening or closing, however it is spelt:
- * any case, spaces around the slash or inside the name, `_` or a space for the dash. One
- * character class under one quantifier before the name, so scanning stays linear.
+ * any case, spaces around the slash or inside the name, `_` or a space for the dash. Built
+ * once from constants (no input enters a pattern here, so the built-in engine is safe), with
+ * disjoint character classes under each quantifier, so scanning stays linear.
  */
 const FENCE_TAG = new RegExp(
   `[<\\uFF1C\\uFE64](?=(?:${GAP}|[/\\\\\\uFF0F])*(?:context|tool)(?:${GAP}|[-_])*data(?![a-z0-9]))`,
@@ -43,13 +44,19 @@ export function fence(
   return `<${tag}${attrs}>\n${escapeFences(text)}\n</${tag}>`;
 }
 
+// The opening line `fence` writes for each tag, attributes included.
+const OPENING: Record<FenceTag, RegExp> = {
+  'context-data': /^<context-data(?: [\w-]+="[\w.:/-]*")*>\n/,
+  'tool-data': /^<tool-data(?: [\w-]+="[\w.:/-]*")*>\n/,
+};
+
 /**
  * Whether `text` is exactly one block made by {@link fence} with `tag` (so fencing it again
  * would only nest it), rather than text that merely starts and ends like one.
  * @public
  */
 export function isFenced(text: string, tag: FenceTag): boolean {
-  const open = text.match(new RegExp(`^<${tag}(?: [\\w-]+="[\\w.:/-]*")*>\n`));
+  const open = text.match(OPENING[tag]);
   const close = `\n</${tag}>`;
   if (!open || !text.endsWith(close)) return false;
   const inner = text.slice(open[0].length, text.length - close.length);
