@@ -11,6 +11,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createTestDatabases } from './__testUtils__/databases';
+import { captureLogs, demoAudit, examples } from './__testUtils__/demo';
 import { startOpenAiServer } from './__testUtils__/openAiServer';
 import { hermesPlugin } from './plugin';
 
@@ -306,7 +307,6 @@ describe.each(databases.eachSupportedId())(
     });
 
     describe('drift audits', () => {
-      const examples = path.resolve(__dirname, '../../../examples');
       const repoSkills = path.resolve(__dirname, '../../../skills');
       const auditConfig = () => ({
         kubernetes: {
@@ -323,20 +323,7 @@ describe.each(databases.eachSupportedId())(
           skills: { directories: [repoSkills] },
           audits: [
             {
-              name: 'demo',
-              cluster: 'neuroscale-prod',
-              desired: {
-                directory: path.join(
-                  examples,
-                  'gitops/clusters/neuroscale-prod',
-                ),
-              },
-              live: {
-                snapshot: path.join(
-                  examples,
-                  'cluster-snapshot/neuroscale-prod',
-                ),
-              },
+              ...demoAudit,
               auditLog: path.join(
                 examples,
                 'cluster-snapshot/audit-log/neuroscale-prod.jsonl',
@@ -349,18 +336,7 @@ describe.each(databases.eachSupportedId())(
       it('runs an audit on request, stores its findings and records resolutions', async () => {
         const sent: any[] = [];
         // Everything the backend logs, at every level, to check that no Secret value leaks.
-        const logs: string[] = [];
-        for (const level of ['debug', 'info', 'warn', 'error'] as const) {
-          jest
-            .spyOn(console, level)
-            .mockImplementation((...args: unknown[]) => {
-              logs.push(
-                args
-                  .map(a => (typeof a === 'string' ? a : JSON.stringify(a)))
-                  .join(' '),
-              );
-            });
-        }
+        const logs = captureLogs();
         const knex = await databases.init(databaseId);
         const { server } = await startTestBackend({
           features: [

@@ -18,6 +18,7 @@ import {
   ScriptedReply,
   startOpenAiServer,
 } from '../__testUtils__/openAiServer';
+import { demoAudit, examples } from '../__testUtils__/demo';
 import { hermesPlugin } from '../plugin';
 
 const databases = createTestDatabases();
@@ -26,22 +27,9 @@ const databases = createTestDatabases();
 const memberships: Record<string, string[]> = {
   'user:default/bob': ['group:default/sre'],
 };
-const examples = path.resolve(__dirname, '../../../../examples');
-
 // A drift audit the agent can run (a changing tool), over the demo GitOps repo and snapshot.
-const demoAudit = {
-  audits: [
-    {
-      name: 'demo',
-      cluster: 'neuroscale-prod',
-      desired: {
-        directory: path.join(examples, 'gitops/clusters/neuroscale-prod'),
-      },
-      live: {
-        snapshot: path.join(examples, 'cluster-snapshot/neuroscale-prod'),
-      },
-    },
-  ],
+const demoAuditConfig = {
+  audits: [demoAudit],
   clusters: [{ name: 'neuroscale-prod', url: 'https://127.0.0.1:1' }],
 };
 
@@ -490,7 +478,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         approvals: {
           rules: [{ tool: 'drift_run_audit', effect: 'require-approval' }],
         },
-        ...demoAudit,
+        ...demoAuditConfig,
       },
     );
     try {
@@ -581,7 +569,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
             },
           ],
         },
-        ...demoAudit,
+        ...demoAuditConfig,
       },
     );
     try {
@@ -1067,7 +1055,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         approvals: {
           rules: [{ tool: 'drift_run_audit', effect: 'require-approval' }],
         },
-        ...demoAudit,
+        ...demoAuditConfig,
       },
     );
     try {
@@ -1200,7 +1188,7 @@ describe.each(databases.eachSupportedId())('chat on %s', databaseId => {
         approvals: {
           rules: [{ tool: 'drift_run_audit', effect: 'require-approval' }],
         },
-        ...demoAudit,
+        ...demoAuditConfig,
       },
     );
     try {

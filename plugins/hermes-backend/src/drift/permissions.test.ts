@@ -29,9 +29,8 @@ import {
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import path from 'node:path';
 import request from 'supertest';
+import { demoAudit, examples } from '../__testUtils__/demo';
 import { hermesPlugin } from '../plugin';
-
-const examples = path.resolve(__dirname, '../../../../examples');
 
 /** The demo catalog, as `examples/catalog` describes it. */
 const entities: Entity[] = ['inference-platform.yaml', 'org.yaml'].flatMap(
@@ -144,24 +143,7 @@ describe('drift findings under a permission policy', () => {
               ],
             },
             hermes: {
-              audits: [
-                {
-                  name: 'demo',
-                  cluster: 'neuroscale-prod',
-                  desired: {
-                    directory: path.join(
-                      examples,
-                      'gitops/clusters/neuroscale-prod',
-                    ),
-                  },
-                  live: {
-                    snapshot: path.join(
-                      examples,
-                      'cluster-snapshot/neuroscale-prod',
-                    ),
-                  },
-                },
-              ],
+              audits: [demoAudit],
             },
           },
         }),

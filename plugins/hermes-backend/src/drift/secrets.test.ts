@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { captureLogs } from '../__testUtils__/demo';
 import { hermesPlugin } from '../plugin';
 
 const databases = createTestDatabases();
@@ -81,16 +82,7 @@ describe.each(databases.eachSupportedId())(
           live('ConfigMap', 'settings', 'data: { mode: fast }'),
         ].join('---\n'),
       );
-      const logs: string[] = [];
-      for (const level of ['debug', 'info', 'warn', 'error'] as const) {
-        jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-          logs.push(
-            args
-              .map(a => (typeof a === 'string' ? a : JSON.stringify(a)))
-              .join(' '),
-          );
-        });
-      }
+      const logs = captureLogs();
       const knex = await databases.init(databaseId);
       const { server } = await startTestBackend({
         features: [
