@@ -10,13 +10,11 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import knexFactory, { Knex } from 'knex';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DefaultMemoryService } from '../../plugins/hermes-backend/src/memory/MemoryService';
+import { onEachDatabase } from '../databases';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -287,43 +285,7 @@ async function main() {
       'en',
     )} session messages, all visible to the searching user; ${queryCount} queries of 2-5 words\n`,
   );
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-memory-bench-'));
-  const sqlite = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: path.join(dir, 'memory.sqlite') },
-    useNullAsDefault: true,
-  });
-  try {
-    await bench('SQLite (file)', sqlite);
-  } finally {
-    await sqlite.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-
-  if (!pgUrl) {
-    process.stdout.write(
-      'PostgreSQL skipped: pass --pg <url> or set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING\n',
-    );
-    return;
-  }
-  // A schema of its own, dropped afterwards.
-  const schema = `hermes_memory_bench_${process.pid}`;
-  const admin = knexFactory({ client: 'pg', connection: pgUrl });
-  await admin.raw(`CREATE SCHEMA ${schema}`);
-  const pg = knexFactory({
-    client: 'pg',
-    connection: pgUrl,
-    searchPath: [schema],
-  });
-  try {
-    const version = (await admin.raw('SHOW server_version')).rows[0]
-      .server_version;
-    await bench(`PostgreSQL ${version}`, pg);
-  } finally {
-    await pg.destroy();
-    await admin.raw(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.destroy();
-  }
+  await onEachDatabase('memory', pgUrl, bench);
 }
 
 main().catch(error => {

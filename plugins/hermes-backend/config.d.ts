@@ -110,6 +110,110 @@ export interface Config {
       };
     }>;
 
+    /**
+     * Scheduled tasks declared in config, kept in step with the database at start-up (they
+     * can be run and read through the API and UI, and changed only here). People create
+     * more through the API, the UI and the CLI.
+     */
+    tasks?: Array<{
+      /** Unique name. */
+      name: string;
+      /** `agent`: a free-text prompt run by the agent; `drift-audit`: one of `hermes.audits`. */
+      kind: 'agent' | 'drift-audit';
+      /**
+       * A cron expression ("0 *\/6 * * *"), an interval ("every 6h", "every 30 minutes") or a
+       * phrase ("daily at 09:00", "weekdays at 8am", "every monday 07:30").
+       */
+      schedule: string;
+      /** IANA time zone the schedule is read in; default UTC. */
+      timezone?: string;
+      /** For `agent`: what to do. */
+      prompt?: string;
+      /** For `drift-audit`: the audit's name. */
+      audit?: string;
+      /** Entity the task is about, e.g. component:default/neuroscale-prod. */
+      entityRef?: string;
+      /** `provider/model`; default the purpose's model (`chat` or `audit`). */
+      model?: string;
+      /** Names of channels under `hermes.delivery.channels`. */
+      deliver?: string[];
+      /** Default true. */
+      enabled?: boolean;
+      /** A due time missed while no backend ran: `run-once` (default) or `skip` (recorded). */
+      missedRuns?: 'run-once' | 'skip';
+    }>;
+
+    /** Where task reports go: an outbox in the database, retried until sent or dead. */
+    delivery?: {
+      /**
+       * Channels by name. Tasks name them in `deliver`. Settings per `type`:
+       * `slack`: token, channel (baseUrl optional); `discord`: webhookUrl; `telegram`:
+       * botToken, chatId (baseUrl optional); `signal`: baseUrl (a signal-cli REST API),
+       * number, recipients; `webhook`: url, secret (HMAC-SHA256 of the body in
+       * `X-Hermes-Signature-256`); `notifications`: recipients and/or owners.
+       */
+      channels?: {
+        [name: string]: {
+          type:
+            | 'slack'
+            | 'discord'
+            | 'telegram'
+            | 'signal'
+            | 'webhook'
+            | 'notifications';
+          /**
+           * The platform's API root, for self-hosted gateways and tests: Slack
+           * (default https://slack.com/api/), Telegram (default https://api.telegram.org);
+           * required for Signal (the signal-cli REST API).
+           */
+          baseUrl?: string;
+          /**
+           * Slack bot token (xoxb-…).
+           * @visibility secret
+           */
+          token?: string;
+          /** Slack channel id or name. */
+          channel?: string;
+          /**
+           * Discord webhook URL (it holds the webhook's token).
+           * @visibility secret
+           */
+          webhookUrl?: string;
+          /**
+           * Telegram bot token.
+           * @visibility secret
+           */
+          botToken?: string;
+          /** Telegram chat id (a number, or @channelname). */
+          chatId?: string;
+          /** Signal: the sender's registered number. */
+          number?: string;
+          /** Signal: recipient numbers or group ids. Notifications: user or group entity refs. */
+          recipients?: string[];
+          /** Webhook: where to POST the report as JSON. */
+          url?: string;
+          /**
+           * Webhook: the HMAC-SHA256 key for the signature header.
+           * @visibility secret
+           */
+          secret?: string;
+          /** Notifications: also the owners of the task's entity. */
+          owners?: boolean;
+        };
+      };
+      /** Retries of a failed send: exponential backoff from `initialDelay` up to `maxDelay`. */
+      retry?: {
+        /** Attempts before a delivery is dead and its owner told; default 8. */
+        maxAttempts?: number;
+        /** Default { seconds: 30 }. */
+        initialDelay?: string | { [unit: string]: number };
+        /** Default { hours: 1 }. */
+        maxDelay?: string | { [unit: string]: number };
+      };
+      /** Time one send may take before it counts as failed; default { seconds: 15 }. */
+      timeout?: string | { [unit: string]: number };
+    };
+
     /** Model providers: any OpenAI-compatible endpoint (OpenAI, OpenRouter, Ollama, vLLM). */
     model?: {
       providers?: {

@@ -213,3 +213,73 @@ test('a guest asks the Agent tab of a model endpoint and sees the streamed answe
     contentType: 'image/png',
   });
 });
+
+test('a guest schedules a drift audit on the Tasks tab, runs it now and sees its report and delivery', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  await page.getByRole('link', { name: 'Hermes', exact: true }).click();
+  await page.getByRole('tab', { name: 'Tasks' }).click();
+
+  // A name of its own, so a rerun against a portal that is still up does not collide.
+  const name = `e2e prod drift ${Date.now()}`;
+  await page.getByRole('button', { name: 'New task' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New task' });
+  await dialog.getByRole('textbox', { name: 'Name' }).fill(name);
+  await dialog.getByRole('combobox', { name: 'Audit', exact: true }).click();
+  await page.getByRole('option', { name: 'neuroscale-prod' }).click();
+  await dialog.getByRole('textbox', { name: 'Schedule' }).fill('every 6h');
+  await dialog.getByRole('textbox', { name: 'Time zone' }).fill('UTC');
+
+  // The backend reads the schedule back in words with its next three runs, as it is typed.
+  const preview = dialog.getByRole('status', { name: 'Schedule preview' });
+  await expect(preview.getByText(/6 hours/)).toBeVisible();
+  await expect(
+    preview.getByRole('list', { name: 'Next runs' }).getByRole('listitem'),
+  ).toHaveCount(3);
+
+  await dialog.getByRole('combobox', { name: 'Deliver to' }).click();
+  await page.getByRole('option', { name: /^portal \(notifications\)/ }).click();
+  await page.keyboard.press('Escape');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+
+  // The new task's history opens: its schedule in words and next runs, no runs yet.
+  await expect(page).toHaveURL(/[?&]tab=tasks&task=[^&]+/);
+  await expect(page.getByText(name).first()).toBeVisible();
+  await expect(page.getByText(/6 hours/).first()).toBeVisible();
+  await expect(
+    page.getByRole('list', { name: 'Next runs' }).getByRole('listitem'),
+  ).toHaveCount(3);
+  await expect(page.getByText(/No runs yet/)).toBeVisible();
+
+  await page.getByRole('button', { name: `Run ${name} now` }).click();
+  // The run's status and its delivery's status are shown apart, and the view follows both.
+  await expect(page.getByLabel('run succeeded')).toBeVisible({
+    timeout: 90_000,
+  });
+  const report = page.getByRole('region', { name: /^Report: Drift Audit/ });
+  await expect(report).toBeVisible();
+  await expect(report.getByText(/neuroscale-prod/).first()).toBeVisible();
+  const delivery = page.getByRole('row', { name: 'Delivery to portal' });
+  await expect(delivery.getByText('sent', { exact: true })).toBeVisible({
+    timeout: 60_000,
+  });
+
+  const screenshot = testInfo.outputPath('task-run.png');
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await testInfo.attach('task-run', {
+    path: screenshot,
+    contentType: 'image/png',
+  });
+
+  // Back on the list, the task shows its last run and, beside it, the delivery.
+  await page.getByRole('link', { name: '← All tasks' }).click();
+  const row = page.getByRole('row', { name });
+  await expect(row.getByText('succeeded', { exact: true })).toBeVisible();
+  await expect(row.getByText('portal: sent')).toBeVisible();
+  await expect(
+    page
+      .getByRole('row', { name: 'neuroscale-prod-drift' })
+      .getByText('declared in app-config'),
+  ).toBeVisible();
+});

@@ -3,12 +3,14 @@ import { parseArgs } from 'node:util';
 import { FailOn } from '@hermes-backstage/plugin-hermes-common';
 import { driftAudit } from './driftCommands';
 import { OutputFormat, policyCheck, policyTest } from './policyCommands';
+import { TASK_OPTIONS, TASK_USAGE, taskCommand } from './taskCommands';
 
 const USAGE = `Usage:
   hermes policy check <files|dirs...> --policies <dir|file> [--policies ...] [--fail-on enforce|any|never] [--output text|json] [--max-bytes N]
   hermes policy test <dir> [--output text|json]
   hermes drift audit --desired <dir> --live <snapshot-dir> [--skills <dir>] [--audit-log <events.jsonl>] [--cluster name]
-                     [--watch-kind Kind ...] [--namespace ns ...] [--output text|json]`;
+                     [--watch-kind Kind ...] [--namespace ns ...] [--output text|json]
+${TASK_USAGE}`;
 
 /** Runs the CLI with the given arguments; returns the process exit code. */
 export async function main(
@@ -35,6 +37,7 @@ export async function main(
       },
       namespace: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
+      ...TASK_OPTIONS,
     },
   });
   const [group, command, ...rest] = positionals;
@@ -90,6 +93,9 @@ export async function main(
       output,
       print,
     });
+  }
+  if (group === 'task') {
+    return taskCommand({ command, args: rest, values, output, print });
   }
   throw new Error(`unknown command "${positionals.join(' ')}"\n${USAGE}`);
 }

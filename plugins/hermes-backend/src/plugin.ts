@@ -25,6 +25,8 @@ import { DefaultPolicyService } from './policy/PolicyService';
 import { createRouter } from './router';
 import { DefaultSkillsService } from './skills/DefaultSkillsService';
 import { DefaultStatusService } from './status/StatusService';
+import { DefaultDeliveryService } from './delivery/DefaultDeliveryService';
+import { DefaultTasksService } from './tasks/TasksService';
 
 /**
  * The Hermes backend plugin. Only wiring lives here; each capability is in its own folder.
@@ -50,6 +52,7 @@ export const hermesPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         urlReader: coreServices.urlReader,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
         notifications: notificationService,
@@ -66,6 +69,7 @@ export const hermesPlugin = createBackendPlugin({
         httpRouter,
         urlReader,
         scheduler,
+        lifecycle,
         catalog,
         auth,
         notifications,
@@ -142,6 +146,27 @@ export const hermesPlugin = createBackendPlugin({
           memory,
           skills,
         });
+        const delivery = await DefaultDeliveryService.create({
+          config,
+          database,
+          logger: logger.child({ capability: 'delivery' }),
+          notifications,
+          lifecycle,
+        });
+        await delivery.start(scheduler);
+        const tasks = await DefaultTasksService.create({
+          config,
+          database,
+          logger: logger.child({ capability: 'tasks' }),
+          auth,
+          catalog,
+          permissions,
+          delivery,
+          drift: audits,
+          chat,
+          models,
+        });
+        await tasks.start(scheduler);
         const status = new DefaultStatusService({
           version: readPackageVersion(),
           databaseClient: String(
@@ -164,6 +189,7 @@ export const hermesPlugin = createBackendPlugin({
             approvals,
             skills,
             memory,
+            tasks,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -19,6 +19,8 @@ import { SkillsService } from './skills/SkillsService';
 import { createSkillsRouter } from './skills/router';
 import { StatusService } from './status/StatusService';
 import { createStatusRouter } from './status/router';
+import { TasksService } from './tasks/TasksService';
+import { createTasksRouter } from './tasks/router';
 
 /** Mounts the capability routers. Everything but `/health` requires Backstage credentials. */
 export function createRouter(options: {
@@ -32,6 +34,7 @@ export function createRouter(options: {
   approvals: ApprovalsService;
   skills: SkillsService;
   memory: MemoryService;
+  tasks: TasksService;
 }): express.Router {
   const router = Router();
   // Large enough for an imported skill folder or a batch of Kubernetes audit events.
@@ -46,5 +49,6 @@ export function createRouter(options: {
   router.use(createApprovalsRouter(options));
   router.use(createSkillsRouter(options));
   router.use(createMemoryRouter(options));
+  router.use(createTasksRouter(options));
   return router;
 }

@@ -11,5 +11,6 @@ export * from './policy';
 export * from './policy/checkRequest';
 export * from './drift';
 export * from './agent';
+export * from './tasks';
 export * from './security';
 export * from './permissions';

@@ -72,6 +72,16 @@ export const hermesMemoryGlobalUpdatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Change, run and delete any user's scheduled tasks and retry their deliveries. Without it a
+ * user changes only the tasks they own; tasks declared in config change only in config.
+ * @public
+ */
+export const hermesTasksAdminPermission = createPermission({
+  name: 'hermes.tasks.admin',
+  attributes: { action: 'update' },
+});
+
 /** Every permission Hermes defines. @public */
 export const hermesPermissions = [
   hermesSessionsAdminPermission,
@@ -81,4 +91,5 @@ export const hermesPermissions = [
   hermesDriftEntityResolvePermission,
   hermesDriftResolvePermission,
   hermesMemoryGlobalUpdatePermission,
+  hermesTasksAdminPermission,
 ];

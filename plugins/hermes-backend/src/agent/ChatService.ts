@@ -5,7 +5,7 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { ActionsService } from '@backstage/backend-plugin-api/alpha';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
   InputError,
@@ -23,6 +23,7 @@ import {
   convertToModelMessages,
   getToolName,
   isToolUIPart,
+  LanguageModel,
   pipeUIMessageStreamToResponse,
   stepCountIs,
   streamText,
@@ -39,7 +40,7 @@ import {
 } from '../governance/ApprovalsService';
 import { ClusterDefinition } from '../kubernetes/clusters';
 import { MemoryService } from '../memory/MemoryService';
-import { ModelRegistry } from '../models/ModelRegistry';
+import { ModelRegistry, ModelSelection } from '../models/ModelRegistry';
 import { PolicyService } from '../policy/PolicyService';
 import { SkillsService } from '../skills/SkillsService';
 import { fitToBudget } from './compaction';
@@ -51,6 +52,7 @@ import { buildToolSet, fenceToolResults, ToolRun } from './toolset';
 import { agentTools } from './tools';
 import { HermesTool } from './tools/types';
 import { KnexTraceStore, TraceStore } from './TraceStore';
+import { heldForOwner, TurnApprovals, unattendedTools } from './unattended';
 
 export const NO_CHAT_MODEL =
   'No model is configured for chat. Add an OpenAI-compatible provider under ' +
@@ -77,6 +79,40 @@ export interface ChatService {
    * the answer starts by saying so.
    */
   chat(request: ChatRequest, response: ServerResponse): Promise<void>;
+  /**
+   * Runs a task's prompt as a new conversation of the task's owner, with read-only tools
+   * inside the task's scope; a changing call is held for the owner, never run.
+   */
+  runTask(request: TaskTurnRequest): Promise<TaskTurnResult>;
+}
+
+/** A task's prompt, run by the agent with nobody signed in. */
+export interface TaskTurnRequest {
+  taskName: string;
+  prompt: string;
+  /** The task's owner: the conversation is theirs, and held calls wait in their inbox. */
+  ownerRef: string;
+  /** The plugin's own credentials. */
+  credentials: BackstageCredentials;
+  entityRef?: string;
+  /** The task's entity, read when the run started. */
+  entity?: Entity;
+  /** `provider/model`, else the chat model. */
+  model?: string;
+  /** The owner held `hermes.drift.read` when the task was saved. */
+  driftRead: boolean;
+}
+
+export interface TaskTurnResult {
+  sessionId: string;
+  traceId: string;
+  answer: string;
+  model: string;
+  tokens: { input: number; output: number };
+  /** Changing calls held for the owner's approval. */
+  held: number;
+  /** The model failed or timed out. */
+  error?: string;
 }
 
 export interface ChatOptions {
@@ -136,7 +172,7 @@ export class DefaultChatService implements ChatService {
   }
 
   async chat(request: ChatRequest, response: ServerResponse): Promise<void> {
-    const { store, models, logger, catalog } = this.options;
+    const { store, models, catalog } = this.options;
     const configured = models.languageModel('chat');
     if (!configured) throw new ServiceUnavailableError(NO_CHAT_MODEL);
     if (Boolean(request.message) === Boolean(request.approvals?.length))
@@ -195,16 +231,114 @@ export class DefaultChatService implements ChatService {
       messages,
       session.messages.length - (request.message ? 0 : 1),
     );
+    const turn = await this.startTurn({
+      session,
+      messages,
+      goal,
+      notice,
+      entity,
+      credentials,
+      configured,
+      tools: this.options.tools,
+      approvals: this.options.approvals,
+    });
+    pipeUIMessageStreamToResponse({
+      response,
+      stream: turn.stream,
+      headers: {
+        'x-hermes-session-id': session.id,
+        'x-hermes-trace-id': turn.traceId,
+      },
+    });
+  }
 
+  async runTask(request: TaskTurnRequest): Promise<TaskTurnResult> {
+    const { store } = this.options;
+    const configured = this.options.models.languageModel('chat', request.model);
+    if (!configured) throw new ServiceUnavailableError(NO_CHAT_MODEL);
+    const { message, withheld } = maskCredentials({
+      id: randomUUID(),
+      role: 'user',
+      parts: [{ type: 'text', text: request.prompt }],
+    });
+    const sessionId = randomUUID();
+    await store.createSession({
+      id: sessionId,
+      userRef: request.ownerRef,
+      entityRef: request.entityRef,
+      title: `Task ${request.taskName}: ${titleOf(message)}`,
+      notesSnapshot: await this.notesSnapshot(
+        request.ownerRef,
+        request.entityRef,
+      ),
+    });
+    const session = (await store.getSession(sessionId))!;
+    await store.saveMessages(sessionId, [message], 0);
+    const turn = await this.startTurn({
+      session,
+      messages: [message],
+      goal: textOf(message),
+      notice: withheld.length ? withheldNotice(withheld) : undefined,
+      entity: request.entity,
+      credentials: request.credentials,
+      configured,
+      tools: unattendedTools(this.options.tools, request),
+      approvals: heldForOwner(this.options.approvals),
+    });
+    // Nobody watches the stream: read it to the end so the turn runs and is recorded.
+    const reader = turn.stream.getReader();
+    while (!(await reader.read()).done);
+    const finished = await turn.finished;
+    const answer = finished.messages.at(-1);
+    const held =
+      answer?.role === 'assistant'
+        ? answer.parts.filter(
+            p => isToolUIPart(p) && p.state === 'approval-requested',
+          ).length
+        : 0;
+    return {
+      sessionId,
+      traceId: turn.traceId,
+      answer: answer?.role === 'assistant' ? textOf(answer) : '',
+      model: `${configured.selection.provider}/${configured.selection.model}`,
+      tokens: {
+        input: finished.usage.inputTokens,
+        output: finished.usage.outputTokens,
+      },
+      held,
+      error: finished.failure?.error,
+    };
+  }
+
+  /**
+   * Runs one turn of the model over `messages` with the given tools, and records it when it
+   * ends (the answer, held calls, trace, memory). The stream is the ai SDK's UI message
+   * stream; `finished` settles once the turn is recorded.
+   */
+  private async startTurn(turn: {
+    session: Session;
+    messages: UIMessage[];
+    goal: string;
+    notice?: AgentNotice;
+    entity?: Entity;
+    credentials: BackstageCredentials;
+    configured: { model: LanguageModel; selection: ModelSelection };
+    tools: HermesTool[];
+    approvals: TurnApprovals;
+  }) {
+    const { models, logger } = this.options;
+    const { session, messages, goal, notice, entity, credentials } = turn;
+    const userRef = session.userRef;
+    const entityRef = session.entityRef;
     const traceId = randomUUID();
     const startedAt = new Date();
-    const { model, selection } = configured;
+    const { model, selection } = turn.configured;
     const toolCalls: ToolRun[] = [];
     const { toolSet, toolApproval, decide } = buildToolSet(
-      this.options.tools,
+      turn.tools,
       { credentials, userRef, entityRef, sessionId: session.id, traceId },
       {
-        approvals: this.options.approvals,
+        approvals: turn.approvals,
         onToolRun: run => toolCalls.push(run),
       },
     );
@@ -212,7 +346,7 @@ export class DefaultChatService implements ChatService {
     const history = await fitToBudget(session, messages, {
       budget: this.options.chat.sessionTokenBudget,
       models,
-      store,
+      store: this.options.store,
       logger,
     });
     const system = await buildSystemPrompt(
@@ -240,6 +374,19 @@ export class DefaultChatService implements ChatService {
       traceIds: [...(earlier ?? []), traceId],
     };
 
+    let settle!: (value: {
+      messages: UIMessage[];
+      usage: typeof usage;
+      failure?: typeof failure;
+    }) => void;
+    const finished = new Promise<{
+      messages: UIMessage[];
+      usage: typeof usage;
+      failure?: typeof failure;
+    }>(resolve => {
+      settle = resolve;
+    });
+
     const result = streamText({
       model,
       system,
@@ -266,7 +413,6 @@ export class DefaultChatService implements ChatService {
         usage.outputTokens += step.usage.outputTokens ?? 0;
       },
     });
-    const finishedSession = session;
     const timedOut = () => ({
       outcome: 'timeout' as const,
       error: `no answer within ${selection.timeoutMs / 1000} s (timeout)`,
@@ -297,7 +443,7 @@ export class DefaultChatService implements ChatService {
           try {
             await recordTurn(
               {
-                session: finishedSession,
+                session,
                 messages: updated,
                 // The answer is new, or continues the last message (after approvals).
                 unchanged: Math.max(0, messages.length - 1),
@@ -313,9 +459,9 @@ export class DefaultChatService implements ChatService {
               this.options,
             );
           } catch (error) {
-            logger.error(
-              `Could not save session ${finishedSession.id}: ${error}`,
-            );
+            logger.error(`Could not save session ${session.id}: ${error}`);
+          } finally {
+            settle({ messages: updated, usage, failure });
           }
         },
       })
@@ -337,14 +483,7 @@ export class DefaultChatService implements ChatService {
           },
         }),
       );
-    pipeUIMessageStreamToResponse({
-      response,
-      stream,
-      headers: {
-        'x-hermes-session-id': session.id,
-        'x-hermes-trace-id': traceId,
-      },
-    });
+    return { stream, traceId, finished };
   }
 
   private async notesSnapshot(userRef: string, entityRef?: string) {

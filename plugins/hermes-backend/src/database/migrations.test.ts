@@ -23,6 +23,9 @@ const TABLES = [
   'hermes_session_messages',
   'hermes_agent_traces',
   'hermes_tool_approvals',
+  'hermes_tasks',
+  'hermes_task_runs',
+  'hermes_deliveries',
 ];
 
 describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {

@@ -1,5 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import {
   MODEL_PURPOSES,
   ModelPurpose,
@@ -68,11 +69,22 @@ export class ModelRegistry {
     return new ModelRegistry(selections, providers);
   }
 
-  /** The model for a purpose, or undefined when none is configured. */
+  /**
+   * The model for a purpose, or undefined when none is configured. `override` names another
+   * model as `provider/model` (a task's own choice) on one of the configured providers.
+   */
   languageModel(
     purpose: ModelPurpose,
+    override?: string,
   ): { model: LanguageModel; selection: ModelSelection } | undefined {
-    const selection = this.selections.find(s => s.purpose === purpose);
+    const configured = this.selections.find(s => s.purpose === purpose);
+    const selection = override
+      ? {
+          purpose,
+          ...this.parse(override),
+          timeoutMs: configured?.timeoutMs ?? 60_000,
+        }
+      : configured;
     if (!selection) return undefined;
     const p = this.providers[selection.provider];
     const provider = createOpenAI({
@@ -83,5 +95,28 @@ export class ModelRegistry {
     });
     // Chat Completions: the API every OpenAI-compatible server implements.
     return { model: provider.chat(selection.model), selection };
+  }
+
+  /**
+   * Splits `provider/model` (the model part may hold more slashes, as OpenRouter's do) and
+   * checks the provider is configured; the error names the accepted providers.
+   */
+  parse(name: string): { provider: string; model: string } {
+    const slash = name.indexOf('/');
+    const provider = slash > 0 ? name.slice(0, slash) : '';
+    const model = slash > 0 ? name.slice(slash + 1) : '';
+    if (!provider || !model)
+      throw new InputError(
+        `Model "${name}" is not provider/model, e.g. openrouter/openai/gpt-4.1-mini`,
+      );
+    if (!this.providers[provider]) {
+      const known = Object.keys(this.providers);
+      throw new InputError(
+        `Model "${name}": unknown provider "${provider}"; configured providers: ${
+          known.length ? known.join(', ') : 'none (add hermes.model.providers)'
+        }`,
+      );
+    }
+    return { provider, model };
   }
 }

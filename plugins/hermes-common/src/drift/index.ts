@@ -7,3 +7,4 @@ export { attributeField, classifyManager } from './managedFields';
 export type { ManagedFieldsEntry } from './managedFields';
 export * from './entities';
 export * from './auditEvents';
+export * from './reportModel';

@@ -13,7 +13,7 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function describeChange(change: FieldChange): string {
+export function describeChange(change: FieldChange): string {
   return change.redacted
     ? `${change.path}: Secret value differs (withheld)`
     : `${change.path}: ${show(change.desired)} in Git, ${show(
@@ -21,7 +21,7 @@ function describeChange(change: FieldChange): string {
       )} live`;
 }
 
-function who(finding: DriftFinding): string | undefined {
+export function who(finding: DriftFinding): string | undefined {
   const a = finding.attribution;
   if (!a) return undefined;
   const via = a.subresource ? ` via ${a.subresource}` : '';
@@ -31,7 +31,7 @@ function who(finding: DriftFinding): string | undefined {
   }`;
 }
 
-function headline(finding: DriftFinding): string {
+export function headline(finding: DriftFinding): string {
   const { kind, name } = finding.resource;
   switch (finding.type) {
     case 'missing':
@@ -45,7 +45,7 @@ function headline(finding: DriftFinding): string {
   }
 }
 
-function countBy(findings: DriftFinding[]): string {
+export function countBy(findings: DriftFinding[]): string {
   const counts = (['critical', 'unknown', 'harmless'] as const)
     .map(c => [c, findings.filter(f => f.classification === c).length] as const)
     .filter(([, n]) => n > 0)

@@ -4,6 +4,8 @@ import {
   AgentMessageMetadata,
   AgentSession,
   AgentSessionSummary,
+  DeliveryChannelInfo,
+  DeliveryRecord,
   DriftAuditRecord,
   DriftFindingRecord,
   FeedbackRating,
@@ -14,6 +16,10 @@ import {
   SkillFile,
   SkillSummary,
   SkillVersion,
+  TaskInput,
+  TaskRecord,
+  TaskRunRecord,
+  TaskSchedule,
 } from '@hermes-backstage/plugin-hermes-common';
 import type { ChatTransport, UIMessage } from 'ai';
 
@@ -105,6 +111,26 @@ export interface HermesApi {
   exportSkill(name: string): Promise<SkillFile[]>;
   /** A SKILL.md folder (`SKILL.md`, `references/…`, or all under one top folder). */
   importSkill(files: SkillFile[]): Promise<SkillVersion>;
+
+  /** Tasks this user may see (own, config-declared, about readable entities); or one entity's. */
+  listTasks(options?: { entityRef?: string }): Promise<TaskRecord[]>;
+  createTask(input: TaskInput): Promise<TaskRecord>;
+  getTask(id: string): Promise<TaskRecord>;
+  updateTask(id: string, patch: Partial<TaskInput>): Promise<TaskRecord>;
+  deleteTask(id: string): Promise<void>;
+  /** Queues a run now; it runs asynchronously (poll its runs for progress). */
+  runTask(id: string): Promise<TaskRunRecord>;
+  /** Runs newest first, each with its report and deliveries. */
+  listTaskRuns(
+    id: string,
+    options?: { limit?: number },
+  ): Promise<TaskRunRecord[]>;
+  /** How a schedule reads and its next runs; rejects with the accepted forms when unreadable. */
+  previewSchedule(text: string, timezone?: string): Promise<TaskSchedule>;
+  /** Queues a failed or dead delivery again. */
+  retryDelivery(id: string): Promise<DeliveryRecord>;
+  /** Configured delivery channels: names and types, never their settings. */
+  listDeliveryChannels(): Promise<DeliveryChannelInfo[]>;
 }
 
 /** @public */

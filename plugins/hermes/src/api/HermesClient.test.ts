@@ -142,3 +142,124 @@ describe('HermesClient skills routes', () => {
     });
   });
 });
+
+describe('HermesClient tasks routes', () => {
+  function recordingClient(respond: (url: string, method: string) => Response) {
+    const calls: Array<{ url: string; method: string; body?: unknown }> = [];
+    const client = new HermesClient({
+      discoveryApi: { getBaseUrl: async () => 'http://portal.test/api/hermes' },
+      fetchApi: {
+        fetch: async (url: RequestInfo | URL, init?: RequestInit) => {
+          const method = init?.method ?? 'GET';
+          calls.push({
+            url: String(url),
+            method,
+            body: init?.body ? JSON.parse(String(init.body)) : undefined,
+          });
+          return respond(String(url), method);
+        },
+      },
+    });
+    return { client, calls };
+  }
+
+  it('calls the task, delivery and preview routes and unwraps their lists', async () => {
+    const { client, calls } = recordingClient((url, method) => {
+      if (method === 'DELETE') return new Response(null, { status: 204 });
+      if (url.includes('/runs'))
+        return Response.json({ items: [{ id: 'r1' }] });
+      if (url.endsWith('/channels')) {
+        return Response.json({
+          items: [{ name: 'portal', type: 'notifications' }],
+        });
+      }
+      if (
+        url.includes('/tasks?') ||
+        (url.endsWith('/tasks') && method === 'GET')
+      ) {
+        return Response.json({ items: [{ id: 't1' }] });
+      }
+      return Response.json({ id: 'x' });
+    });
+
+    expect(
+      await client.listTasks({ entityRef: 'component:default/fraud-detector' }),
+    ).toEqual([{ id: 't1' }]);
+    expect(await client.listTasks()).toEqual([{ id: 't1' }]);
+    await client.createTask({
+      name: 'prod drift',
+      kind: 'drift-audit',
+      audit: 'neuroscale-prod',
+      schedule: 'every 6h',
+      deliver: ['portal'],
+    });
+    await client.getTask('t/1');
+    await client.updateTask('t1', { enabled: false });
+    await client.deleteTask('t1');
+    await client.runTask('t1');
+    expect(await client.listTaskRuns('t1', { limit: 5 })).toEqual([
+      { id: 'r1' },
+    ]);
+    await client.listTaskRuns('t1');
+    await client.previewSchedule('weekdays at 8am', 'Europe/Berlin');
+    await client.previewSchedule('every 6h');
+    await client.retryDelivery('d1');
+    expect(await client.listDeliveryChannels()).toEqual([
+      { name: 'portal', type: 'notifications' },
+    ]);
+
+    const base = 'http://portal.test/api/hermes';
+    expect(calls).toEqual([
+      {
+        url: `${base}/tasks?entityRef=component%3Adefault%2Ffraud-detector`,
+        method: 'GET',
+      },
+      { url: `${base}/tasks`, method: 'GET' },
+      {
+        url: `${base}/tasks`,
+        method: 'POST',
+        body: {
+          name: 'prod drift',
+          kind: 'drift-audit',
+          audit: 'neuroscale-prod',
+          schedule: 'every 6h',
+          deliver: ['portal'],
+        },
+      },
+      { url: `${base}/tasks/t%2F1`, method: 'GET' },
+      { url: `${base}/tasks/t1`, method: 'PATCH', body: { enabled: false } },
+      { url: `${base}/tasks/t1`, method: 'DELETE' },
+      { url: `${base}/tasks/t1/run`, method: 'POST' },
+      { url: `${base}/tasks/t1/runs?limit=5`, method: 'GET' },
+      { url: `${base}/tasks/t1/runs`, method: 'GET' },
+      {
+        url: `${base}/tasks/schedule-preview?text=weekdays+at+8am&timezone=Europe%2FBerlin`,
+        method: 'GET',
+      },
+      {
+        url: `${base}/tasks/schedule-preview?text=every+6h`,
+        method: 'GET',
+      },
+      { url: `${base}/deliveries/d1/retry`, method: 'POST' },
+      { url: `${base}/delivery/channels`, method: 'GET' },
+    ]);
+  });
+
+  it('rejects with the accepted forms when a schedule cannot be read', async () => {
+    const message =
+      'Cannot read the schedule "whenever": use a cron expression, "every 6h" or "daily at 09:00"';
+    const { client } = recordingClient(() =>
+      Response.json(
+        {
+          error: { name: 'InputError', message },
+          response: { statusCode: 400 },
+        },
+        { status: 400 },
+      ),
+    );
+    await expect(client.previewSchedule('whenever')).rejects.toMatchObject({
+      statusCode: 400,
+      body: { error: { message } },
+    });
+  });
+});

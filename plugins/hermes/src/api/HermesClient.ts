@@ -3,6 +3,8 @@ import { ResponseError } from '@backstage/errors';
 import {
   AgentSession,
   AgentSessionSummary,
+  DeliveryChannelInfo,
+  DeliveryRecord,
   DriftAuditRecord,
   DriftFindingRecord,
   FeedbackRating,
@@ -12,6 +14,10 @@ import {
   SkillDetails,
   SkillFile,
   SkillVersion,
+  TaskInput,
+  TaskRecord,
+  TaskRunRecord,
+  TaskSchedule,
 } from '@hermes-backstage/plugin-hermes-common';
 import type { ChatTransport } from 'ai';
 import { createHermesChatTransport } from './chatTransport';
@@ -194,6 +200,64 @@ export class HermesClient implements HermesApi {
     return this.send('POST', '/skills/import', { files });
   }
 
+  async listTasks(options: { entityRef?: string } = {}): Promise<TaskRecord[]> {
+    const query = options.entityRef
+      ? `?entityRef=${encodeURIComponent(options.entityRef)}`
+      : '';
+    return (await this.request<{ items: TaskRecord[] }>(`/tasks${query}`))
+      .items;
+  }
+
+  createTask(input: TaskInput): Promise<TaskRecord> {
+    return this.send('POST', '/tasks', input);
+  }
+
+  getTask(id: string): Promise<TaskRecord> {
+    return this.request(taskPath(id));
+  }
+
+  updateTask(id: string, patch: Partial<TaskInput>): Promise<TaskRecord> {
+    return this.send('PATCH', taskPath(id), patch);
+  }
+
+  async deleteTask(id: string): Promise<void> {
+    await this.request(taskPath(id), { method: 'DELETE' });
+  }
+
+  runTask(id: string): Promise<TaskRunRecord> {
+    return this.request(`${taskPath(id)}/run`, { method: 'POST' });
+  }
+
+  async listTaskRuns(
+    id: string,
+    options: { limit?: number } = {},
+  ): Promise<TaskRunRecord[]> {
+    const query = options.limit !== undefined ? `?limit=${options.limit}` : '';
+    return (
+      await this.request<{ items: TaskRunRecord[] }>(
+        `${taskPath(id)}/runs${query}`,
+      )
+    ).items;
+  }
+
+  previewSchedule(text: string, timezone?: string): Promise<TaskSchedule> {
+    const query = new URLSearchParams({ text });
+    if (timezone) query.set('timezone', timezone);
+    return this.request(`/tasks/schedule-preview?${query}`);
+  }
+
+  retryDelivery(id: string): Promise<DeliveryRecord> {
+    return this.request(`/deliveries/${encodeURIComponent(id)}/retry`, {
+      method: 'POST',
+    });
+  }
+
+  async listDeliveryChannels(): Promise<DeliveryChannelInfo[]> {
+    return (
+      await this.request<{ items: DeliveryChannelInfo[] }>('/delivery/channels')
+    ).items;
+  }
+
   private send<T>(method: string, path: string, body: unknown): Promise<T> {
     return this.request(path, {
       method,
@@ -210,6 +274,10 @@ export class HermesClient implements HermesApi {
     }
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
+}
+
+function taskPath(id: string): string {
+  return `/tasks/${encodeURIComponent(id)}`;
 }
 
 function skillPath(name: string): string {

@@ -125,4 +125,58 @@ describe('HermesPage', () => {
       await screen.findByText('Nothing waits for your approval'),
     ).toBeVisible();
   });
+
+  it('has a Tasks tab that loads the scheduled tasks when opened', async () => {
+    const listTasks = jest.fn(async () => [
+      {
+        id: 't1',
+        name: 'neuroscale-prod-drift',
+        owner: 'config',
+        source: 'config' as const,
+        kind: 'drift-audit' as const,
+        audit: 'neuroscale-prod',
+        schedule: {
+          text: 'every 6h',
+          cron: '0 */6 * * *',
+          description: 'At 0 minutes past the hour, every 6 hours',
+          timezone: 'UTC',
+          next: ['2026-11-25T12:00:00.000Z'],
+        },
+        deliver: ['portal'],
+        enabled: true,
+        missedRuns: 'run-once' as const,
+        createdAt: '2026-11-25T09:00:00Z',
+        updatedAt: '2026-11-25T09:00:00Z',
+      },
+    ]);
+    await act(async () => {
+      await renderInTestApp(<HermesPage />, {
+        apis: [
+          [
+            hermesApiRef,
+            {
+              getStatus: async () => status,
+              listAudits: async () => ({ definitions: [], audits: [] }),
+              listTasks,
+            },
+          ],
+        ],
+      });
+    });
+    expect(listTasks).not.toHaveBeenCalled();
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole('tab', { name: 'Tasks' }));
+    });
+    expect(screen.getByRole('tab', { name: 'Tasks' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    const row = await screen.findByRole('row', {
+      name: 'neuroscale-prod-drift',
+    });
+    expect(row).toHaveTextContent('At 0 minutes past the hour, every 6 hours');
+    expect(row).toHaveTextContent('declared in app-config');
+    expect(listTasks).toHaveBeenCalledTimes(1);
+  });
 });

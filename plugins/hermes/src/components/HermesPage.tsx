@@ -10,34 +10,44 @@ import { ApprovalsContent } from './Approvals';
 import { AuditsCard } from './Drift';
 import { SkillsContent } from './Skills';
 import { HermesStatusContent } from './StatusPage';
+import { TasksContent } from './Tasks';
 
-const TABS = ['status', 'agent', 'skills', 'approvals'] as const;
+const TABS = ['status', 'agent', 'tasks', 'skills', 'approvals'] as const;
 type PageTab = (typeof TABS)[number];
 const LABELS: Record<PageTab, string> = {
   status: 'Status',
   agent: 'Agent',
+  tasks: 'Tasks',
   skills: 'Skills',
   approvals: 'Approvals',
 };
 
 /** The Hermes page body; the app supplies the page header. */
 export function HermesPage() {
-  // `?session=<id>` (the links memory search and notifications give) opens that
-  // conversation; `?tab=approvals` (the approvers' notification) opens that tab.
-  const [params] = useSearchParams();
+  // The URL names the tab, so every view can be linked to and Back works: `?tab=approvals`
+  // (the approvers' notification), `?session=<id>` (memory search and notification links
+  // open that conversation), `?tab=tasks&task=<id>` (a task's run history).
+  const [params, setParams] = useSearchParams();
   const session = params.get('session') ?? undefined;
   const asked = TABS.find(t => t === params.get('tab'));
-  const initial: PageTab = session ? 'agent' : asked ?? 'status';
-  const [tab, setTab] = useState<PageTab>(initial);
+  let tab: PageTab = asked ?? 'status';
+  if (!asked && session) tab = 'agent';
+  else if (!asked && params.has('task')) tab = 'tasks';
   // A tab mounts on first visit and then stays, so switching tabs never cuts an answer off
   // or loses an edit.
   const [opened, setOpened] = useState<ReadonlySet<PageTab>>(
-    () => new Set([initial]),
+    () => new Set([tab]),
   );
-  const select = (next: PageTab) => {
-    setTab(next);
-    setOpened(previous => new Set(previous).add(next));
-  };
+  if (!opened.has(tab)) setOpened(new Set(opened).add(tab));
+  const select = (next: PageTab) =>
+    setParams(
+      previous => {
+        const updated = new URLSearchParams(previous);
+        updated.set('tab', next);
+        return updated;
+      },
+      { replace: true },
+    );
   const content = (t: PageTab) => {
     switch (t) {
       case 'status':
@@ -49,6 +59,8 @@ export function HermesPage() {
         );
       case 'agent':
         return <AgentChat sessionId={session} />;
+      case 'tasks':
+        return <TasksContent />;
       case 'skills':
         return <SkillsContent />;
       default:

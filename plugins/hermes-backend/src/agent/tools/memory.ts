@@ -1,4 +1,8 @@
-import { InputError } from '@backstage/errors';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { z } from 'zod';
 import { defineTool } from './types';
 import { MemoryService, NoteScope } from '../../memory/MemoryService';
@@ -31,7 +35,12 @@ export function memoryTools(options: { memory: MemoryService }) {
       }),
       changes: false,
       execute: ({ query, kinds, entityRef, limit }, { credentials }) =>
-        memory.search(query, { credentials, kinds, entityRef, limit }),
+        memory.search(query, {
+          credentials: signedIn(credentials, 'memory_search'),
+          kinds,
+          entityRef,
+          limit,
+        }),
     }),
     defineTool({
       name: 'memory',
@@ -68,7 +77,7 @@ export function memoryTools(options: { memory: MemoryService }) {
             );
           return value;
         };
-        const { credentials } = context;
+        const credentials = signedIn(context.credentials, 'memory');
         const actions = {
           add: () => memory.addNote(scope, need('text'), credentials),
           replace: () =>
@@ -89,4 +98,15 @@ export function memoryTools(options: { memory: MemoryService }) {
       },
     }),
   ];
+}
+
+/** Memory answers differ per person: only a signed-in user's own credentials will do. */
+function signedIn(
+  credentials: BackstageCredentials,
+  tool: string,
+): BackstageCredentials<BackstageUserPrincipal> {
+  const { principal } = credentials as BackstageCredentials<{ type?: string }>;
+  if (principal?.type !== 'user')
+    throw new NotAllowedError(`${tool} needs a signed-in user`);
+  return credentials as BackstageCredentials<BackstageUserPrincipal>;
 }

@@ -1,13 +1,12 @@
-import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { z } from 'zod';
 import { CallTarget } from '../../governance/ApprovalsService';
 
 /** Who is asking and about what, for every tool call of one agent run. */
 export interface ToolContext {
-  credentials: BackstageCredentials<BackstageUserPrincipal>;
+  /** The user's own; in a scheduled task's run, the plugin's (see agent/unattended.ts). */
+  credentials: BackstageCredentials;
+  /** The user, or the task's owner. */
   userRef: string;
   entityRef?: string;
   sessionId: string;

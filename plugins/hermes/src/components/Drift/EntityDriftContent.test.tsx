@@ -60,7 +60,14 @@ describe('EntityDriftContent', () => {
         <EntityProvider entity={entity}>
           <EntityDriftContent />
         </EntityProvider>,
-        { apis: [[hermesApiRef, { listFindings, resolveFinding }]] },
+        {
+          apis: [
+            [
+              hermesApiRef,
+              { listFindings, resolveFinding, listTasks: async () => [] },
+            ],
+          ],
+        },
       );
     });
 
@@ -94,7 +101,14 @@ describe('EntityDriftContent', () => {
         <EntityProvider entity={entity}>
           <EntityDriftContent />
         </EntityProvider>,
-        { apis: [[hermesApiRef, { listFindings: async () => [] }]] },
+        {
+          apis: [
+            [
+              hermesApiRef,
+              { listFindings: async () => [], listTasks: async () => [] },
+            ],
+          ],
+        },
       );
     });
     expect(

@@ -11,12 +11,17 @@ import {
   DriftFindingRecord,
   Resolution,
 } from '@hermes-backstage/plugin-hermes-common';
+import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
+import { EntityTasksCard } from '../Tasks';
 import { FindingsTable } from './FindingsTable';
 
-/** The "Drift" tab: the latest findings about this entity's Kubernetes workloads. */
+/**
+ * The "Drift" tab: the latest findings about this entity's Kubernetes workloads, and the
+ * scheduled tasks about it.
+ */
 export function EntityDriftContent() {
   const { entity } = useEntity();
   const hermesApi = useApi(hermesApiRef);
@@ -36,15 +41,18 @@ export function EntityDriftContent() {
   if (error) return <ResponseErrorPanel error={error} />;
   return (
     <Content>
-      <InfoCard title="Drift between Git and the cluster">
-        {value && value.length > 0 ? (
-          <FindingsTable findings={value} onResolve={resolve} />
-        ) : (
-          <Typography>
-            No drift found for this entity's workloads in the latest audit.
-          </Typography>
-        )}
-      </InfoCard>
+      <Stack gap={2}>
+        <InfoCard title="Drift between Git and the cluster">
+          {value && value.length > 0 ? (
+            <FindingsTable findings={value} onResolve={resolve} />
+          ) : (
+            <Typography>
+              No drift found for this entity's workloads in the latest audit.
+            </Typography>
+          )}
+        </InfoCard>
+        <EntityTasksCard />
+      </Stack>
     </Content>
   );
 }

@@ -1,0 +1,2 @@
+export { TasksContent } from './TasksContent';
+export { EntityTasksCard } from './EntityTasksCard';
