@@ -38,7 +38,7 @@ export interface TaskSchedule {
   text: string;
   /** The five-field cron expression it runs on. */
   cron: string;
-  /** The schedule in words, e.g. "At 0 minutes past the hour, every 6 hours". */
+  /** The schedule in words, e.g. "On the hour, every 6 hours". */
   description: string;
   /** IANA time zone the schedule is read in. */
   timezone: string;
