@@ -4,6 +4,7 @@ import {
   createTestDatabases,
   databaseService,
 } from '../__testUtils__/databases';
+import knexFactory from 'knex';
 import { connect, rollbackAll } from './migrations';
 
 const databases = createTestDatabases();
@@ -87,5 +88,28 @@ describe('the migration files', () => {
       '20261130000003_agent.js',
       '20261130000004_governance.js',
     ]);
+  });
+});
+
+describe.each(
+  databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
+)('replicas starting together on %p', databaseId => {
+  it('bring one fresh database up to date once, without failing either start', async () => {
+    const first = await databases.init(databaseId);
+    // A second pool to the same database, as a second replica has.
+    const second = knexFactory({
+      client: 'pg',
+      connection: first.client.config.connection,
+    });
+    try {
+      await Promise.all([
+        connect(databaseService(first)),
+        connect(databaseService(second)),
+      ]);
+      for (const table of TABLES)
+        expect(await first.schema.hasTable(table)).toBe(true);
+    } finally {
+      await second.destroy();
+    }
   });
 });

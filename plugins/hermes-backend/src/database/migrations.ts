@@ -22,15 +22,32 @@ export async function connect(database: DatabaseService): Promise<Knex> {
   if (database.migrations?.skip) return knex;
   let done = migrated.get(knex);
   if (!done) {
-    done = knex.migrate
-      .latest({ directory: migrationsDir })
-      .then(() => {}, explainMigrationFailure);
+    done = migrateLatest(knex).then(() => {}, explainMigrationFailure);
     migrated.set(knex, done);
     // A failed attempt may be retried by the next store.
     done.catch(() => migrated.delete(knex));
   }
   await done;
   return knex;
+}
+
+/**
+ * Brings the schema up to date. Replicas starting together on one fresh PostgreSQL database
+ * would both create knex's bookkeeping tables and one would fail; an advisory lock, held by a
+ * transaction while the migrations run on other connections of the pool, lets one migrate and
+ * the others find nothing left to do.
+ */
+async function migrateLatest(knex: Knex): Promise<void> {
+  // The lock's transaction holds one connection while the migrations take another.
+  const poolMax = knex.client.config.pool?.max ?? 10;
+  if (String(knex.client.config.client) !== 'pg' || poolMax < 2) {
+    await knex.migrate.latest({ directory: migrationsDir });
+    return;
+  }
+  await knex.transaction(async tx => {
+    await tx.raw(`SELECT pg_advisory_xact_lock(hashtext('hermes_migrations'))`);
+    await knex.migrate.latest({ directory: migrationsDir });
+  });
 }
 
 /** Rolls back every Hermes migration; tests use it to prove each `down` works. */

@@ -258,7 +258,11 @@ export class DefaultTasksService implements TasksService {
           current,
         );
         if (current) await store.update(current.id, task);
-        else await store.create(task);
+        else
+          await store.create(task).catch(error => {
+            // Another replica starting at the same time made it.
+            if (!(error instanceof ConflictError)) throw error;
+          });
       } catch (error) {
         logger.error(
           `hermes.tasks: task "${input.name}": ${(error as Error).message}`,

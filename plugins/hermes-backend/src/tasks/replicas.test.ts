@@ -97,9 +97,17 @@ describe.each(databases.eachSupportedId())(
       const [first, second] = await sharedDatabase(databaseId);
       const webhook = await startWebhookServer({ secret: 's3cret' });
       try {
-        // A rolling start: the second replica finds the schema and the config task in place.
-        const a = await startReplica(first, webhook);
-        const b = await startReplica(second, webhook);
+        // On PostgreSQL both start together: one migrates, both sync the config task, one
+        // task results. Replicas do not share SQLite in production: there, one after the other.
+        const [a, b] = databaseId.startsWith('POSTGRES')
+          ? await Promise.all([
+              startReplica(first, webhook),
+              startReplica(second, webhook),
+            ])
+          : [
+              await startReplica(first, webhook),
+              await startReplica(second, webhook),
+            ];
         const tasks = await first('hermes_tasks').select('id', 'name');
         expect(tasks.map(t => t.name)).toEqual(['prod-drift']);
 
