@@ -143,6 +143,24 @@ export interface Config {
       missedRuns?: 'run-once' | 'skip';
     }>;
 
+    /** The learning loop: triage rules induced from how people resolved drift findings. */
+    learning?: {
+      /**
+       * Labelled findings that must agree with a rule, with none against it, before it is
+       * proposed as a skill draft. Default 5.
+       */
+      minSupport?: number;
+      /**
+       * When induction runs on Backstage's scheduler (once across replicas), e.g.
+       * `{ frequency: { hours: 6 } }`. Default every 6 hours, first run a minute after start-up.
+       */
+      schedule?: {
+        frequency: { cron: string } | { [unit: string]: number } | string;
+        timeout?: { [unit: string]: number } | string;
+        initialDelay?: { [unit: string]: number } | string;
+      };
+    };
+
     /** Where task reports go: an outbox in the database, retried until sent or dead. */
     delivery?: {
       /**

@@ -173,7 +173,7 @@ test("a model endpoint's Drift tab shows the attributed findings of the demo aud
   await expect(policy.getByText(/kubectl-edit \(human\)/)).toBeVisible();
   await policy.getByRole('button', { name: 'Reverted' }).click();
   await expect(
-    policy.getByText('last resolved: reverted by user:development/guest'),
+    policy.getByText(/resolved: reverted \(last by user:development\/guest\)/),
   ).toBeVisible();
 
   const screenshot = testInfo.outputPath('drift-tab.png');
@@ -282,4 +282,50 @@ test('a guest schedules a drift audit on the Tasks tab, runs it now and sees its
       .getByRole('row', { name: 'neuroscale-prod-drift' })
       .getByText('declared in app-config'),
   ).toBeVisible();
+});
+
+test('a guest labels a finding harmless, approves the rule Hermes learns, and the next audit classifies that drift by it', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/fraud-detector/drift');
+  const row = page.getByRole('row', {
+    name: 'InferenceService fraud-detector',
+  });
+  await expect(row.getByText('unknown', { exact: true })).toBeVisible();
+  await row.getByRole('button', { name: 'Harmless' }).click();
+  await expect(row.getByText(/resolved: harmless/)).toBeVisible();
+
+  // Induction (no model) proposes a rule from the label, with its evidence, as a skill draft.
+  await page.goto('/hermes?tab=learning');
+  await page.getByRole('button', { name: 'Learn now' }).click();
+  const rule = page
+    .getByRole('article', { name: /^harmless rule in learned-/ })
+    .filter({ hasText: 'cost-center' });
+  await expect(rule).toBeVisible();
+  await expect(
+    rule.getByText('1 of 1 labelled harmless').first(),
+  ).toBeVisible();
+  await rule.getByRole('button', { name: 'Approve' }).click();
+  await expect(rule.getByText('approved', { exact: true })).toBeVisible();
+
+  // The next audit reads the approved rule: the drift is harmless, by the learned skill.
+  await page.goto('/hermes?tab=status');
+  await page.getByRole('button', { name: 'Run neuroscale-prod now' }).click();
+  await expect(
+    page.getByRole('button', { name: 'Run neuroscale-prod now' }),
+  ).toBeEnabled({ timeout: 60_000 });
+  await page.goto('/catalog/default/component/fraud-detector/drift');
+  const classified = page.getByRole('row', {
+    name: 'InferenceService fraud-detector',
+  });
+  await expect(classified.getByText('harmless', { exact: true })).toBeVisible();
+  await expect(classified.getByText(/skill learned-/)).toBeVisible();
+
+  const screenshot = testInfo.outputPath('learned-rule.png');
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await testInfo.attach('learned-rule', {
+    path: screenshot,
+    contentType: 'image/png',
+  });
 });

@@ -594,12 +594,17 @@ describe.each(databases.eachSupportedId())(
       });
 
       it('adds a narrative from the audit model, and completes the audit when the model fails', async () => {
+        // Each audit asks for triage suggestions of its unknown findings, then for a narrative.
+        const noSuggestions = { content: '{"suggestions":[]}' };
         const model = await startOpenAiServer([
+          noSuggestions,
           {
             content:
               'Someone set require-resource-limits to Audit by hand; revert it or commit it to Git.',
           },
+          noSuggestions,
           { status: 500, error: 'model overloaded' },
+          noSuggestions,
           { hang: true },
         ]);
         try {
@@ -643,7 +648,7 @@ describe.each(databases.eachSupportedId())(
             authorization: 'Bearer test-key',
           });
           expect(model.requests[0].body.model).toBe('small-model');
-          const prompt = JSON.stringify(model.requests[0].body.messages);
+          const prompt = JSON.stringify(model.requests[1].body.messages);
           expect(prompt).toContain('require-resource-limits');
           expect(prompt).not.toContain('demo-changed-by-hand');
 

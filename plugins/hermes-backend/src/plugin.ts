@@ -27,6 +27,7 @@ import { DefaultSkillsService } from './skills/DefaultSkillsService';
 import { DefaultStatusService } from './status/StatusService';
 import { DefaultDeliveryService } from './delivery/DefaultDeliveryService';
 import { DefaultTasksService } from './tasks/TasksService';
+import { DefaultLearningService } from './learning/LearningService';
 
 /**
  * The Hermes backend plugin. Only wiring lives here; each capability is in its own folder.
@@ -167,6 +168,16 @@ export const hermesPlugin = createBackendPlugin({
           models,
         });
         await tasks.start(scheduler);
+        // Induction reads every cluster's labelled drift; its routes ask hermes.drift.read.
+        const learning = await DefaultLearningService.create({
+          config,
+          database,
+          logger: logger.child({ capability: 'learning' }),
+          drift: audits,
+          skills,
+          permissions,
+        });
+        await learning.start(scheduler);
         const status = new DefaultStatusService({
           version: readPackageVersion(),
           databaseClient: String(
@@ -190,6 +201,7 @@ export const hermesPlugin = createBackendPlugin({
             skills,
             memory,
             tasks,
+            learning,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -20,6 +20,8 @@ import { createSkillsRouter } from './skills/router';
 import { StatusService } from './status/StatusService';
 import { createStatusRouter } from './status/router';
 import { TasksService } from './tasks/TasksService';
+import { LearningService } from './learning/LearningService';
+import { createLearningRouter } from './learning/router';
 import { createTasksRouter } from './tasks/router';
 
 /** Mounts the capability routers. Everything but `/health` requires Backstage credentials. */
@@ -35,6 +37,7 @@ export function createRouter(options: {
   skills: SkillsService;
   memory: MemoryService;
   tasks: TasksService;
+  learning: LearningService;
 }): express.Router {
   const router = Router();
   // Large enough for an imported skill folder or a batch of Kubernetes audit events.
@@ -50,5 +53,6 @@ export function createRouter(options: {
   router.use(createSkillsRouter(options));
   router.use(createMemoryRouter(options));
   router.use(createTasksRouter(options));
+  router.use(createLearningRouter(options));
   return router;
 }

@@ -12,5 +12,6 @@ export * from './policy/checkRequest';
 export * from './drift';
 export * from './agent';
 export * from './tasks';
+export * from './learning';
 export * from './security';
 export * from './permissions';

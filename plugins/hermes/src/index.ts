@@ -15,4 +15,9 @@ export {
 export { hermesApiRef, HermesClient } from './api';
 export { EntityDriftContent } from './components/Drift';
 export { AgentChat } from './components/Agent';
-export type { HermesApi, HermesUIMessage, SkillListEntry } from './api';
+export type {
+  HermesApi,
+  HermesUIMessage,
+  LearningMetrics,
+  SkillListEntry,
+} from './api';

@@ -22,7 +22,7 @@ function finding(
     labels: {},
     type: 'modified',
     changes: [],
-    history: { seen: 1, windowDays: 14 },
+    history: { seen: 1, windowDays: 14, labels: [] },
     ...overrides,
   };
 }
@@ -71,6 +71,13 @@ export function demoReport(): TaskReport {
             userRef: 'user:default/ana',
             at: '2026-05-20T10:00:00Z',
           },
+          labels: [
+            {
+              resolution: 'reverted',
+              userRef: 'user:default/ana',
+              at: '2026-05-20T10:00:00Z',
+            },
+          ],
         },
       }),
       finding({

@@ -27,6 +27,7 @@ const TABLES = [
   'hermes_tasks',
   'hermes_task_runs',
   'hermes_deliveries',
+  'hermes_learning_candidates',
 ];
 
 describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {

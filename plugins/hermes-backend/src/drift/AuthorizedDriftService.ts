@@ -123,6 +123,28 @@ export class AuthorizedDriftService implements DriftService {
     await this.inner.resolveFinding(id, resolution, caller);
   }
 
+  // Labelled findings and metrics span every cluster and entity: drift-wide read access.
+  async listLabelledFindings(
+    options?: { since?: Date },
+    caller: DriftCaller = {},
+  ) {
+    await this.require(
+      hermesDriftReadPermission,
+      caller,
+      'read labelled drift findings',
+    );
+    return this.inner.listLabelledFindings(options, caller);
+  }
+
+  async triageMetrics(options?: { limit?: number }, caller: DriftCaller = {}) {
+    await this.require(
+      hermesDriftReadPermission,
+      caller,
+      'read drift triage metrics',
+    );
+    return this.inner.triageMetrics(options, caller);
+  }
+
   /** Catalog read of the entity (the caller's view) and the resolve permission on it. */
   private async mayResolveForAny(
     owners: Entity[],

@@ -11,10 +11,12 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  AuditLearningMetrics,
   auditDrift,
   correlateAuditEvents,
   Classification,
   decodeUtf8,
+  LabelledFinding,
   entityFindingFilter,
   findingBelongsToEntity,
   formatDriftReport,
@@ -44,6 +46,7 @@ import {
 import { narrateAudit } from './narrative';
 import { notifyOwnersOfCriticalDrift } from './notifyOwners';
 import { readDesired, readLive, splitKind } from './sources';
+import { reportHistory, suggestForAudit } from './suggestions';
 
 /**
  * Who asks, for the permission checks of `AuthorizedDriftService`; absent when Hermes itself
@@ -89,6 +92,24 @@ export interface DriftService {
     resolution: { resolution: Resolution; note?: string; userRef: string },
     caller?: DriftCaller,
   ): Promise<void>;
+  /**
+   * Every drift people resolved: each fingerprint's latest finding (as stored, with changes
+   * and attribution) and its label history; with `since`, drift labelled since then. For rule
+   * induction and its evaluation.
+   */
+  listLabelledFindings(
+    options?: { since?: Date },
+    caller?: DriftCaller,
+  ): Promise<LabelledFinding[]>;
+  /**
+   * Per successful audit run, oldest first (the last `limit`, default 60): how its findings
+   * were classified (by a rule, with a model suggestion, unknown) and the model's calls and
+   * tokens for triage.
+   */
+  triageMetrics(
+    options?: { limit?: number },
+    caller?: DriftCaller,
+  ): Promise<AuditLearningMetrics[]>;
 }
 
 export class DefaultDriftService implements DriftService {
@@ -198,9 +219,9 @@ export class DefaultDriftService implements DriftService {
         warnings,
         this.options.clusters,
       );
-      const { rules, problems } = triageRulesFromSkills(
-        await this.options.skills.listDocuments(),
-      );
+      // Read per run, so a rule approved since the last audit applies to this one.
+      const skillDocuments = await this.options.skills.listDocuments();
+      const { rules, problems } = triageRulesFromSkills(skillDocuments);
       warnings.push(...problems.map(p => `skill ${p.skill}: ${p.message}`));
       let findings = auditDrift({
         cluster: audit.cluster,
@@ -235,14 +256,33 @@ export class DefaultDriftService implements DriftService {
         }
       }
       findings = correlateAuditEvents(findings, events);
+      const history = await store.fingerprintHistory(
+        findings.map(f => f.fingerprint),
+      );
+      const triage = await suggestForAudit({
+        models: this.options.models,
+        findings,
+        history,
+        skills: skillDocuments,
+        warnings,
+      });
       const report = formatDriftReport({
         cluster: audit.cluster,
-        findings,
+        findings: triage.findings.map(f => ({
+          ...f,
+          history: reportHistory(history.get(f.fingerprint)),
+        })),
         namespaces: audit.namespaces,
         warnings,
       });
       const narrative = await this.narrate(report, warnings);
-      await store.finishAudit(id, { findings, report, warnings, narrative });
+      await store.finishAudit(id, {
+        findings: triage.findings,
+        report,
+        warnings,
+        narrative,
+        triageModel: triage.usage,
+      });
       await this.remember(
         driftAuditDocuments({
           id,
@@ -387,5 +427,13 @@ export class DefaultDriftService implements DriftService {
       throw new InputError('note: at most 2000 characters');
     const finding = await this.options.store.resolveFinding(id, resolution);
     await this.remember([driftResolutionDocument(finding, resolution)]);
+  }
+
+  listLabelledFindings(options?: { since?: Date }) {
+    return this.options.store.listLabelledFindings(options);
+  }
+
+  triageMetrics(options?: { limit?: number }) {
+    return this.options.store.triageMetrics(options);
   }
 }

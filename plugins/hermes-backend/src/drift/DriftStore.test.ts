@@ -241,5 +241,252 @@ describe.each(databases.eachSupportedId())(
         }),
       ).rejects.toThrow('No drift finding with id abc');
     });
+
+    it('keeps every label of the same drift, oldest first, with who and when', async () => {
+      const store = await createStore();
+      const run = async () => {
+        const id = await store.startAudit(source);
+        await store.finishAudit(id, {
+          findings: [finding()],
+          report: '',
+          warnings: [],
+        });
+        return (await store.listFindings({ auditId: id }))[0];
+      };
+      const first = await run();
+      await store.resolveFinding(first.id, {
+        resolution: 'harmless',
+        userRef: 'user:default/ada',
+      });
+      const second = await run();
+      await store.resolveFinding(second.id, {
+        resolution: 'reverted',
+        note: 'restored Enforce',
+        userRef: 'user:default/bob',
+      });
+      await store.resolveFinding(second.id, {
+        resolution: 'critical',
+        userRef: 'user:default/ana',
+      });
+      const [latest] = await store.listFindings();
+      expect(latest.history.labels).toEqual([
+        {
+          resolution: 'harmless',
+          userRef: 'user:default/ada',
+          at: expect.any(String),
+        },
+        {
+          resolution: 'reverted',
+          note: 'restored Enforce',
+          userRef: 'user:default/bob',
+          at: expect.any(String),
+        },
+        {
+          resolution: 'critical',
+          userRef: 'user:default/ana',
+          at: expect.any(String),
+        },
+      ]);
+      const times = latest.history.labels.map(l => Date.parse(l.at));
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+      expect(latest.history.lastResolution).toEqual(latest.history.labels[2]);
+      // Other drift has no labels.
+      const other = await store.startAudit(source);
+      await store.finishAudit(other, {
+        findings: [finding({ fingerprint: 'fp-other' })],
+        report: '',
+        warnings: [],
+      });
+      const [unlabelled] = await store.listFindings({ auditId: other });
+      // `seen` counts findings on the same object of the same type, whatever the fingerprint.
+      expect(unlabelled.history).toEqual({
+        seen: 3,
+        windowDays: 14,
+        labels: [],
+      });
+    });
+
+    it('lists labelled drift for the learning loop: the latest finding of each, with its labels', async () => {
+      const store = await createStore();
+      const audit = async (findings: DriftFinding[]) => {
+        const id = await store.startAudit(source);
+        await store.finishAudit(id, { findings, report: '', warnings: [] });
+        return store.listFindings({ auditId: id });
+      };
+      const replicas = finding({
+        fingerprint: 'fp-replicas',
+        classification: 'unknown',
+        skill: undefined,
+        reason: undefined,
+        resource: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace: 'serving-stack',
+          name: 'feature-server',
+        },
+        changes: [{ path: '/spec/replicas', desired: 2, live: 5 }],
+      });
+      const [policy1, replicas1] = await audit([
+        finding(),
+        {
+          ...replicas,
+          suggestion: {
+            classification: 'harmless',
+            reason: 'HPA',
+            confidence: 0.8,
+            model: 'local/m',
+          },
+        } as DriftFinding,
+        finding({ fingerprint: 'fp-never-labelled' }),
+      ]);
+      expect(replicas1.suggestion).toEqual({
+        classification: 'harmless',
+        reason: 'HPA',
+        confidence: 0.8,
+        model: 'local/m',
+      });
+      await store.resolveFinding(policy1.id, {
+        resolution: 'reverted',
+        userRef: 'user:default/ada',
+      });
+      await store.resolveFinding(replicas1.id, {
+        resolution: 'harmless',
+        userRef: 'user:default/bob',
+      });
+      // Timestamps have millisecond precision: the cut falls strictly between the labels.
+      await new Promise(resolve => setTimeout(resolve, 5));
+      const cut = new Date();
+      await new Promise(resolve => setTimeout(resolve, 5));
+      const [, replicas2] = await audit([
+        finding(),
+        {
+          ...replicas,
+          changes: [{ path: '/spec/replicas', desired: 2, live: 7 }],
+        },
+      ]);
+      await store.resolveFinding(replicas2.id, {
+        resolution: 'harmless',
+        note: 'autoscaler',
+        userRef: 'user:default/ana',
+      });
+
+      const labelled = await store.listLabelledFindings();
+      expect(
+        labelled.map(l => [
+          l.finding.fingerprint,
+          l.label,
+          l.labels.map(x => x.userRef),
+        ]),
+      ).toEqual([
+        ['fp-policy', 'reverted', ['user:default/ada']],
+        ['fp-replicas', 'harmless', ['user:default/bob', 'user:default/ana']],
+      ]);
+      // The policy's latest finding is the second audit's; the drift as stored, in full.
+      const [policy, latestReplicas] = labelled;
+      expect(policy.auditId).toBe(replicas2.auditId);
+      expect(policy.finding).toEqual(finding());
+      expect(latestReplicas).toEqual({
+        id: replicas2.id,
+        auditId: replicas2.auditId,
+        foundAt: expect.any(String),
+        finding: {
+          ...replicas,
+          changes: [{ path: '/spec/replicas', desired: 2, live: 7 }],
+        },
+        label: 'harmless',
+        labels: [
+          {
+            resolution: 'harmless',
+            userRef: 'user:default/bob',
+            at: expect.any(String),
+          },
+          {
+            resolution: 'harmless',
+            userRef: 'user:default/ana',
+            at: expect.any(String),
+          },
+        ],
+      });
+      expect(
+        (await store.listLabelledFindings({ since: cut })).map(
+          l => l.finding.fingerprint,
+        ),
+      ).toEqual(['fp-replicas']);
+      expect(
+        await store.listLabelledFindings({
+          since: new Date(Date.now() + 60_000),
+        }),
+      ).toEqual([]);
+    });
+
+    it('measures each audit: findings by rule, by suggestion and unknown, and model usage', async () => {
+      const store = await createStore();
+      expect(await store.triageMetrics()).toEqual([]);
+      const suggested = {
+        ...finding({
+          fingerprint: 'fp-s',
+          classification: 'unknown',
+          skill: undefined,
+        }),
+        suggestion: {
+          classification: 'critical' as const,
+          reason: 'r',
+          confidence: 0.5,
+          model: 'local/m',
+        },
+      };
+      const ids: string[] = [];
+      for (let run = 0; run < 3; run++) {
+        // Audits are ordered by start time, in milliseconds.
+        await new Promise(resolve => setTimeout(resolve, 3));
+        const id = await store.startAudit(source);
+        ids.push(id);
+        await store.finishAudit(id, {
+          findings: [
+            finding(),
+            finding({ fingerprint: 'fp-h', classification: 'harmless' }),
+            ...(run < 2 ? [suggested] : []),
+            finding({
+              fingerprint: 'fp-u',
+              classification: 'unknown',
+              skill: undefined,
+            }),
+          ],
+          report: '',
+          warnings: [],
+          // The last run had no model configured.
+          ...(run < 2
+            ? { triageModel: { calls: 1, findings: 2, tokens: 150 + run } }
+            : {}),
+        });
+      }
+      // A failed run has nothing to measure.
+      await store.failAudit(await store.startAudit(source), 'unreachable');
+      expect(await store.triageMetrics()).toEqual(
+        ids.map((auditId, run) => ({
+          auditId,
+          cluster: 'neuroscale-prod',
+          startedAt: expect.any(String),
+          findings: run < 2 ? 4 : 3,
+          byRule: 2,
+          bySuggestion: run < 2 ? 1 : 0,
+          unknown: 1,
+          modelCalls: run < 2 ? 1 : 0,
+          modelTokens: run < 2 ? 150 + run : 0,
+        })),
+      );
+      expect((await store.getAudit(ids[0]))!.triageModel).toEqual({
+        calls: 1,
+        findings: 2,
+        tokens: 150,
+      });
+      expect((await store.getAudit(ids[2]))!.triageModel).toBeUndefined();
+      expect(
+        (await store.triageMetrics({ limit: 2 })).map(m => m.auditId),
+      ).toEqual(ids.slice(1));
+      await expect(store.triageMetrics({ limit: 0 })).rejects.toThrow(
+        'limit: expected 1 to 1000 audits, got 0',
+      );
+    });
   },
 );

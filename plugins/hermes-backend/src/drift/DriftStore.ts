@@ -1,24 +1,38 @@
 import { NotFoundError } from '@backstage/errors';
 import {
+  AuditLearningMetrics,
   Classification,
   DriftAuditRecord,
   DriftFinding,
   DriftFindingRecord,
   KubernetesAuditEvent,
+  LabelledFinding,
   Resolution,
   RESOLUTIONS,
+  TriageSuggestion,
 } from '@hermes-backstage/plugin-hermes-common';
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { toIso } from '../database/dates';
 import { connect } from '../database/migrations';
-import { AuditEventRow, AuditRow, FindingRow, ResolutionRow } from './tables';
+import {
+  fingerprintHistory,
+  FingerprintHistory,
+  labelsByFingerprint,
+  listLabelledFindings,
+  triageMetrics,
+} from './labels';
+import { auditFromRow, findingFromRow } from './rows';
+import { AuditEventRow, AuditRow, FindingRow } from './tables';
 
 export type StoredAudit = DriftAuditRecord;
 export type StoredFinding = DriftFindingRecord;
-export type { Resolution };
+export type { Resolution, FingerprintHistory };
 export { RESOLUTIONS };
+
+/** An audit's findings as stored: each may carry the audit model's suggestion. */
+export type FindingToStore = DriftFinding & { suggestion?: TriageSuggestion };
 
 /** Persistence of audits, findings and resolutions. */
 export interface DriftStore {
@@ -31,10 +45,12 @@ export interface DriftStore {
   finishAudit(
     id: string,
     result: {
-      findings: DriftFinding[];
+      findings: FindingToStore[];
       report: string;
       warnings: string[];
       narrative?: string;
+      /** What went to the audit model for suggestions; absent without a model. */
+      triageModel?: StoredAudit['triageModel'];
     },
   ): Promise<void>;
   failAudit(id: string, error: string, warnings?: string[]): Promise<void>;
@@ -70,10 +86,15 @@ export interface DriftStore {
     id: string,
     resolution: { resolution: Resolution; note?: string; userRef: string },
   ): Promise<Omit<StoredFinding, 'history'>>;
-}
-
-function parse<T>(text: string | null | undefined, fallback: T): T {
-  return text ? (JSON.parse(text) as T) : fallback;
+  /** Per fingerprint: findings within `windowDays` (default 14) and every label. */
+  fingerprintHistory(
+    fingerprints: string[],
+    windowDays?: number,
+  ): Promise<Map<string, FingerprintHistory>>;
+  /** Each labelled drift's latest finding with its label history (learning loop). */
+  listLabelledFindings(options?: { since?: Date }): Promise<LabelledFinding[]>;
+  /** Per successful audit, oldest first (the last `limit`, default 60). */
+  triageMetrics(options?: { limit?: number }): Promise<AuditLearningMetrics[]>;
 }
 
 // A JSON text column holds `"key":"value"` exactly as JSON.stringify wrote it; LIKE's own
@@ -114,10 +135,11 @@ export class KnexDriftStore implements DriftStore {
   async finishAudit(
     id: string,
     result: {
-      findings: DriftFinding[];
+      findings: FindingToStore[];
       report: string;
       warnings: string[];
       narrative?: string;
+      triageModel?: StoredAudit['triageModel'];
     },
   ) {
     const summary: Record<Classification, number> = {
@@ -145,6 +167,10 @@ export class KnexDriftStore implements DriftStore {
         changes: JSON.stringify(f.changes),
         attribution: f.attribution ? JSON.stringify(f.attribution) : null,
         found_at: now,
+        suggestion_classification: f.suggestion?.classification ?? null,
+        suggestion_reason: f.suggestion?.reason ?? null,
+        suggestion_confidence: f.suggestion?.confidence ?? null,
+        suggestion_model: f.suggestion?.model ?? null,
       }));
       for (let i = 0; i < rows.length; i += 200)
         await tx('hermes_drift_findings').insert(rows.slice(i, i + 200));
@@ -157,6 +183,9 @@ export class KnexDriftStore implements DriftStore {
           narrative: result.narrative ?? null,
           summary: JSON.stringify(summary),
           warnings: JSON.stringify(result.warnings),
+          suggestion_calls: result.triageModel?.calls ?? null,
+          suggestion_findings: result.triageModel?.findings ?? null,
+          suggestion_tokens: result.triageModel?.tokens ?? null,
         });
     });
   }
@@ -172,63 +201,19 @@ export class KnexDriftStore implements DriftStore {
       });
   }
 
-  private toAudit(row: AuditRow): StoredAudit {
-    return {
-      id: row.id,
-      cluster: row.cluster,
-      status: row.status,
-      trigger: row.trigger,
-      desiredSource: row.desired_source,
-      liveSource: row.live_source,
-      startedAt: toIso(row.started_at),
-      ...(row.finished_at ? { finishedAt: toIso(row.finished_at) } : {}),
-      ...(row.report ? { report: row.report } : {}),
-      ...(row.narrative ? { narrative: row.narrative } : {}),
-      ...(row.summary ? { summary: parse(row.summary, undefined) } : {}),
-      warnings: parse(row.warnings, []),
-      ...(row.error ? { error: row.error } : {}),
-    };
-  }
-
   async listAudits(options: { cluster?: string; limit?: number } = {}) {
     const query = this.db<AuditRow>('hermes_drift_audits')
       .orderBy('started_at', 'desc')
       .limit(options.limit ?? 50);
     if (options.cluster) query.where({ cluster: options.cluster });
-    return (await query).map(row => this.toAudit(row));
+    return (await query).map(row => auditFromRow(row));
   }
 
   async getAudit(id: string) {
     const row = await this.db<AuditRow>('hermes_drift_audits')
       .where({ id })
       .first();
-    return row ? this.toAudit(row) : undefined;
-  }
-
-  private toFinding(row: FindingRow): Omit<StoredFinding, 'history'> {
-    return {
-      id: String(row.id),
-      auditId: row.audit_id,
-      fingerprint: row.fingerprint,
-      cluster: row.cluster,
-      resource: {
-        apiVersion: row.api_version,
-        kind: row.kind,
-        ...(row.namespace ? { namespace: row.namespace } : {}),
-        name: row.name,
-      },
-      labels: parse(row.labels, {}),
-      type: row.type,
-      classification: row.classification,
-      ...(row.skill ? { skill: row.skill } : {}),
-      ...(row.reason ? { reason: row.reason } : {}),
-      ...(row.recommend ? { recommend: row.recommend } : {}),
-      changes: parse(row.changes, []),
-      ...(row.attribution
-        ? { attribution: parse(row.attribution, undefined) }
-        : {}),
-      foundAt: toIso(row.found_at),
-    };
+    return row ? auditFromRow(row) : undefined;
   }
 
   async listFindings(
@@ -298,35 +283,21 @@ export class KnexDriftStore implements DriftStore {
       .andWhere('found_at', '>=', since)
       .groupBy('cluster', 'kind', 'namespace', 'name', 'type');
     for (const g of grouped) counts.set(objectKey(g), Number(g.n));
-    const latestResolution = new Map<string, ResolutionRow>();
-    const resolutions: ResolutionRow[] = await this.db(
-      'hermes_drift_resolutions',
-    )
-      .whereIn('fingerprint', [...new Set(rows.map(r => r.fingerprint))])
-      .orderBy('id', 'desc');
-    for (const r of resolutions) {
-      if (!latestResolution.has(r.fingerprint))
-        latestResolution.set(r.fingerprint, r);
-    }
+    const labels = await labelsByFingerprint(
+      this.db,
+      rows.map(r => r.fingerprint),
+    );
     const findings: StoredFinding[] = [];
     for (const row of rows) {
-      const seen = counts.get(objectKey(row)) ?? 0;
-      const resolution = latestResolution.get(row.fingerprint);
+      const history = labels.get(row.fingerprint) ?? [];
+      const lastResolution = history[history.length - 1];
       findings.push({
-        ...this.toFinding(row),
+        ...findingFromRow(row),
         history: {
-          seen,
+          seen: counts.get(objectKey(row)) ?? 0,
           windowDays,
-          ...(resolution
-            ? {
-                lastResolution: {
-                  resolution: resolution.resolution,
-                  userRef: resolution.user_ref,
-                  ...(resolution.note ? { note: resolution.note } : {}),
-                  at: toIso(resolution.created_at),
-                },
-              }
-            : {}),
+          ...(lastResolution ? { lastResolution } : {}),
+          labels: history,
         },
       });
     }
@@ -411,7 +382,7 @@ export class KnexDriftStore implements DriftStore {
           .where({ id: Number(id) })
           .first()
       : undefined;
-    return row ? this.toFinding(row) : undefined;
+    return row ? findingFromRow(row) : undefined;
   }
 
   async resolveFinding(
@@ -429,5 +400,17 @@ export class KnexDriftStore implements DriftStore {
       created_at: new Date(),
     });
     return finding;
+  }
+
+  fingerprintHistory(fingerprints: string[], windowDays = 14) {
+    return fingerprintHistory(this.db, fingerprints, windowDays);
+  }
+
+  listLabelledFindings(options?: { since?: Date }) {
+    return listLabelledFindings(this.db, options);
+  }
+
+  triageMetrics(options?: { limit?: number }) {
+    return triageMetrics(this.db, options);
   }
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { captureLogs } from '../__testUtils__/demo';
+import { startOpenAiServer } from '../__testUtils__/openAiServer';
 import { hermesPlugin } from '../plugin';
 
 const databases = createTestDatabases();
@@ -61,9 +62,13 @@ describe.each(databases.eachSupportedId())(
       fs.mkdirSync(path.join(dir, 'git'));
       fs.mkdirSync(path.join(dir, 'live'));
     });
-    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    let closeModel = () => {};
+    afterEach(() => {
+      closeModel();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
 
-    it('keeps them out of findings, reports, rows, memory and logs, whatever shape Git gives the annotations', async () => {
+    it('keeps them out of findings, reports, rows, memory, logs and the model, whatever shape Git gives the annotations', async () => {
       const data = `data: { password: ${btoa(PASSWORD)} }`;
       // Git holds the annotations as null, a string and a list where the cluster holds a map.
       fs.writeFileSync(
@@ -83,6 +88,21 @@ describe.each(databases.eachSupportedId())(
         ].join('---\n'),
       );
       const logs = captureLogs();
+      // The audit model suggests classifications of the unknown findings and narrates.
+      const model = await startOpenAiServer([
+        {
+          content: JSON.stringify({
+            suggestions: ['f1', 'f2', 'f3'].map(id => ({
+              id,
+              classification: 'critical',
+              reason: 'a person edited a Secret',
+              confidence: 0.7,
+            })),
+          }),
+        },
+        { content: 'Secrets were edited by hand.' },
+      ]);
+      closeModel = model.close;
       const knex = await databases.init(databaseId);
       const { server } = await startTestBackend({
         features: [
@@ -91,6 +111,8 @@ describe.each(databases.eachSupportedId())(
             data: {
               hermes: {
                 clusters: [{ name: 'edge-eu', url: 'https://127.0.0.1:1' }],
+                model: { providers: { local: { baseUrl: model.baseUrl } } },
+                models: { audit: { provider: 'local', model: 'small' } },
                 audits: [
                   {
                     name: 'shop',
@@ -114,6 +136,8 @@ describe.each(databases.eachSupportedId())(
       expect(run.body).toMatchObject({
         status: 'succeeded',
         summary: { unknown: 3 },
+        triageModel: { calls: 1, findings: 3, tokens: 120 },
+        narrative: 'Secrets were edited by hand.',
       });
       const answers = [
         run.text,
@@ -133,6 +157,23 @@ describe.each(databases.eachSupportedId())(
             .set('Authorization', auth)
         ).text,
       ];
+      // The findings went to the model (with their paths), their suggestions came back.
+      expect(JSON.stringify(model.requests[0].body)).toContain(
+        '/metadata/annotations',
+      );
+      const listed = JSON.parse(answers[3]).findings;
+      expect(listed.map((f: any) => [f.suggestion, f.history.labels])).toEqual(
+        Array(3).fill([
+          {
+            classification: 'critical',
+            reason: 'a person edited a Secret',
+            confidence: 0.7,
+            model: 'local/small',
+          },
+          [],
+        ]),
+      );
+      answers.push(...model.requests.map(r => JSON.stringify(r.body)));
       const tables: string[] = (await knex('hermes_drift_findings')).map(row =>
         JSON.stringify(row),
       );

@@ -18,6 +18,10 @@ export type AuditRow = {
   summary: string | null;
   warnings: string | null;
   error: string | null;
+  /** Model triage of unknown findings (migrations/20261130000007_suggestions.js). */
+  suggestion_calls: number | null;
+  suggestion_findings: number | null;
+  suggestion_tokens: number | null;
 };
 
 /** hermes_drift_findings; `id` is a bigint, which PostgreSQL returns as a string. */
@@ -39,6 +43,12 @@ export type FindingRow = {
   changes: string;
   attribution: string | null;
   found_at: DbTime;
+  /** The audit model's suggestion, beside (never instead of) the classification. */
+  suggestion_classification: 'harmless' | 'critical' | 'unknown' | null;
+  suggestion_reason: string | null;
+  /** float: PostgreSQL's real comes back as a number. */
+  suggestion_confidence: number | string | null;
+  suggestion_model: string | null;
 };
 
 /** hermes_drift_resolutions */

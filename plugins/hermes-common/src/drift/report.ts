@@ -1,5 +1,17 @@
+import type { TriageSuggestion } from '../learning/types';
 import { formatUtc } from '../time';
-import { Classification, DriftFinding, FieldChange } from './types';
+import {
+  Classification,
+  DriftFinding,
+  DriftFindingRecord,
+  FieldChange,
+} from './types';
+
+/** A finding as reports take it: with the model's suggestion and its history when known. */
+export type ReportableFinding = DriftFinding & {
+  suggestion?: TriageSuggestion;
+  history?: DriftFindingRecord['history'];
+};
 
 const ORDER: Record<Classification, number> = {
   critical: 0,
@@ -45,6 +57,43 @@ export function headline(finding: DriftFinding): string {
   }
 }
 
+/** "suggested: harmless — model small-model, 0.8: autoscaler writes this" */
+export function describeSuggestion(suggestion: TriageSuggestion): string {
+  const reason = suggestion.reason ? `: ${suggestion.reason}` : '';
+  return `suggested: ${suggestion.classification} — model ${
+    suggestion.model
+  }, ${Math.round(suggestion.confidence * 100) / 100}${reason}`;
+}
+
+/**
+ * What history says about a finding: "seen 3× in 14 days · resolved 2× before (reverted ×2) ·
+ * last resolved: reverted by user:default/ana"; undefined when there is nothing to say.
+ */
+export function describeHistory(
+  history: DriftFindingRecord['history'] | undefined,
+): string | undefined {
+  if (!history) return undefined;
+  const { seen, windowDays, lastResolution } = history;
+  const labels = history.labels ?? [];
+  const parts: string[] = [];
+  if (seen > 1) parts.push(`seen ${seen}× in ${windowDays} days`);
+  if (labels.length > 1) {
+    const counts = new Map<string, number>();
+    for (const l of labels)
+      counts.set(l.resolution, (counts.get(l.resolution) ?? 0) + 1);
+    parts.push(
+      `resolved ${labels.length}× before (${[...counts]
+        .map(([r, n]) => `${r} ×${n}`)
+        .join(', ')})`,
+    );
+  }
+  if (lastResolution)
+    parts.push(
+      `last resolved: ${lastResolution.resolution} by ${lastResolution.userRef}`,
+    );
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
 export function countBy(findings: DriftFinding[]): string {
   const counts = (['critical', 'unknown', 'harmless'] as const)
     .map(c => [c, findings.filter(f => f.classification === c).length] as const)
@@ -59,13 +108,13 @@ export function countBy(findings: DriftFinding[]): string {
  */
 export function formatDriftReport(options: {
   cluster: string;
-  findings: DriftFinding[];
+  findings: ReportableFinding[];
   time?: Date;
   namespaces?: string[];
   warnings?: string[];
 }): string {
   const { cluster, findings } = options;
-  const groups = new Map<string, DriftFinding[]>();
+  const groups = new Map<string, ReportableFinding[]>();
   for (const f of findings) {
     const group = f.resource.namespace ?? '(cluster-scoped)';
     groups.set(group, [...(groups.get(group) ?? []), f]);
@@ -116,7 +165,12 @@ export function formatDriftReport(options: {
         );
       } else {
         lines.push('           no skill classifies this drift; review it');
+        // A model's view, never a verdict: the classification above stays.
+        if (f.suggestion)
+          lines.push(`           ${describeSuggestion(f.suggestion)}`);
       }
+      const history = describeHistory(f.history);
+      if (history) lines.push(`           history: ${history}`);
     }
   }
   for (const warning of options.warnings ?? [])

@@ -1,6 +1,14 @@
 import type { ReportFinding, TaskReport } from '../tasks/types';
 import { formatUtc } from '../time';
-import { countBy, describeChange, headline, who } from './report';
+import {
+  countBy,
+  describeChange,
+  describeHistory,
+  describeSuggestion,
+  headline,
+  ReportableFinding,
+  who,
+} from './report';
 import { Classification, DriftFinding, DriftFindingRecord } from './types';
 
 const ORDER: Record<Classification, number> = {
@@ -10,19 +18,7 @@ const ORDER: Record<Classification, number> = {
 };
 const CHANGES_SHOWN = 5;
 
-function historyOf(finding: DriftFinding | DriftFindingRecord) {
-  if (!('history' in finding)) return undefined;
-  const { seen, windowDays, lastResolution } = finding.history;
-  const parts: string[] = [];
-  if (seen > 1) parts.push(`seen ${seen}× in ${windowDays} days`);
-  if (lastResolution)
-    parts.push(
-      `last resolved: ${lastResolution.resolution} by ${lastResolution.userRef}`,
-    );
-  return parts.length ? parts.join(' · ') : undefined;
-}
-
-function reportFinding(f: DriftFinding | DriftFindingRecord): ReportFinding {
+function reportFinding(f: ReportableFinding): ReportFinding {
   return {
     classification: f.classification,
     headline: headline(f),
@@ -30,9 +26,11 @@ function reportFinding(f: DriftFinding | DriftFindingRecord): ReportFinding {
     moreChanges: Math.max(0, f.changes.length - CHANGES_SHOWN),
     attribution: who(f),
     skill: f.skill,
-    reason: f.reason,
+    // Without a deciding skill, the model's suggestion says what it may be (never a verdict).
+    reason:
+      !f.skill && f.suggestion ? describeSuggestion(f.suggestion) : f.reason,
     recommend: f.recommend,
-    history: historyOf(f),
+    history: describeHistory(f.history),
   };
 }
 

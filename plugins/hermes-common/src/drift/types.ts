@@ -1,3 +1,5 @@
+import type { TriageSuggestion } from '../learning/types';
+
 /** What kind of difference between Git and the cluster a finding is. */
 export type DriftType = 'modified' | 'missing' | 'extra';
 
@@ -81,6 +83,11 @@ export interface DriftAuditRecord {
   summary?: Record<Classification, number>;
   warnings: string[];
   error?: string;
+  /**
+   * What went to the audit model to suggest classifications of unknown findings: calls,
+   * findings sent, tokens (input + output). Absent when no audit model was configured.
+   */
+  triageModel?: { calls: number; findings: number; tokens: number };
 }
 
 /** A stored finding with its history: how often the same drift was seen, how it was resolved. */
@@ -88,6 +95,8 @@ export interface DriftFindingRecord extends DriftFinding {
   id: string;
   auditId: string;
   foundAt: string;
+  /** The audit model's suggestion for a finding no rule classified; never a classification. */
+  suggestion?: TriageSuggestion;
   history: {
     /** Findings on the same object of the same type within the window, this one included. */
     seen: number;
@@ -98,5 +107,12 @@ export interface DriftFindingRecord extends DriftFinding {
       note?: string;
       at: string;
     };
+    /** Every resolution of the same drift (same fingerprint), oldest first. */
+    labels: Array<{
+      resolution: Resolution;
+      userRef: string;
+      note?: string;
+      at: string;
+    }>;
   };
 }

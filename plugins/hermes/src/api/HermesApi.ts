@@ -4,6 +4,8 @@ import {
   AgentMessageMetadata,
   AgentSession,
   AgentSessionSummary,
+  AuditLearningMetrics,
+  CandidateStatus,
   DeliveryChannelInfo,
   DeliveryRecord,
   DriftAuditRecord,
@@ -11,10 +13,12 @@ import {
   FeedbackRating,
   HeldToolCall,
   HermesStatus,
+  LearningCandidate,
   Resolution,
   SkillDetails,
   SkillFile,
   SkillSummary,
+  SkillLearningMetrics,
   SkillVersion,
   TaskInput,
   TaskRecord,
@@ -131,6 +135,24 @@ export interface HermesApi {
   retryDelivery(id: string): Promise<DeliveryRecord>;
   /** Configured delivery channels: names and types, never their settings. */
   listDeliveryChannels(): Promise<DeliveryChannelInfo[]>;
+
+  /** Induces rules from the labelled findings now; the candidates this run produced. */
+  runLearning(): Promise<LearningCandidate[]>;
+  /** Proposed, rejected and approved rules with their evidence, newest first. */
+  listCandidates(options?: {
+    status?: CandidateStatus;
+  }): Promise<LearningCandidate[]>;
+  /** Activates the candidate's skill version; refused (403) without hermes.skills.approve. */
+  approveCandidate(id: string): Promise<LearningCandidate>;
+  rejectCandidate(id: string, reason?: string): Promise<LearningCandidate>;
+  /** Per audit (oldest first, the last 60) and per skill: what rules and the model did. */
+  learningMetrics(): Promise<LearningMetrics>;
+}
+
+/** What the learning loop changed, per audit and per skill. @public */
+export interface LearningMetrics {
+  audits: AuditLearningMetrics[];
+  skills: SkillLearningMetrics[];
 }
 
 /** @public */

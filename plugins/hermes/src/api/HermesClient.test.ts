@@ -263,3 +263,83 @@ describe('HermesClient tasks routes', () => {
     });
   });
 });
+
+describe('HermesClient learning routes', () => {
+  it('calls the learning routes and unwraps their lists', async () => {
+    const calls: Array<{ url: string; method: string; body?: unknown }> = [];
+    const client = new HermesClient({
+      discoveryApi: { getBaseUrl: async () => 'http://portal.test/api/hermes' },
+      fetchApi: {
+        fetch: async (url: RequestInfo | URL, init?: RequestInit) => {
+          const method = init?.method ?? 'GET';
+          calls.push({
+            url: String(url),
+            method,
+            body: init?.body ? JSON.parse(String(init.body)) : undefined,
+          });
+          const path = String(url);
+          if (path.endsWith('/run'))
+            return Response.json({ candidates: [{ id: 'c1' }] });
+          if (path.includes('/candidates?') || path.endsWith('/candidates'))
+            return Response.json({ items: [{ id: 'c2' }] });
+          if (path.endsWith('/metrics'))
+            return Response.json({ audits: [{ auditId: 'a1' }], skills: [] });
+          return Response.json({ id: 'c3', status: 'approved' });
+        },
+      },
+    });
+
+    expect(await client.runLearning()).toEqual([{ id: 'c1' }]);
+    expect(await client.listCandidates()).toEqual([{ id: 'c2' }]);
+    expect(await client.listCandidates({ status: 'proposed' })).toEqual([
+      { id: 'c2' },
+    ]);
+    expect(await client.approveCandidate('c/3')).toEqual({
+      id: 'c3',
+      status: 'approved',
+    });
+    await client.rejectCandidate('c4', 'too broad');
+    await client.rejectCandidate('c5');
+    expect(await client.learningMetrics()).toEqual({
+      audits: [{ auditId: 'a1' }],
+      skills: [],
+    });
+
+    const base = 'http://portal.test/api/hermes/learning';
+    expect(calls).toEqual([
+      { url: `${base}/run`, method: 'POST' },
+      { url: `${base}/candidates`, method: 'GET' },
+      { url: `${base}/candidates?status=proposed`, method: 'GET' },
+      { url: `${base}/candidates/c%2F3/approve`, method: 'POST' },
+      {
+        url: `${base}/candidates/c4/reject`,
+        method: 'POST',
+        body: { reason: 'too broad' },
+      },
+      { url: `${base}/candidates/c5/reject`, method: 'POST', body: {} },
+      { url: `${base}/metrics`, method: 'GET' },
+    ]);
+  });
+
+  it('rejects with the server message when an approval is refused', async () => {
+    const message =
+      'Approving a learned rule needs the hermes.skills.approve permission';
+    const client = new HermesClient({
+      discoveryApi: { getBaseUrl: async () => 'http://portal.test/api/hermes' },
+      fetchApi: {
+        fetch: async () =>
+          Response.json(
+            {
+              error: { name: 'NotAllowedError', message },
+              response: { statusCode: 403 },
+            },
+            { status: 403 },
+          ),
+      },
+    });
+    await expect(client.approveCandidate('c1')).rejects.toMatchObject({
+      statusCode: 403,
+      body: { error: { message } },
+    });
+  });
+});

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   AgentSession,
   AgentSessionSummary,
+  CandidateStatus,
   DeliveryChannelInfo,
   DeliveryRecord,
   DriftAuditRecord,
@@ -10,6 +11,7 @@ import {
   FeedbackRating,
   HeldToolCall,
   HermesStatus,
+  LearningCandidate,
   Resolution,
   SkillDetails,
   SkillFile,
@@ -21,7 +23,12 @@ import {
 } from '@hermes-backstage/plugin-hermes-common';
 import type { ChatTransport } from 'ai';
 import { createHermesChatTransport } from './chatTransport';
-import { HermesApi, HermesUIMessage, SkillListEntry } from './HermesApi';
+import {
+  HermesApi,
+  HermesUIMessage,
+  LearningMetrics,
+  SkillListEntry,
+} from './HermesApi';
 
 /**
  * Talks to the Hermes backend through Backstage's discovery and fetch APIs, so the user's
@@ -258,6 +265,39 @@ export class HermesClient implements HermesApi {
     ).items;
   }
 
+  async runLearning(): Promise<LearningCandidate[]> {
+    return (
+      await this.request<{ candidates: LearningCandidate[] }>('/learning/run', {
+        method: 'POST',
+      })
+    ).candidates;
+  }
+
+  async listCandidates(
+    options: { status?: CandidateStatus } = {},
+  ): Promise<LearningCandidate[]> {
+    const query = options.status
+      ? `?status=${encodeURIComponent(options.status)}`
+      : '';
+    return (
+      await this.request<{ items: LearningCandidate[] }>(
+        `/learning/candidates${query}`,
+      )
+    ).items;
+  }
+
+  approveCandidate(id: string): Promise<LearningCandidate> {
+    return this.request(`${candidatePath(id)}/approve`, { method: 'POST' });
+  }
+
+  rejectCandidate(id: string, reason?: string): Promise<LearningCandidate> {
+    return this.send('POST', `${candidatePath(id)}/reject`, { reason });
+  }
+
+  learningMetrics(): Promise<LearningMetrics> {
+    return this.request('/learning/metrics');
+  }
+
   private send<T>(method: string, path: string, body: unknown): Promise<T> {
     return this.request(path, {
       method,
@@ -278,6 +318,10 @@ export class HermesClient implements HermesApi {
 
 function taskPath(id: string): string {
   return `/tasks/${encodeURIComponent(id)}`;
+}
+
+function candidatePath(id: string): string {
+  return `/learning/candidates/${encodeURIComponent(id)}`;
 }
 
 function skillPath(name: string): string {

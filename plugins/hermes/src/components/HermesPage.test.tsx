@@ -3,6 +3,7 @@ import { HermesStatus } from '@hermes-backstage/plugin-hermes-common';
 import { act, fireEvent, screen } from '@testing-library/react';
 import { hermesApiRef } from '../api';
 import { HermesPage } from './HermesPage';
+import { audit, knativeCandidate } from './Learning/fixtures';
 
 const status: HermesStatus = {
   version: '0.1.0',
@@ -178,5 +179,48 @@ describe('HermesPage', () => {
     expect(row).toHaveTextContent('At 0 minutes past the hour, every 6 hours');
     expect(row).toHaveTextContent('declared in app-config');
     expect(listTasks).toHaveBeenCalledTimes(1);
+  });
+
+  it('has a Learning tab that loads the learned rules and their effect when opened', async () => {
+    const listCandidates = jest.fn(async () => [knativeCandidate]);
+    const learningMetrics = jest.fn(async () => ({
+      audits: [audit(1, 12, 14), audit(2, 3, 2)],
+      skills: [],
+    }));
+    await act(async () => {
+      await renderInTestApp(<HermesPage />, {
+        apis: [
+          [
+            hermesApiRef,
+            {
+              getStatus: async () => status,
+              listAudits: async () => ({ definitions: [], audits: [] }),
+              listCandidates,
+              learningMetrics,
+            },
+          ],
+        ],
+      });
+    });
+    expect(listCandidates).not.toHaveBeenCalled();
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole('tab', { name: 'Learning' }));
+    });
+    expect(screen.getByRole('tab', { name: 'Learning' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(
+      await screen.findByRole('article', {
+        name: 'harmless rule in knative-autoscaler-drift: Knative autoscaler reconciliation',
+      }),
+    ).toBeVisible();
+    expect(
+      screen.getByRole('img', {
+        name: /model calls went from 12 to 3, unknown findings went from 14 to 2/,
+      }),
+    ).toBeVisible();
+    expect(listCandidates).toHaveBeenCalledWith({});
   });
 });

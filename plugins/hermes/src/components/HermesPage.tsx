@@ -8,17 +8,26 @@ import { useSearchParams } from 'react-router-dom';
 import { AgentChat } from './Agent';
 import { ApprovalsContent } from './Approvals';
 import { AuditsCard } from './Drift';
+import { LearningContent } from './Learning';
 import { SkillsContent } from './Skills';
 import { HermesStatusContent } from './StatusPage';
 import { TasksContent } from './Tasks';
 
-const TABS = ['status', 'agent', 'tasks', 'skills', 'approvals'] as const;
+const TABS = [
+  'status',
+  'agent',
+  'tasks',
+  'skills',
+  'learning',
+  'approvals',
+] as const;
 type PageTab = (typeof TABS)[number];
 const LABELS: Record<PageTab, string> = {
   status: 'Status',
   agent: 'Agent',
   tasks: 'Tasks',
   skills: 'Skills',
+  learning: 'Learning',
   approvals: 'Approvals',
 };
 
@@ -63,6 +72,8 @@ export function HermesPage() {
         return <TasksContent />;
       case 'skills':
         return <SkillsContent />;
+      case 'learning':
+        return <LearningContent />;
       default:
         return <ApprovalsContent />;
     }

@@ -48,7 +48,7 @@ const finding: DriftFindingRecord = {
     time: '2026-11-23T22:10:00Z',
     class: 'human',
   },
-  history: { seen: 3, windowDays: 14 },
+  history: { seen: 3, windowDays: 14, labels: [] },
 };
 
 describe('EntityDriftContent', () => {
@@ -93,6 +93,90 @@ describe('EntityDriftContent', () => {
     });
     expect(resolveFinding).toHaveBeenCalledWith('7', 'reverted');
     expect(listFindings).toHaveBeenCalledTimes(2);
+  });
+
+  it("shows the model's suggestion apart from the classification, and how the drift was resolved before", async () => {
+    const suggested: DriftFindingRecord = {
+      ...finding,
+      suggestion: {
+        classification: 'harmless',
+        reason: 'cost-center labels are re-tagged by finance every quarter',
+        confidence: 0.8,
+        model: 'audit-small',
+      },
+      history: {
+        seen: 3,
+        windowDays: 14,
+        lastResolution: {
+          resolution: 'reverted',
+          userRef: 'user:default/ana',
+          at: '2026-11-20T10:00:00Z',
+        },
+        labels: [
+          {
+            resolution: 'reverted',
+            userRef: 'user:default/bob',
+            at: '2026-11-12T10:00:00Z',
+          },
+          {
+            resolution: 'committed',
+            userRef: 'user:default/bob',
+            at: '2026-11-15T10:00:00Z',
+          },
+          {
+            resolution: 'reverted',
+            userRef: 'user:default/ana',
+            note: 'finance asked to keep cc-4410',
+            at: '2026-11-20T10:00:00Z',
+          },
+        ],
+      },
+    };
+    await act(async () => {
+      await renderInTestApp(
+        <EntityProvider entity={entity}>
+          <EntityDriftContent />
+        </EntityProvider>,
+        {
+          apis: [
+            [
+              hermesApiRef,
+              {
+                listFindings: async () => [suggested],
+                listTasks: async () => [],
+              },
+            ],
+          ],
+        },
+      );
+    });
+
+    const row = await screen.findByRole('row', {
+      name: 'InferenceService fraud-detector',
+    });
+    // A suggestion never classifies: the finding stays unknown.
+    expect(within(row).getByText('unknown')).toBeInTheDocument();
+    const suggestion = within(row).getByRole('button', {
+      name: 'suggested: harmless — model, 0.8',
+    });
+    expect(suggestion).toHaveAttribute(
+      'title',
+      'cost-center labels are re-tagged by finance every quarter',
+    );
+    expect(
+      within(row).queryByText(/re-tagged by finance/),
+    ).not.toBeInTheDocument();
+    fireEvent.click(suggestion);
+    expect(
+      within(row).getByText(
+        'audit-small: cost-center labels are re-tagged by finance every quarter Only an approved rule classifies drift.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(row).getByText(
+        'seen 3× in 14 days · resolved: reverted ×2, committed to Git (last by user:default/ana)',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says so when the workloads have no drift', async () => {

@@ -5,7 +5,10 @@ import {
   formatUtc,
   Resolution,
   RESOLUTIONS,
+  TriageSuggestion,
 } from '@hermes-backstage/plugin-hermes-common';
+import LightbulbOutlinedIcon from '@mui/icons-material/LightbulbOutlined';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import ButtonGroup from '@mui/material/ButtonGroup';
 import Chip from '@mui/material/Chip';
@@ -15,6 +18,7 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { useState } from 'react';
 
 const COLORS: Record<Classification, 'error' | 'warning' | 'success'> = {
   critical: 'error',
@@ -49,6 +53,57 @@ function Change(props: { change: FieldChange }) {
   );
 }
 
+/**
+ * The audit model's suggestion for a finding no rule classified. Outlined and dashed, apart
+ * from the classification chip: a suggestion never classifies. The reason shows on hover and
+ * on click.
+ */
+function Suggestion(props: { suggestion: TriageSuggestion }) {
+  const { suggestion: s } = props;
+  const [open, setOpen] = useState(false);
+  const confidence = Math.round(s.confidence * 100) / 100;
+  return (
+    <Box sx={{ mt: 0.5 }}>
+      <Chip
+        size="small"
+        variant="outlined"
+        icon={<LightbulbOutlinedIcon />}
+        label={`suggested: ${s.classification} — model, ${confidence}`}
+        title={s.reason}
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+        sx={{ borderStyle: 'dashed' }}
+      />
+      {open && (
+        <Typography variant="caption" display="block" color="text.secondary">
+          {s.model}: {s.reason} Only an approved rule classifies drift.
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+/** "seen 3× in 14 days · resolved: reverted ×2, harmless (last by user:default/ana)" */
+function historyLine(history: DriftFindingRecord['history']): string {
+  const seen = `seen ${history.seen}× in ${history.windowDays} days`;
+  // Older backends send only the last resolution.
+  const labels =
+    history.labels ?? (history.lastResolution ? [history.lastResolution] : []);
+  if (labels.length === 0) return seen;
+  const counts = new Map<Resolution, number>();
+  for (const l of labels)
+    counts.set(l.resolution, (counts.get(l.resolution) ?? 0) + 1);
+  const resolved = [...counts]
+    .sort(([, a], [, b]) => b - a)
+    .map(([r, n]) => {
+      const name = r === 'committed' ? 'committed to Git' : r;
+      return n > 1 ? `${name} ×${n}` : name;
+    })
+    .join(', ');
+  const last = labels[labels.length - 1];
+  return `${seen} · resolved: ${resolved} (last by ${last.userRef})`;
+}
+
 function what(finding: DriftFindingRecord): string {
   if (finding.type === 'missing') return 'In Git, not in the cluster';
   if (finding.type === 'extra') return 'In the cluster, not in Git';
@@ -78,7 +133,6 @@ export function FindingsTable(props: {
       <TableBody>
         {findings.map(f => {
           const a = f.attribution;
-          const last = f.history.lastResolution;
           return (
             <TableRow
               key={f.id}
@@ -95,6 +149,7 @@ export function FindingsTable(props: {
                     skill {f.skill}
                   </Typography>
                 )}
+                {f.suggestion && <Suggestion suggestion={f.suggestion} />}
               </TableCell>
               <TableCell>
                 <Typography variant="body2">
@@ -136,15 +191,8 @@ export function FindingsTable(props: {
               </TableCell>
               <TableCell>
                 <Typography variant="body2">
-                  seen {f.history.seen}× in {f.history.windowDays} days
+                  {historyLine(f.history)}
                 </Typography>
-                {last && (
-                  <Typography variant="caption" display="block">
-                    last resolved:{' '}
-                    {RESOLUTION_LABELS[last.resolution].toLowerCase()} by{' '}
-                    {last.userRef}
-                  </Typography>
-                )}
               </TableCell>
               <TableCell>
                 <ButtonGroup

@@ -178,6 +178,7 @@ function library(overrides: Partial<HermesApi> = {}) {
 async function renderSkills(
   api: ReturnType<typeof library>,
   denied: string[] = [],
+  url = '/',
 ) {
   const permissionApi = mockApis.permission({
     authorize: request =>
@@ -196,6 +197,7 @@ async function renderSkills(
           [hermesApiRef, api],
           [permissionApiRef, permissionApi],
         ],
+        initialRouteEntries: [url],
       },
     );
   });
@@ -422,6 +424,19 @@ describe('SkillsContent', () => {
     expect(screen.getByRole('textbox', { name: 'SKILL.md' })).toHaveValue(
       edited,
     );
+  });
+
+  it('opens the skill a link names (?skill=), as the Learning view links to it', async () => {
+    await renderSkills(
+      library(),
+      [],
+      '/hermes?tab=skills&skill=kyverno-drift-response',
+    );
+    expect(
+      await screen.findByRole('article', {
+        name: 'Skill kyverno-drift-response',
+      }),
+    ).toBeInTheDocument();
   });
 
   it('shows a directory skill read-only, saying to change it in Git', async () => {

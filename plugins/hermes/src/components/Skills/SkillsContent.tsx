@@ -13,6 +13,7 @@ import Typography from '@mui/material/Typography';
 import AddIcon from '@mui/icons-material/Add';
 import UploadFileIcon from '@mui/icons-material/UploadFile';
 import { useCallback, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { hermesApiRef } from '../../api';
@@ -51,7 +52,25 @@ export function SkillsContent() {
   useDebounce(() => setQ(search.trim()), 300, [search]);
   const [awaitingOnly, setAwaitingOnly] = useState(false);
   const [refreshKey, setRefreshKey] = useState(0);
-  const [open, setOpen] = useState<Open>();
+  // The open skill is in the URL (`?skill=`), so it can be linked and Back closes it.
+  const [params, setParams] = useSearchParams();
+  const [creating, setCreating] = useState(false);
+  const linked = params.get('skill') ?? undefined;
+  let open: Open | undefined;
+  if (creating) open = 'new';
+  else if (linked) open = { skill: linked };
+  const setOpen = useCallback(
+    (next: Open | undefined) => {
+      setCreating(next === 'new');
+      setParams(current => {
+        const updated = new URLSearchParams(current);
+        if (typeof next === 'object') updated.set('skill', next.skill);
+        else updated.delete('skill');
+        return updated;
+      });
+    },
+    [setParams],
+  );
   const [importing, setImporting] = useState(false);
   const skills = useAsyncRetry(
     () => hermesApi.listSkills({ q: q || undefined }),
@@ -64,7 +83,7 @@ export function SkillsContent() {
       setOpen({ skill: name });
       changed();
     },
-    [changed],
+    [changed, setOpen],
   );
   const closeImport = useCallback(() => setImporting(false), []);
   const imported = useCallback(

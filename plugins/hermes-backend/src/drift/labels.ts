@@ -1,0 +1,208 @@
+import { InputError } from '@backstage/errors';
+import {
+  AuditLearningMetrics,
+  DriftFinding,
+  LabelledFinding,
+} from '@hermes-backstage/plugin-hermes-common';
+import { Knex } from 'knex';
+import { toIso } from '../database/dates';
+import { findingFromRow, Label, labelFromRow } from './rows';
+import { AuditRow, FindingRow, ResolutionRow } from './tables';
+
+// Queries of the learning loop over the drift tables: labels (people's resolutions) by the
+// drift's fingerprint, labelled findings, and how each audit's findings were classified.
+
+/** How often the same drift (same fingerprint) was seen before, and how people resolved it. */
+export interface FingerprintHistory {
+  /** Findings with the fingerprint within the window, before the audit that asks. */
+  seen: number;
+  windowDays: number;
+  /** Every resolution, oldest first. */
+  labels: Label[];
+}
+
+// Keeps `IN (...)` lists well under SQLite's and PostgreSQL's bound-parameter limits.
+const CHUNK = 500;
+async function inChunks<T>(
+  values: string[],
+  query: (chunk: string[]) => Promise<T[]>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < values.length; i += CHUNK)
+    out.push(...(await query(values.slice(i, i + CHUNK))));
+  return out;
+}
+
+/** Every label of each fingerprint, oldest first. */
+export async function labelsByFingerprint(
+  db: Knex,
+  fingerprints: string[],
+): Promise<Map<string, Label[]>> {
+  const rows = await inChunks(
+    [...new Set(fingerprints)],
+    chunk =>
+      db<ResolutionRow>('hermes_drift_resolutions')
+        .whereIn('fingerprint', chunk)
+        .orderBy('id') as Promise<ResolutionRow[]>,
+  );
+  rows.sort((a, b) => Number(a.id) - Number(b.id));
+  const labels = new Map<string, Label[]>();
+  for (const row of rows)
+    labels.set(row.fingerprint, [
+      ...(labels.get(row.fingerprint) ?? []),
+      labelFromRow(row),
+    ]);
+  return labels;
+}
+
+export async function fingerprintHistory(
+  db: Knex,
+  fingerprints: string[],
+  windowDays: number,
+): Promise<Map<string, FingerprintHistory>> {
+  const unique = [...new Set(fingerprints)];
+  const since = new Date(Date.now() - windowDays * 86_400_000);
+  const counts = await inChunks(
+    unique,
+    chunk =>
+      db('hermes_drift_findings')
+        .select('fingerprint')
+        .count({ n: '*' })
+        .whereIn('fingerprint', chunk)
+        .andWhere('found_at', '>=', since)
+        .groupBy('fingerprint') as Promise<
+        Array<{ fingerprint: string; n: number | string }>
+      >,
+  );
+  const seen = new Map(counts.map(c => [c.fingerprint, Number(c.n)]));
+  const labels = await labelsByFingerprint(db, unique);
+  return new Map(
+    unique.map(fp => [
+      fp,
+      {
+        seen: seen.get(fp) ?? 0,
+        windowDays,
+        labels: labels.get(fp) ?? [],
+      },
+    ]),
+  );
+}
+
+/**
+ * Every drift people resolved: each fingerprint's latest finding with its whole label
+ * history. With `since`, only drift labelled at or after that time.
+ */
+export async function listLabelledFindings(
+  db: Knex,
+  options: { since?: Date } = {},
+): Promise<LabelledFinding[]> {
+  const query = db('hermes_drift_resolutions').distinct('fingerprint');
+  if (options.since) query.where('created_at', '>=', options.since);
+  const fingerprints: string[] = (await query).map(
+    (r: { fingerprint: string }) => r.fingerprint,
+  );
+  if (fingerprints.length === 0) return [];
+  const latest = await inChunks(
+    fingerprints,
+    chunk =>
+      db('hermes_drift_findings')
+        .select('fingerprint')
+        .max({ id: 'id' })
+        .whereIn('fingerprint', chunk)
+        .groupBy('fingerprint') as Promise<
+        Array<{ fingerprint: string; id: number | string }>
+      >,
+  );
+  const rows = await inChunks(
+    latest.map(l => String(l.id)),
+    chunk =>
+      db<FindingRow>('hermes_drift_findings').whereIn(
+        'id',
+        chunk.map(Number),
+      ) as Promise<FindingRow[]>,
+  );
+  rows.sort((a, b) => Number(a.id) - Number(b.id));
+  const labels = await labelsByFingerprint(db, fingerprints);
+  return rows.flatMap(row => {
+    const history = labels.get(row.fingerprint) ?? [];
+    if (history.length === 0) return [];
+    const {
+      id,
+      auditId,
+      foundAt,
+      suggestion: _s,
+      ...finding
+    } = findingFromRow(row);
+    return [
+      {
+        id,
+        auditId,
+        foundAt,
+        finding: finding as DriftFinding,
+        label: history[history.length - 1].resolution,
+        labels: history.map(l => ({
+          resolution: l.resolution,
+          userRef: l.userRef,
+          at: l.at,
+        })),
+      },
+    ];
+  });
+}
+
+const count = (value: unknown) => Number(value ?? 0);
+
+/**
+ * How the findings of the last `limit` successful audits (oldest first) were classified: by a
+ * skill's rule, left unknown with a model suggestion, or unknown without; and what went to
+ * the model for it.
+ */
+export async function triageMetrics(
+  db: Knex,
+  options: { limit?: number } = {},
+): Promise<AuditLearningMetrics[]> {
+  const limit = options.limit ?? 60;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new InputError(`limit: expected 1 to 1000 audits, got ${limit}`);
+  const audits: AuditRow[] = await db<AuditRow>('hermes_drift_audits')
+    .where({ status: 'succeeded' })
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (audits.length === 0) return [];
+  const grouped: Array<Record<string, unknown> & { audit_id: string }> =
+    await db('hermes_drift_findings')
+      .select('audit_id')
+      .count({ findings: '*' })
+      .select(
+        db.raw(
+          "sum(case when classification <> 'unknown' and skill is not null then 1 else 0 end) as by_rule",
+        ),
+        db.raw(
+          "sum(case when classification = 'unknown' and suggestion_classification is not null then 1 else 0 end) as by_suggestion",
+        ),
+        db.raw(
+          "sum(case when classification = 'unknown' and suggestion_classification is null then 1 else 0 end) as left_unknown",
+        ),
+      )
+      .whereIn(
+        'audit_id',
+        audits.map(a => a.id),
+      )
+      .groupBy('audit_id');
+  const byAudit = new Map(grouped.map(g => [g.audit_id, g]));
+  return audits.reverse().map(audit => {
+    const g = byAudit.get(audit.id);
+    return {
+      auditId: audit.id,
+      cluster: audit.cluster,
+      startedAt: toIso(audit.started_at),
+      findings: count(g?.findings),
+      byRule: count(g?.by_rule),
+      bySuggestion: count(g?.by_suggestion),
+      unknown: count(g?.left_unknown),
+      modelCalls: count(audit.suggestion_calls),
+      modelTokens: count(audit.suggestion_tokens),
+    };
+  });
+}

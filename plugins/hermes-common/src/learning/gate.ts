@@ -1,0 +1,190 @@
+import {
+  triageFinding,
+  triageRulesFromSkills,
+  TriageRule,
+} from '../drift/triage';
+import type { DriftFinding, Resolution } from '../drift/types';
+import { labelClass } from './labels';
+import type {
+  CandidateEvidence,
+  LabelledFinding,
+  TriageRuleInput,
+} from './types';
+
+/** Agreeing labelled findings a candidate needs before anyone sees it. */
+export const DEFAULT_MIN_SUPPORT = 5;
+
+/**
+ * The candidate as a skill's rule: parsed by the same schema as `metadata.hermes.triage`, so
+ * it is replayed exactly as it would run once approved. Malformed input is an error.
+ */
+export function candidateRule(
+  rule: TriageRuleInput,
+  skill = 'candidate',
+): TriageRule {
+  const { rules, problems } = triageRulesFromSkills([
+    {
+      name: skill,
+      description: 'candidate',
+      body: '',
+      metadata: { hermes: { triage: [rule] } },
+    },
+  ]);
+  if (problems.length > 0 || rules.length !== 1) {
+    const detail = problems[0]?.message.replace(
+      /^metadata\.hermes\.triage\[0\]: /,
+      '',
+    );
+    throw new Error(`invalid candidate rule: ${detail ?? 'not a rule'}`);
+  }
+  return rules[0];
+}
+
+/** Whether the rule matches at least one changed field of the finding, as triage matches. */
+export function ruleMatchesFinding(
+  rule: TriageRule,
+  finding: DriftFinding,
+): boolean {
+  const targets = finding.changes.length > 0 ? finding.changes : [undefined];
+  return targets.some(
+    change =>
+      triageFinding(
+        { ...finding, changes: change ? [change] : [] },
+        [rule],
+        finding.labels ?? {},
+      ).classification !== 'unknown',
+  );
+}
+
+function checkMinSupport(minSupport: number): void {
+  if (!Number.isInteger(minSupport) || minSupport < 1) {
+    throw new Error(
+      `minSupport must be a whole number of at least 1, got ${minSupport}`,
+    );
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function byLabel(counter: CandidateEvidence['counterExamples']): string {
+  const counts = new Map<Resolution, number>();
+  for (const c of counter) counts.set(c.label, (counts.get(c.label) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([label, n]) => `${n} ${label}`)
+    .join(', ');
+}
+
+/** Why a harmless rule is too broad to replay at all: it would speak for any field. */
+function breadthProblem(rule: TriageRule): string | undefined {
+  const bare = (rule.match.paths ?? []).find(p => /^\/?\**$/.test(p));
+  if (bare !== undefined) {
+    return `path glob ${JSON.stringify(bare)} would match every field`;
+  }
+  if (rule.classify === 'harmless' && !rule.match.kinds && !rule.match.paths) {
+    return 'a harmless rule must name the kinds or the paths it covers';
+  }
+  return undefined;
+}
+
+/**
+ * Replays a candidate over the labelled history: what it matches (a rule matches a finding
+ * when it matches one of its changed fields), how that agrees with people's labels, what it
+ * adds to the active rules, and whether it would call a finding labelled critical harmless
+ * on its own or together with the active rules, which rejects it outright.
+ */
+export function evaluateCandidate(
+  rule: TriageRuleInput,
+  labelled: LabelledFinding[],
+  activeRules: TriageRule[],
+  minSupport: number = DEFAULT_MIN_SUPPORT,
+): {
+  evidence: CandidateEvidence;
+  verdict: 'accept' | 'reject';
+  rejection?: string;
+} {
+  checkMinSupport(minSupport);
+  const candidate = candidateRule(rule);
+  const counterExamples: CandidateEvidence['counterExamples'] = [];
+  const criticalHarmless = new Set<string>();
+  const audits = new Set<string>();
+  let support = 0;
+  let matched = 0;
+  let newlyCovered = 0;
+  for (const item of labelled) {
+    const finding = item.finding;
+    if (!ruleMatchesFinding(candidate, finding)) continue;
+    matched++;
+    audits.add(item.auditId);
+    const label = labelClass(item.label);
+    if (label === candidate.classify) support++;
+    else {
+      counterExamples.push({
+        id: item.id,
+        fingerprint: finding.fingerprint,
+        label: item.label,
+      });
+    }
+    const labels = finding.labels ?? {};
+    if (
+      triageFinding(finding, activeRules, labels).classification === 'unknown'
+    )
+      newlyCovered++;
+    if (candidate.classify === 'harmless' && label === 'critical') {
+      const alone = triageFinding(finding, [candidate], labels);
+      const together = triageFinding(
+        finding,
+        [...activeRules, candidate],
+        labels,
+      );
+      if (
+        alone.classification === 'harmless' ||
+        together.classification === 'harmless'
+      )
+        criticalHarmless.add(finding.fingerprint);
+    }
+  }
+  const agreement = matched === 0 ? 1 : support / matched;
+  const disagreeing = counterExamples.length
+    ? ` (${byLabel(counterExamples)})`
+    : '';
+  const evidence: CandidateEvidence = {
+    support,
+    matched,
+    agreement,
+    counterExamples,
+    criticalCalledHarmless: criticalHarmless.size,
+    newlyCovered,
+    audits: audits.size,
+    summary: `${support} of ${matched} labelled ${candidate.classify}${disagreeing}`,
+  };
+
+  let rejection: string | undefined;
+  if (criticalHarmless.size > 0) {
+    const shown = [...criticalHarmless].slice(0, 5).join(', ');
+    const more = criticalHarmless.size > 5 ? ', ...' : '';
+    rejection = `would call ${plural(
+      criticalHarmless.size,
+      'finding',
+    )} labelled critical harmless: ${shown}${more}`;
+  } else {
+    rejection = breadthProblem(candidate);
+  }
+  if (!rejection && support < minSupport) {
+    rejection = `support ${support} is below the minimum of ${minSupport}`;
+  }
+  if (!rejection && agreement < 1) {
+    rejection = `agreement ${Math.floor(agreement * 100)}%: ${
+      counterExamples.length
+    } of ${matched} matched findings were labelled otherwise${disagreeing}`;
+  }
+  if (!rejection && newlyCovered === 0) {
+    rejection = `adds no coverage: active rules already classify all ${plural(
+      matched,
+      'finding',
+    )} it matches`;
+  }
+  return rejection
+    ? { evidence, verdict: 'reject', rejection }
+    : { evidence, verdict: 'accept' };
+}

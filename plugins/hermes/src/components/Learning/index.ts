@@ -1,0 +1,1 @@
+export { LearningContent } from './LearningContent';
