@@ -15,7 +15,7 @@ import {
   hermesDriftReadPermission,
   hermesDriftResolvePermission,
 } from '@hermes-backstage/plugin-hermes-common';
-import { DriftCaller, DriftService } from './DriftService';
+import { AuditRunOptions, DriftCaller, DriftService } from './DriftService';
 import { Resolution, StoredFinding } from './DriftStore';
 import { ownersOf, workloadEntities } from './workloads';
 
@@ -43,7 +43,7 @@ export class AuthorizedDriftService implements DriftService {
   async runAudit(
     name: string,
     trigger: Parameters<DriftService['runAudit']>[1],
-    caller: DriftCaller = {},
+    caller: AuditRunOptions = {},
   ) {
     await this.require(hermesDriftReadPermission, caller, 'run drift audits');
     return this.inner.runAudit(name, trigger, caller);

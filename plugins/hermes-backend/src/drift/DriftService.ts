@@ -56,13 +56,19 @@ export interface DriftCaller {
   credentials?: BackstageCredentials;
 }
 
+/** How one run goes: a scheduled task may name its own model (`provider/model`). */
+export interface AuditRunOptions extends DriftCaller {
+  /** Replaces the `audit` model for this run's suggestions and narrative. */
+  model?: string;
+}
+
 /** Drift audits: run them, read them, and record how people resolved findings. */
 export interface DriftService {
   definitions(): AuditDefinition[];
   runAudit(
     name: string,
     trigger: StoredAudit['trigger'],
-    caller?: DriftCaller,
+    options?: AuditRunOptions,
   ): Promise<StoredAudit>;
   listAudits(caller?: DriftCaller): Promise<StoredAudit[]>;
   getAudit(id: string, caller?: DriftCaller): Promise<StoredAudit>;
@@ -183,6 +189,7 @@ export class DefaultDriftService implements DriftService {
   async runAudit(
     name: string,
     trigger: StoredAudit['trigger'],
+    options: AuditRunOptions = {},
   ): Promise<StoredAudit> {
     const { store, logger } = this.options;
     const audit = this.options.audits.find(a => a.name === name);
@@ -261,6 +268,7 @@ export class DefaultDriftService implements DriftService {
       );
       const triage = await suggestForAudit({
         models: this.options.models,
+        model: options.model,
         findings,
         history,
         skills: skillDocuments,
@@ -275,7 +283,7 @@ export class DefaultDriftService implements DriftService {
         namespaces: audit.namespaces,
         warnings,
       });
-      const narrative = await this.narrate(report, warnings);
+      const narrative = await this.narrate(report, warnings, options.model);
       await store.finishAudit(id, {
         findings: triage.findings,
         report,
@@ -333,8 +341,9 @@ export class DefaultDriftService implements DriftService {
   private async narrate(
     report: string,
     warnings: string[],
+    model?: string,
   ): Promise<string | undefined> {
-    const configured = this.options.models?.languageModel('audit');
+    const configured = this.options.models?.languageModel('audit', model);
     if (!configured) return undefined;
     try {
       return await narrateAudit(

@@ -224,6 +224,8 @@ export async function suggestClassifications(options: {
  */
 export async function suggestForAudit(options: {
   models?: Pick<ModelRegistry, 'languageModel'>;
+  /** `provider/model` instead of the `audit` model (a task's own choice). */
+  model?: string;
   findings: DriftFinding[];
   history: Map<string, FingerprintHistory>;
   skills: SkillDocument[];
@@ -233,7 +235,7 @@ export async function suggestForAudit(options: {
   usage?: SuggestionUsage;
 }> {
   const { findings } = options;
-  const configured = options.models?.languageModel('audit');
+  const configured = options.models?.languageModel('audit', options.model);
   if (!configured) return { findings };
   const { provider, model, timeoutMs } = configured.selection;
   const result = await suggestClassifications({

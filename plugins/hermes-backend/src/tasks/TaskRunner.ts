@@ -236,12 +236,22 @@ export class TaskRunner {
       const audit = await drift.runAudit(
         task.audit!,
         run.trigger === 'manual' ? 'manual' : 'schedule',
+        { model: task.model },
       );
+      // The audit model (or the task's) suggested and narrated, when one is configured; its
+      // token counts are the audit's own (triageModel).
+      const auditModel = this.options.models.languageModel(
+        'audit',
+        task.model,
+      )?.selection;
+      const model = auditModel && `${auditModel.provider}/${auditModel.model}`;
+
       if (audit.status === 'failed')
         return {
           status: 'failed',
           reason: audit.error,
           auditId: audit.id,
+          model,
           report: this.report(task, run, {
             status: 'failed',
             error: audit.error,
@@ -255,6 +265,7 @@ export class TaskRunner {
       return {
         status: 'succeeded',
         auditId: audit.id,
+        model,
         report: driftReportModel({
           cluster: audit.cluster,
           findings,

@@ -429,6 +429,47 @@ describe.each(databases.eachSupportedId())(
       expect(JSON.stringify(notes.body)).not.toContain('remember x');
     });
 
+    it('runs a drift-audit task with its own model for suggestions and the narrative', async () => {
+      const knex = await databases.init(databaseId);
+      const { server, model } = await startHermes(knex, {
+        script: [
+          { content: '{"suggestions":[]}' },
+          { content: 'Two policy edits by hand; revert them.' },
+        ],
+        hermes: {
+          models: { audit: { provider: 'local', model: 'audit-model' } },
+        },
+      });
+      const created = await request(server)
+        .post('/api/hermes/tasks')
+        .set(auth())
+        .send({
+          name: 'narrated',
+          kind: 'drift-audit',
+          audit: 'demo',
+          schedule: 'daily at 06:00',
+          model: 'local/task-model',
+        });
+      expect(created.status).toBe(201);
+      await request(server)
+        .post(`/api/hermes/tasks/${created.body.id}/run`)
+        .set(auth());
+      const run = await waitForRun(
+        server,
+        created.body.id,
+        r => r.status !== 'queued' && r.status !== 'running',
+      );
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        model: 'local/task-model',
+        report: { summary: 'Two policy edits by hand; revert them.' },
+      });
+      expect(model!.requests.map(r => r.body.model)).toEqual([
+        'task-model',
+        'task-model',
+      ]);
+    });
+
     it('records a due time missed while the backend was down: run once, or skipped by setting', async () => {
       const knex = await databases.init(databaseId);
       const { server, scheduler } = await startHermes(knex);
