@@ -151,6 +151,12 @@ export interface Config {
        */
       minSupport?: number;
       /**
+       * Tasks (drift audits and agent runs; a task's run counts as one of those) between two
+       * reflections of the `reflection` model; the count is checked every 10 minutes.
+       * A whole number from 1 to 50. Default 15.
+       */
+      reflectEvery?: number;
+      /**
        * When induction runs on Backstage's scheduler (once across replicas), e.g.
        * `{ frequency: { hours: 6 } }`. Default every 6 hours, first run a minute after start-up.
        */

@@ -13,6 +13,7 @@ import {
 } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs';
 import { DefaultChatService } from './agent/ChatService';
+import { DefaultTraceReader } from './agent/TraceReader';
 import { DefaultSessionsService } from './agent/SessionsService';
 import { AuthorizedDriftService } from './drift/AuthorizedDriftService';
 import { DefaultDriftService } from './drift/DriftService';
@@ -28,6 +29,7 @@ import { DefaultStatusService } from './status/StatusService';
 import { DefaultDeliveryService } from './delivery/DefaultDeliveryService';
 import { DefaultTasksService } from './tasks/TasksService';
 import { DefaultLearningService } from './learning/LearningService';
+import { skillEffectSource } from './learning/metrics';
 
 /**
  * The Hermes backend plugin. Only wiring lives here; each capability is in its own folder.
@@ -176,6 +178,8 @@ export const hermesPlugin = createBackendPlugin({
           drift: audits,
           skills,
           permissions,
+          models,
+          traces: await DefaultTraceReader.create({ database }),
         });
         await learning.start(scheduler);
         const status = new DefaultStatusService({
@@ -202,6 +206,11 @@ export const hermesPlugin = createBackendPlugin({
             memory,
             tasks,
             learning,
+            skillEffects: skillEffectSource({
+              drift: audits,
+              skills,
+              permissions,
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -16,6 +16,7 @@ import { createPolicyRouter } from './policy/router';
 import { MemoryService } from './memory/MemoryService';
 import { createMemoryRouter } from './memory/router';
 import { SkillsService } from './skills/SkillsService';
+import { SkillEffectSource } from './skills/effects';
 import { createSkillsRouter } from './skills/router';
 import { StatusService } from './status/StatusService';
 import { createStatusRouter } from './status/router';
@@ -38,6 +39,8 @@ export function createRouter(options: {
   memory: MemoryService;
   tasks: TasksService;
   learning: LearningService;
+  /** Each skill's triage effect, shown with its usage. */
+  skillEffects?: SkillEffectSource;
 }): express.Router {
   const router = Router();
   // Large enough for an imported skill folder or a batch of Kubernetes audit events.

@@ -47,6 +47,10 @@ export interface TraceStore {
     > & { outcome: TraceOutcome; startedAt: Date },
   ): Promise<void>;
   get(id: string): Promise<Trace | undefined>;
+  /** Runs recorded (finished) after `since`, newest first, at most `limit`. */
+  list(options: { since?: Date; limit: number }): Promise<Trace[]>;
+  /** How many runs were recorded (finished) after `since`. */
+  count(options: { since?: Date }): Promise<number>;
   setFeedback(
     id: string,
     feedback: { rating: 'up' | 'down'; comment?: string },
@@ -88,27 +92,23 @@ export class KnexTraceStore implements TraceStore {
     const row = await this.db<TraceRow>('hermes_agent_traces')
       .where({ id })
       .first();
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      sessionId: row.session_id ?? undefined,
-      userRef: row.user_ref,
-      entityRef: row.entity_ref ?? undefined,
-      goal: row.goal,
-      model: row.model ?? undefined,
-      outcome: row.outcome,
-      error: row.error ?? undefined,
-      steps: row.steps,
-      toolCalls: JSON.parse(row.tool_calls),
-      skillsUsed: JSON.parse(row.skills_used),
-      inputTokens: row.input_tokens ?? undefined,
-      outputTokens: row.output_tokens ?? undefined,
-      durationMs: row.duration_ms ?? undefined,
-      feedback: row.feedback ?? undefined,
-      feedbackComment: row.feedback_comment ?? undefined,
-      startedAt: toIso(row.started_at),
-      finishedAt: toIso(row.finished_at),
-    };
+    return row && traceFromRow(row);
+  }
+
+  async list(options: { since?: Date; limit: number }): Promise<Trace[]> {
+    const query = this.db<TraceRow>('hermes_agent_traces')
+      .orderBy('finished_at', 'desc')
+      .orderBy('id', 'asc')
+      .limit(options.limit);
+    if (options.since) query.where('finished_at', '>', options.since);
+    return (await query).map(traceFromRow);
+  }
+
+  async count(options: { since?: Date }): Promise<number> {
+    const query = this.db<TraceRow>('hermes_agent_traces');
+    if (options.since) query.where('finished_at', '>', options.since);
+    const [{ n }] = await query.count({ n: '*' });
+    return Number(n);
   }
 
   async setFeedback(
@@ -122,4 +122,27 @@ export class KnexTraceStore implements TraceStore {
         feedback_comment: feedback.comment ?? null,
       });
   }
+}
+
+function traceFromRow(row: TraceRow): Trace {
+  return {
+    id: row.id,
+    sessionId: row.session_id ?? undefined,
+    userRef: row.user_ref,
+    entityRef: row.entity_ref ?? undefined,
+    goal: row.goal,
+    model: row.model ?? undefined,
+    outcome: row.outcome,
+    error: row.error ?? undefined,
+    steps: row.steps,
+    toolCalls: JSON.parse(row.tool_calls),
+    skillsUsed: JSON.parse(row.skills_used),
+    inputTokens: row.input_tokens ?? undefined,
+    outputTokens: row.output_tokens ?? undefined,
+    durationMs: row.duration_ms ?? undefined,
+    feedback: row.feedback ?? undefined,
+    feedbackComment: row.feedback_comment ?? undefined,
+    startedAt: toIso(row.started_at),
+    finishedAt: toIso(row.finished_at),
+  };
 }

@@ -28,6 +28,7 @@ const TABLES = [
   'hermes_task_runs',
   'hermes_deliveries',
   'hermes_learning_candidates',
+  'hermes_learning_reflections',
 ];
 
 describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {

@@ -421,6 +421,11 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toThrow(
         /hermes\.learning\.minSupport must be a whole number of at least 1, got 0/,
       );
+      await expect(
+        setup({ config: { hermes: { learning: { reflectEvery: 51 } } } }),
+      ).rejects.toThrow(
+        /hermes\.learning\.reflectEvery must be a whole number from 1 to 50, got 51/,
+      );
     });
   },
 );

@@ -17,30 +17,43 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AuditLearningMetrics,
   CandidateStatus,
-  evaluateCandidate,
   hermesSkillsApprovePermission,
   induceRules,
   LearningCandidate,
   SkillLearningMetrics,
   triageRulesFromSkills,
 } from '@hermes-backstage/plugin-hermes-common';
-import { randomUUID } from 'node:crypto';
+import type { TraceReader } from '../agent/TraceReader';
 import { DriftService } from '../drift/DriftService';
+import type { ModelRegistry } from '../models/ModelRegistry';
 import { SkillsService } from '../skills/SkillsService';
-import { CandidateStore, KnexCandidateStore, ruleHash } from './CandidateStore';
-import { skillMetrics } from './metrics';
+import { CandidateQueue } from './CandidateQueue';
+import { CandidateStore, KnexCandidateStore } from './CandidateStore';
+import { readLearningMetrics } from './metrics';
+import { ReflectionRun, Reflector } from './Reflector';
+import {
+  KnexReflectionStore,
+  Reflection,
+  ReflectionStore,
+} from './ReflectionStore';
 import { SkillDrafts } from './SkillDrafts';
 
 /** What the learning loop reads from drift audits. */
 export type LearningDrift = Pick<
   DriftService,
-  'listLabelledFindings' | 'triageMetrics' | 'listFindings'
+  'listLabelledFindings' | 'triageMetrics' | 'listFindings' | 'listAudits'
 >;
 
 /** The skills library as the learning loop uses it. */
 export type LearningSkills = Pick<
   SkillsService,
-  'listDocuments' | 'getSkill' | 'getVersion' | 'draft' | 'approve' | 'reject'
+  | 'listDocuments'
+  | 'getSkill'
+  | 'getVersion'
+  | 'draft'
+  | 'patch'
+  | 'approve'
+  | 'reject'
 >;
 
 export interface LearningMetrics {
@@ -49,10 +62,20 @@ export interface LearningMetrics {
   skills: SkillLearningMetrics[];
 }
 
-/** The learning loop: proposes triage rules from people's labels, for people to approve. */
+/**
+ * The learning loop: proposes triage rules from people's labels, and skills from reflecting on
+ * recent work, for people to approve.
+ */
 export interface LearningService {
   /** Induces rules from the labelled findings now; the candidates this run stored. */
   run(): Promise<LearningCandidate[]>;
+  /**
+   * Reflects on the recent agent runs and labelled findings now, whatever the count; says it
+   * was skipped (and why) when it could not, e.g. without a reflection model.
+   */
+  reflect(): Promise<ReflectionRun>;
+  /** What past reflections read, proposed and cost; newest first. */
+  listReflections(options?: { limit?: number }): Promise<Reflection[]>;
   /** Newest first. */
   listCandidates(options?: {
     status?: CandidateStatus;
@@ -70,20 +93,36 @@ export interface LearningService {
   ): Promise<LearningCandidate>;
   /** Per audit and per skill; findings are read with the caller's credentials. */
   metrics(credentials: BackstageCredentials): Promise<LearningMetrics>;
-  /** Schedules `run` on Backstage's scheduler, once per due time across replicas. */
+  /**
+   * Schedules `run`, and the check that reflects every N tasks, on Backstage's scheduler,
+   * once per due time across replicas.
+   */
   start(scheduler: SchedulerService): Promise<void>;
 }
 
-/** Audits the metrics cover. */
-const METRIC_AUDITS = 60;
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 6 },
   timeout: { minutes: 10 },
   initialDelay: { minutes: 1 },
 };
+/**
+ * How often the schedule counts tasks for reflection. A job of its own rather than a step of
+ * induction's: induction keeps its own (configurable, hours-long) cadence, a slow reflection
+ * model never delays it, and counting is two small reads, cheap enough to do often so that
+ * reflection follows the N-th task within minutes.
+ */
+const REFLECTION_CHECK: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 10 },
+  timeout: { minutes: 15 },
+  initialDelay: { minutes: 2 },
+};
+/** Audits are counted from the newest 50 the drift capability lists. */
+const MAX_REFLECT_EVERY = 50;
 
 export class DefaultLearningService implements LearningService {
   private readonly drafts: SkillDrafts;
+  private readonly queue: CandidateQueue;
+  private readonly reflector: Reflector;
 
   constructor(
     private readonly options: {
@@ -95,6 +134,13 @@ export class DefaultLearningService implements LearningService {
       /** Labelled findings a rule must agree with before it is proposed. */
       minSupport: number;
       schedule: SchedulerServiceTaskScheduleDefinition;
+      reflections: ReflectionStore;
+      /** Tasks (audits and agent runs) between two scheduled reflections. */
+      reflectEvery: number;
+      /** The `reflection` model; without one only induction runs. */
+      models?: Pick<ModelRegistry, 'languageModel'>;
+      /** The agent runs reflection reads. */
+      traces?: TraceReader;
       /**
        * Where candidates come from; induction by default. Whatever proposes them, the gate
        * replays every one over the labelled history before anyone sees it.
@@ -104,6 +150,14 @@ export class DefaultLearningService implements LearningService {
     },
   ) {
     this.drafts = new SkillDrafts(options.skills);
+    const now = () => this.now();
+    this.queue = new CandidateQueue({ ...options, drafts: this.drafts, now });
+    this.reflector = new Reflector({
+      ...options,
+      store: options.reflections,
+      queue: this.queue,
+      now,
+    });
   }
 
   /** The service as the plugin runs it, with `hermes.learning` read. */
@@ -114,8 +168,11 @@ export class DefaultLearningService implements LearningService {
     drift: LearningDrift;
     skills: LearningSkills;
     permissions: PermissionsService;
-    /** Another source of candidates than induction (tests; reflection later). */
+    /** Another source of candidates than induction (tests). */
     induce?: typeof induceRules;
+    models?: Pick<ModelRegistry, 'languageModel'>;
+    traces?: TraceReader;
+    clock?: () => Date;
   }): Promise<DefaultLearningService> {
     const { config } = options;
     const minSupport =
@@ -130,11 +187,24 @@ export class DefaultLearningService implements LearningService {
           config.getConfig('hermes.learning.schedule'),
         )
       : DEFAULT_SCHEDULE;
+    const reflectEvery =
+      config.getOptionalNumber('hermes.learning.reflectEvery') ?? 15;
+    if (
+      !Number.isInteger(reflectEvery) ||
+      reflectEvery < 1 ||
+      reflectEvery > MAX_REFLECT_EVERY
+    ) {
+      throw new Error(
+        `hermes.learning.reflectEvery must be a whole number from 1 to ${MAX_REFLECT_EVERY}, got ${reflectEvery}`,
+      );
+    }
     return new DefaultLearningService({
       ...options,
       store: await KnexCandidateStore.create(options),
+      reflections: await KnexReflectionStore.create(options),
       minSupport,
       schedule,
+      reflectEvery,
     });
   }
 
@@ -159,10 +229,26 @@ export class DefaultLearningService implements LearningService {
         );
       },
     });
+    await scheduler.scheduleTask({
+      id: 'hermes-learning-reflection',
+      scope: 'global',
+      ...REFLECTION_CHECK,
+      fn: async () => {
+        await this.reflector.check();
+      },
+    });
+  }
+
+  reflect(): Promise<ReflectionRun> {
+    return this.reflector.reflect('on-demand');
+  }
+
+  listReflections(options?: { limit?: number }): Promise<Reflection[]> {
+    return this.reflector.list(options);
   }
 
   async run(): Promise<LearningCandidate[]> {
-    const { drift, skills, store, logger, minSupport } = this.options;
+    const { drift, skills, minSupport } = this.options;
     const labelled = await drift.listLabelledFindings();
     if (labelled.length === 0) return [];
     const { rules: activeRules } = triageRulesFromSkills(
@@ -170,64 +256,12 @@ export class DefaultLearningService implements LearningService {
     );
     const induce = this.options.induce ?? induceRules;
     const induced = induce(labelled, { minSupport, activeRules });
-    const known = await store.knownHashes(induced.map(i => ruleHash(i.rule)));
-
-    const stored: LearningCandidate[] = [];
-    for (const { rule, skill } of induced) {
-      const hash = ruleHash(rule);
-      if (known.has(hash)) continue;
-      known.add(hash);
-      let gate: ReturnType<typeof evaluateCandidate>;
-      try {
-        gate = evaluateCandidate(rule, labelled, activeRules, minSupport);
-      } catch (error) {
-        // A malformed rule (from a proposer other than induction) is nobody's to review.
-        logger.warn(
-          `Skipped a proposed rule for skill "${skill}": ${
-            (error as Error).message
-          }`,
-        );
-        continue;
-      }
-      const accepted = gate.verdict === 'accept';
-      const candidate: LearningCandidate = {
-        id: randomUUID(),
-        skill: accepted ? await this.drafts.target(skill) : skill,
-        rule,
-        source: 'induction',
-        status: accepted ? 'proposed' : 'rejected',
-        ...(accepted
-          ? {}
-          : { rejection: gate.rejection ?? 'rejected by the evaluation gate' }),
-        evidence: gate.evidence,
-        createdAt: this.now().toISOString(),
-      };
-      // The row goes in first: of two runs proposing the same rule, only one drafts it.
-      const inserted = await store.insert({
-        ...candidate,
-        status: candidate.status as 'proposed' | 'rejected',
-        createdAt: new Date(candidate.createdAt),
-      });
-      if (!inserted) continue;
-      if (accepted) {
-        try {
-          const draft = await this.drafts.queue(candidate);
-          await store.setDraftVersion(candidate.id, draft.version);
-          candidate.draftVersion = draft.version;
-        } catch (error) {
-          // Without its draft nobody could approve it; a later run proposes it again.
-          await store.delete(candidate.id);
-          logger.warn(
-            `Could not queue the learned rule for skill "${
-              candidate.skill
-            }" as a draft: ${(error as Error).message}`,
-          );
-          continue;
-        }
-      }
-      stored.push(candidate);
-    }
-    return stored;
+    const submitted = await this.queue.submit(induced, {
+      labelled,
+      activeRules,
+      source: 'induction',
+    });
+    return submitted.flatMap(s => (s.candidate ? [s.candidate] : []));
   }
 
   async listCandidates(options: { status?: CandidateStatus } = {}) {
@@ -273,29 +307,8 @@ export class DefaultLearningService implements LearningService {
     });
   }
 
-  async metrics(credentials: BackstageCredentials): Promise<LearningMetrics> {
-    const { drift, skills } = this.options;
-    const audits = await drift.triageMetrics({ limit: METRIC_AUDITS });
-    const findingsByAudit = [];
-    for (const audit of audits) {
-      findingsByAudit.push({
-        auditId: audit.auditId,
-        findings: await drift.listFindings({
-          credentials,
-          auditId: audit.auditId,
-        }),
-      });
-    }
-    const labelled = await drift.listLabelledFindings(
-      audits.length ? { since: new Date(audits[0].startedAt) } : {},
-    );
-    const { rules } = triageRulesFromSkills(await skills.listDocuments());
-    return {
-      audits,
-      skills: skillMetrics(findingsByAudit, labelled, [
-        ...new Set(rules.map(r => r.skill)),
-      ]),
-    };
+  metrics(credentials: BackstageCredentials): Promise<LearningMetrics> {
+    return readLearningMetrics(this.options, credentials);
   }
 
   private now() {

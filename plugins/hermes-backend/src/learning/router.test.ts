@@ -85,6 +85,7 @@ describe('learning router', () => {
     await request(app).post('/learning/candidates/x/approve').expect(401);
     await request(app).post('/learning/candidates/x/reject').expect(401);
     await request(app).get('/learning/metrics').expect(401);
+    await request(app).get('/learning/reflections').expect(401);
     // The refused run proposed nothing.
     expect(await skills.listSkills({ includeDrafts: true })).toEqual([]);
   });
@@ -96,6 +97,13 @@ describe('learning router', () => {
       .set('authorization', service)
       .expect(200);
     expect(run.body.candidates).toHaveLength(1);
+    // No reflection model here: the answer says so, and induction ran all the same.
+    expect(run.body.reflection).toEqual({
+      status: 'skipped',
+      reason: expect.stringContaining(
+        'no reflection model is configured (hermes.models.reflection)',
+      ),
+    });
     const [candidate] = run.body.candidates;
     expect(candidate).toMatchObject({
       status: 'proposed',
@@ -151,7 +159,7 @@ describe('learning router', () => {
       .post('/learning/run')
       .set('authorization', ada)
       .expect(200);
-    expect(rerun.body).toEqual({ candidates: [] });
+    expect(rerun.body.candidates).toEqual([]);
   });
 
   it('rejects with a reason, and says what was wrong with bad input', async () => {
@@ -214,6 +222,7 @@ describe('learning router', () => {
       ['get', '/learning/candidates'],
       ['post', '/learning/run'],
       ['get', '/learning/metrics'],
+      ['get', '/learning/reflections'],
     ] as const) {
       const refused = await request(app)
         [method](path)
@@ -221,6 +230,20 @@ describe('learning router', () => {
       expect(refused.status).toBe(403);
       expect(refused.body.error.message).toContain('hermes.drift.read');
     }
+  });
+
+  it('lists reflections, and says what was wrong with a bad limit', async () => {
+    const { app } = await createApp();
+    const list = await request(app)
+      .get('/learning/reflections?limit=5')
+      .set('authorization', ada)
+      .expect(200);
+    expect(list.body).toEqual({ items: [] });
+    const bad = await request(app)
+      .get('/learning/reflections?limit=0')
+      .set('authorization', ada)
+      .expect(400);
+    expect(bad.body.error.message).toMatch(/Invalid reflection list: limit/);
   });
 
   it('returns metrics per audit and per skill', async () => {

@@ -16,6 +16,9 @@ const listQuery = z.object({
   status: z.enum(['proposed', 'rejected', 'approved']).optional(),
 });
 const rejectBody = z.object({ reason: z.string().trim().max(2000).optional() });
+const reflectionsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
 
 /**
  * The learning loop's API, under `/learning`. Candidates and metrics are drawn from the drift
@@ -49,9 +52,25 @@ export function createLearningRouter(options: {
   const person = async (req: express.Request) =>
     mayReadDrift(await httpAuth.credentials(req, { allow: ['user'] }));
 
+  // Induction, then reflection (which says why when it was skipped, e.g. no model).
   router.post('/learning/run', async (req, res) => {
     await caller(req);
-    res.json({ candidates: await learning.run() });
+    const induced = await learning.run();
+    const reflected = await learning.reflect();
+    res.json({
+      candidates: [...induced, ...reflected.candidates],
+      reflection: reflected.reflection,
+    });
+  });
+
+  router.get('/learning/reflections', async (req, res) => {
+    await caller(req);
+    const { limit } = parseInput(
+      reflectionsQuery,
+      req.query,
+      'reflection list',
+    );
+    res.json({ items: await learning.listReflections({ limit }) });
   });
 
   router.get('/learning/candidates', async (req, res) => {

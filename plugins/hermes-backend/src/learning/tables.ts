@@ -20,3 +20,25 @@ export type CandidateRow = {
   decided_by: string | null;
   decided_at: DbTime | null;
 };
+
+/** hermes_learning_reflections (migrations/20261130000009_reflection.js) */
+export type ReflectionRow = {
+  id: string;
+  sequence: number;
+  trigger: 'scheduled' | 'on-demand';
+  status: 'running' | 'completed' | 'failed';
+  started_at: DbTime;
+  finished_at: DbTime | null;
+  since: DbTime | null;
+  tasks_counted: number | null;
+  traces_read: number;
+  findings_read: number;
+  model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  /** JSON: ReflectionProposal[] */
+  proposals: string;
+  /** JSON: string[] */
+  warnings: string;
+  error: string | null;
+};

@@ -353,6 +353,10 @@ export class DefaultSkillsService implements SkillsService {
     return this.options.store.usage.usage(name);
   }
 
+  usageOf(names: string[]) {
+    return this.options.store.usage.usageOf(names);
+  }
+
   private async storeDraft(
     content: SkillContent,
     options?: { traceId?: string; message?: string },

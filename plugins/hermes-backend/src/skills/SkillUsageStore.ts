@@ -12,9 +12,18 @@ export interface SkillUsageStore {
   recordUsage(name: string, version: number, traceId?: string): Promise<void>;
   recordOutcome(traceId: string, outcome: SkillOutcome): Promise<void>;
   usage(name: string): Promise<SkillUsageSummary>;
+  /** The usage of each of `names`, one query per 500 (a skill never loaded counts zero). */
+  usageOf(names: string[]): Promise<Map<string, SkillUsageSummary>>;
 }
 
+const NEVER_LOADED: SkillUsageSummary = {
+  loaded: 0,
+  successes: 0,
+  failures: 0,
+};
+
 type SummaryRow = {
+  name: string;
   loaded: number | string;
   successes: number | string | null;
   failures: number | string | null;
@@ -51,23 +60,36 @@ export class KnexSkillUsageStore implements SkillUsageStore {
   }
 
   async usage(name: string): Promise<SkillUsageSummary> {
-    const row: SummaryRow | undefined = await this.db('hermes_skill_usage')
-      .where({ name })
-      .first(
-        this.db.raw('count(*) AS loaded'),
-        this.db.raw(
-          `sum(CASE WHEN outcome = 'success' THEN 1 ELSE 0 END) AS successes`,
-        ),
-        this.db.raw(
-          `sum(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures`,
-        ),
-        this.db.raw('max(loaded_at) AS last_used_at'),
-      );
-    return {
-      loaded: Number(row?.loaded ?? 0),
-      successes: Number(row?.successes ?? 0),
-      failures: Number(row?.failures ?? 0),
-      lastUsedAt: toIso(row?.last_used_at),
-    };
+    return (await this.usageOf([name])).get(name)!;
+  }
+
+  async usageOf(names: string[]): Promise<Map<string, SkillUsageSummary>> {
+    const usage = new Map(names.map(name => [name, NEVER_LOADED]));
+    // Chunked, so a long list stays under the databases' limits on bound parameters.
+    for (let i = 0; i < names.length; i += 500) {
+      const rows: SummaryRow[] = await this.db('hermes_skill_usage')
+        .whereIn('name', names.slice(i, i + 500))
+        .groupBy('name')
+        .select(
+          'name',
+          this.db.raw('count(*) AS loaded'),
+          this.db.raw(
+            `sum(CASE WHEN outcome = 'success' THEN 1 ELSE 0 END) AS successes`,
+          ),
+          this.db.raw(
+            `sum(CASE WHEN outcome = 'failure' THEN 1 ELSE 0 END) AS failures`,
+          ),
+          this.db.raw('max(loaded_at) AS last_used_at'),
+        );
+      for (const row of rows) {
+        usage.set(row.name, {
+          loaded: Number(row.loaded),
+          successes: Number(row.successes ?? 0),
+          failures: Number(row.failures ?? 0),
+          lastUsedAt: toIso(row.last_used_at),
+        });
+      }
+    }
+    return usage;
   }
 }

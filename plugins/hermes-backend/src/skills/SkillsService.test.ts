@@ -583,6 +583,13 @@ describe.each(databases.eachSupportedId())(
       });
       expect(Date.now() - Date.parse(usage.lastUsedAt!)).toBeLessThan(60_000);
       expect((await skills.getSkill('evict-pods')).usage).toEqual(usage);
+      // A list reads every skill's usage at once; one never loaded counts zero.
+      expect(await skills.usageOf(['evict-pods', 'never-loaded'])).toEqual(
+        new Map([
+          ['evict-pods', usage],
+          ['never-loaded', { loaded: 0, successes: 0, failures: 0 }],
+        ]),
+      );
     });
 
     it('keeps the index for 500 skills within 1,500 tokens, with the skill the task needs', async () => {

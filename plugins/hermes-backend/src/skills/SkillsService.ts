@@ -119,4 +119,6 @@ export interface SkillsService {
   /** How the agent run ended, for every skill it loaded. */
   recordOutcome(traceId: string, outcome: SkillOutcome): Promise<void>;
   usage(name: string): Promise<SkillUsageSummary>;
+  /** The usage of each of `names` at once, for a list (unknown names count zero). */
+  usageOf(names: string[]): Promise<Map<string, SkillUsageSummary>>;
 }

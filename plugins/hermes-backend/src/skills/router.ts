@@ -9,12 +9,16 @@ import {
 import {
   hermesSkillsApprovePermission,
   hermesSkillsUpdatePermission,
+  SkillDetails,
+  SkillEffect,
+  SkillListItem,
 } from '@hermes-backstage/plugin-hermes-common';
 import { NotAllowedError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { parseInput } from '../parseInput';
 import { z } from 'zod';
+import { SkillEffectSource } from './effects';
 import { SkillsService } from './SkillsService';
 
 const saveBody = z.object({
@@ -29,13 +33,24 @@ const importBody = z.object({
 const versionNumber = z.coerce.number().int().positive();
 const diffQuery = z.object({ from: versionNumber, to: versionNumber });
 
+/** The `effect` field of a skill's answer, when there is one. */
+function withEffect(
+  effects: Map<string, SkillEffect> | undefined,
+  name: string,
+): { effect?: SkillEffect } {
+  const effect = effects?.get(name);
+  return effect ? { effect } : {};
+}
+
 /** The skills library API, under `/skills`. */
 export function createSkillsRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   skills: SkillsService;
+  /** Each skill's effect on drift triage; without it the API shows the agent's use only. */
+  skillEffects?: SkillEffectSource;
 }): express.Router {
-  const { httpAuth, permissions, skills } = options;
+  const { httpAuth, permissions, skills, skillEffects } = options;
   const router = Router();
 
   const user = (req: express.Request) =>
@@ -64,9 +79,20 @@ export function createSkillsRouter(options: {
     );
 
   router.get('/skills', async (req, res) => {
-    await user(req);
+    const credentials = await user(req);
     const q = typeof req.query.q === 'string' ? req.query.q : undefined;
-    res.json({ skills: await skills.listSkills({ includeDrafts: true, q }) });
+    const listed = await skills.listSkills({ includeDrafts: true, q });
+    // Once for the whole list: a skill is used when the agent loads it or its rules classify.
+    const [usage, effects] = await Promise.all([
+      skills.usageOf(listed.map(s => s.name)),
+      skillEffects?.effects(credentials),
+    ]);
+    const items: SkillListItem[] = listed.map(s => ({
+      ...s,
+      usage: usage.get(s.name)!,
+      ...withEffect(effects, s.name),
+    }));
+    res.json({ skills: items });
   });
 
   router.post('/skills/import', async (req, res) => {
@@ -76,8 +102,10 @@ export function createSkillsRouter(options: {
   });
 
   router.get('/skills/:name', async (req, res) => {
-    await user(req);
-    res.json(await skills.getSkill(req.params.name));
+    const credentials = await user(req);
+    const details: SkillDetails = await skills.getSkill(req.params.name);
+    const effects = await skillEffects?.effects(credentials);
+    res.json({ ...details, ...withEffect(effects, req.params.name) });
   });
 
   router.put('/skills/:name', async (req, res) => {

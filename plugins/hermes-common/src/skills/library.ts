@@ -77,6 +77,25 @@ export interface SkillUsageSummary {
   lastUsedAt?: string;
 }
 
+/**
+ * A skill's effect on drift triage over the recent audits (the figures of the Learning view):
+ * what its triage rules classified, and how that agreed with the labels people gave later.
+ *
+ * @public
+ */
+export interface SkillEffect {
+  /** Findings its rules classified. */
+  classified: number;
+  /** Audits in which it classified any. */
+  audits: number;
+  /** Share of its labelled classifications people agreed with; absent while none is labelled. */
+  agreement?: number;
+  /** Findings it classified that would otherwise have gone to the audit model. */
+  modelCallsSaved: number;
+  /** When the latest audit in which it classified a finding started. */
+  lastClassifiedAt?: string;
+}
+
 /** A reference file next to SKILL.md, or SKILL.md itself in an export or import. @public */
 export interface SkillFile {
   /** Relative to the skill's folder, with `/` separators. */
@@ -92,7 +111,27 @@ export interface SkillDetails {
   /** Paths of the reference files. */
   files: string[];
   versions: SkillVersionSummary[];
+  /** Runs of the agent that loaded it. */
   usage: SkillUsageSummary;
+  /**
+   * Its effect on drift triage; absent for a skill without triage rules, or for a caller who
+   * may not read drift (`hermes.drift.read`).
+   */
+  effect?: SkillEffect;
+}
+
+/**
+ * A skill in the library list (`GET /skills`), with how it is used; a search adds the passage
+ * that matched (`**`-marked words) and the skill's tags.
+ *
+ * @public
+ */
+export interface SkillListItem extends SkillSummary {
+  usage: SkillUsageSummary;
+  /** As in {@link SkillDetails}. */
+  effect?: SkillEffect;
+  snippet?: string;
+  tags?: string[];
 }
 
 /** @public */

@@ -17,7 +17,7 @@ import {
   Resolution,
   SkillDetails,
   SkillFile,
-  SkillSummary,
+  SkillListItem,
   SkillLearningMetrics,
   SkillVersion,
   TaskInput,
@@ -35,15 +35,12 @@ import type { ChatTransport, UIMessage } from 'ai';
 export type HermesUIMessage = UIMessage<AgentMessageMetadata, AgentDataParts>;
 
 /**
- * A skill in the library list; a search adds the passage that matched (`**`-marked words)
- * and the skill's tags.
+ * A skill in the library list, with how the agent and triage use it; a search adds the
+ * passage that matched (`**`-marked words) and the skill's tags.
  *
  * @public
  */
-export type SkillListEntry = SkillSummary & {
-  snippet?: string;
-  tags?: string[];
-};
+export type SkillListEntry = SkillListItem;
 
 /** The Hermes backend as the frontend sees it. @public */
 export interface HermesApi {

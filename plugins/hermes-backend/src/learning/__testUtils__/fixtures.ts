@@ -4,7 +4,7 @@ import {
   LabelledFinding,
   Resolution,
 } from '@hermes-backstage/plugin-hermes-common';
-import type { StoredFinding } from '../../drift/DriftStore';
+import type { StoredAudit, StoredFinding } from '../../drift/DriftStore';
 import type { LearningDrift } from '../LearningService';
 
 const ANNOTATIONS = ['target', 'min-scale', 'max-scale'];
@@ -81,6 +81,8 @@ export function driftStandIn(
     labelled?: LabelledFinding[];
     audits?: AuditLearningMetrics[];
     findings?: Record<string, DriftFinding[]>;
+    /** When each audit run started (ISO), newest first, as the drift capability lists them. */
+    auditRuns?: string[];
   } = {},
 ): LearningDrift & { sinces: Array<Date | undefined> } {
   const sinces: Array<Date | undefined> = [];
@@ -90,6 +92,21 @@ export function driftStandIn(
       sinces.push(o?.since);
       return (options.labelled ?? []).filter(
         l => !o?.since || l.labels.some(x => new Date(x.at) >= o.since!),
+      );
+    },
+    async listAudits() {
+      return (options.auditRuns ?? []).map(
+        (startedAt, i) =>
+          ({
+            id: `run-${i}`,
+            cluster: 'neuroscale-prod',
+            status: 'succeeded',
+            trigger: 'schedule',
+            desiredSource: 'git',
+            liveSource: 'cluster',
+            startedAt,
+            warnings: [],
+          } as StoredAudit),
       );
     },
     async triageMetrics() {

@@ -11,6 +11,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { SkillListEntry } from '../../api';
 import { Snippet } from '../shared';
+import { usedText } from './usage';
 
 const PAGE_SIZE = 25;
 
@@ -63,6 +64,7 @@ export function SkillList(props: {
             <TableCell>Source</TableCell>
             <TableCell>Status</TableCell>
             <TableCell>Version</TableCell>
+            <TableCell>Used</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -97,6 +99,11 @@ export function SkillList(props: {
                   <Status skill={skill} />
                 </TableCell>
                 <TableCell>{skill.version ?? '—'}</TableCell>
+                <TableCell>
+                  <Typography variant="body2">
+                    {usedText(skill.usage, skill.effect)}
+                  </Typography>
+                </TableCell>
               </TableRow>
             ))}
         </TableBody>

@@ -6,10 +6,8 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
-  formatUtc,
   hermesSkillsApprovePermission,
   hermesSkillsUpdatePermission,
-  SkillDetails,
   splitSkillDocument,
 } from '@hermes-backstage/plugin-hermes-common';
 import Alert from '@mui/material/Alert';
@@ -30,7 +28,9 @@ import { Monospace } from './Monospace';
 import { RejectDialog } from './RejectDialog';
 import { SkillEditor } from './SkillEditor';
 import { STATUS_COLORS } from './statusColors';
+import { TriageEffect } from './TriageEffect';
 import { downloadSkill, exportFileName } from './transfer';
+import { agentUsageText } from './usage';
 import { VersionDialog } from './VersionDialog';
 import { VersionDiff } from './VersionDiff';
 import { VersionsTable } from './VersionsTable';
@@ -44,15 +44,6 @@ function Section(props: { title: string; children: ReactNode }) {
       {props.children}
     </Box>
   );
-}
-
-function usageText(details: SkillDetails): string {
-  const { loaded, successes, failures, lastUsedAt } = details.usage;
-  if (loaded === 0) return 'Not used by the agent yet.';
-  const last = lastUsedAt ? ` · last used ${formatUtc(lastUsedAt)}` : '';
-  return `Loaded by ${loaded} agent ${
-    loaded === 1 ? 'run' : 'runs'
-  }: ${successes} succeeded, ${failures} failed${last}`;
 }
 
 /**
@@ -103,7 +94,7 @@ export function SkillPanel(props: {
       <Progress />
     );
   }
-  const { skill, document, files, versions } = details.value;
+  const { skill, document, files, versions, effect } = details.value;
   const readOnly = skill.source === 'directory';
   const editable = !readOnly && canUpdate;
   const drafts = versions.filter(v => v.status === 'draft');
@@ -187,7 +178,7 @@ export function SkillPanel(props: {
             <Chip size="small" label={`version ${skill.version}`} />
           )}
           <Typography variant="body2" color="text.secondary">
-            {usageText(details.value)}
+            {agentUsageText(details.value.usage)}
           </Typography>
         </Stack>
         <Typography variant="caption" color="text.secondary">
@@ -228,6 +219,11 @@ export function SkillPanel(props: {
         )}
         {action.error && (
           <Alert severity="error">{errorText(action.error)}</Alert>
+        )}
+        {effect && (
+          <Section title="Triage effect">
+            <TriageEffect effect={effect} />
+          </Section>
         )}
         <Section
           title={

@@ -78,9 +78,19 @@ function summary(entry: Partial<SkillListEntry> & { name: string }) {
     contentHash: 'h',
     updatedAt: '2026-11-24T10:00:00Z',
     pendingDrafts: 0,
+    usage: { loaded: 0, successes: 0, failures: 0 },
     ...entry,
   } as SkillListEntry;
 }
+
+/** The Knative skill's rules classified drift in every audit; the agent never loaded it. */
+const KNATIVE_EFFECT = {
+  classified: 140,
+  audits: 30,
+  agreement: 0.96,
+  modelCallsSaved: 140,
+  lastClassifiedAt: '2026-11-24T06:00:00Z',
+};
 
 /**
  * A skills library behind a mocked API: a directory skill, a user skill with an agent draft
@@ -124,6 +134,20 @@ function library(overrides: Partial<HermesApi> = {}) {
       ],
       usage: { loaded: 0, successes: 0, failures: 0 },
     }),
+    'knative-autoscaler-drift': () => ({
+      skill: summary({
+        name: 'knative-autoscaler-drift',
+        source: 'directory',
+      }),
+      document: KYVERNO.replace(
+        /kyverno-drift-response/,
+        'knative-autoscaler-drift',
+      ),
+      files: [],
+      versions: [{ ...version(1, 'active'), author: 'directory' }],
+      usage: { loaded: 0, successes: 0, failures: 0 },
+      effect: KNATIVE_EFFECT,
+    }),
   };
   const api = {
     listSkills: jest.fn(async (options: { q?: string } = {}) => {
@@ -136,7 +160,11 @@ function library(overrides: Partial<HermesApi> = {}) {
           version: undefined,
         }),
         summary({ name: 'kyverno-drift-response', source: 'directory' }),
-      ].map(s => (details[s.name] ? details[s.name]().skill : s));
+        summary({ name: 'knative-autoscaler-drift', source: 'directory' }),
+      ].map(s => {
+        const d = details[s.name]?.();
+        return d ? { ...d.skill, usage: d.usage, effect: d.effect } : s;
+      });
       return options.q
         ? [
             {
@@ -264,6 +292,46 @@ describe('SkillsContent', () => {
     const hit = screen.getByRole('row', { name: 'argo-sync-failures' });
     expect(hit).toHaveTextContent('when an Argo CD sync fails');
     expect(within(hit).getByText('sync').tagName).toBe('MARK');
+  });
+
+  it('counts a skill whose rules classify drift as used, and shows the evidence of its effect', async () => {
+    const api = library();
+    await renderSkills(api);
+
+    const used = (name: string) =>
+      within(screen.getByRole('row', { name })).getAllByRole('cell')[5];
+    await screen.findByRole('row', { name: 'knative-autoscaler-drift' });
+    expect(used('knative-autoscaler-drift')).toHaveTextContent(
+      /^classified 140 findings in 30 audits$/,
+    );
+    expect(used('argo-sync-failures')).toHaveTextContent(
+      /^loaded by the agent 4×$/,
+    );
+    expect(used('knative-scale-notes')).toHaveTextContent(/^not used$/);
+
+    const panel = await openSkill('knative-autoscaler-drift');
+    const effect = within(panel).getByRole('region', {
+      name: 'Triage effect',
+    });
+    const figure = (label: string) =>
+      within(effect).getByRole('group', { name: label });
+    expect(figure('Findings classified')).toHaveTextContent('140');
+    expect(figure('Audits')).toHaveTextContent('30');
+    expect(figure('Agreement with later labels')).toHaveTextContent('96%');
+    expect(figure('Model calls saved')).toHaveTextContent('140');
+    expect(effect).toHaveTextContent(
+      'Last classified a finding in the audit of 2026-11-24 06:00 UTC',
+    );
+    expect(
+      within(panel).getByText('Not loaded by the agent in chat yet.'),
+    ).toBeInTheDocument();
+    expect(within(panel).queryByText(/not used/i)).not.toBeInTheDocument();
+
+    // A skill without triage rules has no such section.
+    const argo = await openSkill('argo-sync-failures');
+    expect(
+      within(argo).queryByRole('region', { name: 'Triage effect' }),
+    ).not.toBeInTheDocument();
   });
 
   it('approves a draft version, after which the skill and the list show it active', async () => {
