@@ -367,6 +367,7 @@ describe.each(databases.eachSupportedId())(
           audits: 2,
           agreement: 0.5,
           modelCallsSaved: 3,
+          lastClassifiedAt: '2026-11-02T00:00:00.000Z',
         },
       ]);
       // Agreement counts labels given since the oldest audit shown.

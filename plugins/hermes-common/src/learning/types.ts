@@ -93,6 +93,8 @@ export interface SkillLearningMetrics {
   agreement?: number;
   /** Findings it classified that would otherwise have gone to the model. */
   modelCallsSaved: number;
+  /** When the latest audit in which it classified a finding started. */
+  lastClassifiedAt?: string;
 }
 
 /** A model's suggested classification of a finding no rule classified. Never a verdict. */
