@@ -266,6 +266,13 @@ export class DefaultDriftService implements DriftService {
       const history = await store.fingerprintHistory(
         findings.map(f => f.fingerprint),
       );
+      // Similar drift of the whole audit in one query; the model and the report both use it.
+      for (const [fingerprint, similar] of await store.similarHistory(
+        findings,
+      )) {
+        const known = history.get(fingerprint);
+        if (known) known.similar = similar;
+      }
       const triage = await suggestForAudit({
         models: this.options.models,
         model: options.model,

@@ -299,10 +299,18 @@ describe.each(databases.eachSupportedId())(
       });
       const [unlabelled] = await store.listFindings({ auditId: other });
       // `seen` counts findings on the same object of the same type, whatever the fingerprint.
+      // Its labels are its own; the labelled drift on the same object is similar drift.
       expect(unlabelled.history).toEqual({
         seen: 3,
         windowDays: 14,
         labels: [],
+        similar: {
+          count: 2,
+          resolutions: { harmless: 0, reverted: 0, committed: 0, critical: 1 },
+          unresolved: 0,
+          description:
+            '2nd manual ClusterPolicy edit in 14 days; the previous one marked critical',
+        },
       });
     });
 

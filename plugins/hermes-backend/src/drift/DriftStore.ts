@@ -9,6 +9,7 @@ import {
   LabelledFinding,
   Resolution,
   RESOLUTIONS,
+  SimilarDrift,
   TriageSuggestion,
 } from '@hermes-backstage/plugin-hermes-common';
 import { DatabaseService } from '@backstage/backend-plugin-api';
@@ -24,6 +25,7 @@ import {
   triageMetrics,
 } from './labels';
 import { auditFromRow, findingFromRow } from './rows';
+import { similarHistory } from './similar';
 import { AuditEventRow, AuditRow, FindingRow } from './tables';
 
 export type StoredAudit = DriftAuditRecord;
@@ -91,6 +93,15 @@ export interface DriftStore {
     fingerprints: string[],
     windowDays?: number,
   ): Promise<Map<string, FingerprintHistory>>;
+  /**
+   * Per fingerprint of `findings` (stored or not): other drift of the same cluster, kind, type
+   * and manager class within `windowDays` (default 14), once per fingerprint, with how it was
+   * resolved. One query for all findings; findings without similar drift are left out.
+   */
+  similarHistory(
+    findings: DriftFinding[],
+    windowDays?: number,
+  ): Promise<Map<string, SimilarDrift>>;
   /** Each labelled drift's latest finding with its label history (learning loop). */
   listLabelledFindings(options?: { since?: Date }): Promise<LabelledFinding[]>;
   /** Per successful audit, oldest first (the last `limit`, default 60). */
@@ -287,21 +298,23 @@ export class KnexDriftStore implements DriftStore {
       this.db,
       rows.map(r => r.fingerprint),
     );
-    const findings: StoredFinding[] = [];
-    for (const row of rows) {
-      const history = labels.get(row.fingerprint) ?? [];
+    const listed = rows.map(row => findingFromRow(row));
+    const similar = await similarHistory(this.db, listed, windowDays);
+    return listed.map((finding, i): StoredFinding => {
+      const history = labels.get(finding.fingerprint) ?? [];
       const lastResolution = history[history.length - 1];
-      findings.push({
-        ...findingFromRow(row),
+      const like = similar.get(finding.fingerprint);
+      return {
+        ...finding,
         history: {
-          seen: counts.get(objectKey(row)) ?? 0,
+          seen: counts.get(objectKey(rows[i])) ?? 0,
           windowDays,
           ...(lastResolution ? { lastResolution } : {}),
           labels: history,
+          ...(like ? { similar: like } : {}),
         },
-      });
-    }
-    return findings;
+      };
+    });
   }
 
   async addAuditEvents(
@@ -404,6 +417,10 @@ export class KnexDriftStore implements DriftStore {
 
   fingerprintHistory(fingerprints: string[], windowDays = 14) {
     return fingerprintHistory(this.db, fingerprints, windowDays);
+  }
+
+  similarHistory(findings: DriftFinding[], windowDays = 14) {
+    return similarHistory(this.db, findings, windowDays);
   }
 
   listLabelledFindings(options?: { since?: Date }) {

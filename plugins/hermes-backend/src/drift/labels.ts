@@ -3,6 +3,7 @@ import {
   AuditLearningMetrics,
   DriftFinding,
   LabelledFinding,
+  SimilarDrift,
 } from '@hermes-backstage/plugin-hermes-common';
 import { Knex } from 'knex';
 import { toIso } from '../database/dates';
@@ -19,6 +20,8 @@ export interface FingerprintHistory {
   windowDays: number;
   /** Every resolution, oldest first. */
   labels: Label[];
+  /** Similar drift (other fingerprints) within the window, when there is any. */
+  similar?: SimilarDrift;
 }
 
 // Keeps `IN (...)` lists well under SQLite's and PostgreSQL's bound-parameter limits.

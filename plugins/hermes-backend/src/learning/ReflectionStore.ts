@@ -1,4 +1,8 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
+import type {
+  Reflection,
+  ReflectionProposal,
+} from '@hermes-backstage/plugin-hermes-common';
 import { Knex } from 'knex';
 import { toIso } from '../database/dates';
 import { connect } from '../database/migrations';
@@ -6,42 +10,8 @@ import { ReflectionRow } from './tables';
 
 const TABLE = 'hermes_learning_reflections';
 
-/** One thing a reflection proposed, and what became of it. */
-export interface ReflectionProposal {
-  /** A new skill, a patch of an existing one, or a triage rule (which goes through the gate). */
-  kind: 'skill' | 'patch' | 'triage-rule';
-  skill: string;
-  /** The model's reason. */
-  reason: string;
-  /**
-   * `drafted`: a skill draft waits for a person; `proposed`/`rejected`: a triage rule the
-   * gate accepted (and drafted) or rejected; `skipped`: not stored, `detail` says why.
-   */
-  outcome: 'drafted' | 'proposed' | 'rejected' | 'skipped';
-  draftVersion?: number;
-  candidateId?: string;
-  detail?: string;
-}
-
-export interface Reflection {
-  id: string;
-  trigger: 'scheduled' | 'on-demand';
-  status: 'running' | 'completed' | 'failed';
-  startedAt: string;
-  finishedAt?: string;
-  /** What it read was recorded after this: the previous reflection's start. */
-  since?: string;
-  /** Audits and agent runs recorded since the previous reflection, when the schedule counted. */
-  tasksCounted?: number;
-  tracesRead: number;
-  findingsRead: number;
-  model?: string;
-  inputTokens?: number;
-  outputTokens?: number;
-  proposals: ReflectionProposal[];
-  warnings: string[];
-  error?: string;
-}
+// The API shapes live in common, where the frontend reads them too.
+export type { Reflection, ReflectionProposal };
 
 export type ReflectionResult = Pick<
   Reflection,

@@ -8,3 +8,4 @@ export type { ManagedFieldsEntry } from './managedFields';
 export * from './entities';
 export * from './auditEvents';
 export * from './reportModel';
+export * from './similar';

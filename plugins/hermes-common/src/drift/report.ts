@@ -67,7 +67,8 @@ export function describeSuggestion(suggestion: TriageSuggestion): string {
 
 /**
  * What history says about a finding: "seen 3× in 14 days · resolved 2× before (reverted ×2) ·
- * last resolved: reverted by user:default/ana"; undefined when there is nothing to say.
+ * last resolved: reverted by user:default/ana · 3rd manual ClusterPolicy edit in 14 days;
+ * previous 2 resolved by reverting"; undefined when there is nothing to say.
  */
 export function describeHistory(
   history: DriftFindingRecord['history'] | undefined,
@@ -91,6 +92,7 @@ export function describeHistory(
     parts.push(
       `last resolved: ${lastResolution.resolution} by ${lastResolution.userRef}`,
     );
+  if (history.similar) parts.push(history.similar.description);
   return parts.length ? parts.join(' · ') : undefined;
 }
 

@@ -90,6 +90,21 @@ export interface DriftAuditRecord {
   triageModel?: { calls: number; findings: number; tokens: number };
 }
 
+/**
+ * Similar drift within the history window: distinct drifts (fingerprints) in the same cluster,
+ * on the same kind, of the same type, written by the same class of manager — this one included.
+ */
+export interface SimilarDrift {
+  /** Distinct drifts, this one included: each counts once however many audits saw it. */
+  count: number;
+  /** How the others (not this one) were last resolved. */
+  resolutions: Record<Resolution, number>;
+  /** Others nobody resolved yet. */
+  unresolved: number;
+  /** "3rd manual ClusterPolicy edit in 14 days; previous 2 resolved by reverting" */
+  description: string;
+}
+
 /** A stored finding with its history: how often the same drift was seen, how it was resolved. */
 export interface DriftFindingRecord extends DriftFinding {
   id: string;
@@ -114,5 +129,7 @@ export interface DriftFindingRecord extends DriftFinding {
       note?: string;
       at: string;
     }>;
+    /** Similar drift (other fingerprints) within the window; absent when there is none. */
+    similar?: SimilarDrift;
   };
 }

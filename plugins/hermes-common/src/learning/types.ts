@@ -107,3 +107,52 @@ export interface TriageSuggestion {
 }
 
 export type { Classification };
+
+/** One thing a reflection proposed, and what became of it. */
+export interface ReflectionProposal {
+  /** A new skill, a patch of an existing one, or a triage rule (which goes through the gate). */
+  kind: 'skill' | 'patch' | 'triage-rule';
+  skill: string;
+  /** The model's reason. */
+  reason: string;
+  /**
+   * `drafted`: a skill draft waits for a person; `proposed`/`rejected`: a triage rule the
+   * gate accepted (and drafted) or rejected; `skipped`: not stored, `detail` says why.
+   */
+  outcome: 'drafted' | 'proposed' | 'rejected' | 'skipped';
+  draftVersion?: number;
+  candidateId?: string;
+  detail?: string;
+}
+
+/** One run of the reflection job: what it read, what the model cost, what it proposed. */
+export interface Reflection {
+  id: string;
+  trigger: 'scheduled' | 'on-demand';
+  status: 'running' | 'completed' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  /** What it read was recorded after this: the previous reflection's start. */
+  since?: string;
+  /** Audits and agent runs recorded since the previous reflection, when the schedule counted. */
+  tasksCounted?: number;
+  tracesRead: number;
+  findingsRead: number;
+  model?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  proposals: ReflectionProposal[];
+  warnings: string[];
+  error?: string;
+}
+
+/** What a requested reflection did, or why none ran (e.g. no reflection model). */
+export type ReflectionReport =
+  | { status: 'skipped'; reason: string }
+  | Reflection;
+
+/** What "learn now" did: the candidates induction and reflection stored, and the reflection. */
+export interface LearningRun {
+  candidates: LearningCandidate[];
+  reflection: ReflectionReport;
+}

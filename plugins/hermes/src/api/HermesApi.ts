@@ -14,6 +14,8 @@ import {
   HeldToolCall,
   HermesStatus,
   LearningCandidate,
+  LearningRun,
+  Reflection,
   Resolution,
   SkillDetails,
   SkillFile,
@@ -133,8 +135,13 @@ export interface HermesApi {
   /** Configured delivery channels: names and types, never their settings. */
   listDeliveryChannels(): Promise<DeliveryChannelInfo[]>;
 
-  /** Induces rules from the labelled findings now; the candidates this run produced. */
-  runLearning(): Promise<LearningCandidate[]>;
+  /**
+   * Induces rules from the labelled findings, then reflects on recent runs: the candidates
+   * both stored, and the reflection (or why it was skipped, e.g. no reflection model).
+   */
+  runLearning(): Promise<LearningRun>;
+  /** Reflections, newest first (the server's default count without a limit). */
+  listReflections(options?: { limit?: number }): Promise<Reflection[]>;
   /** Proposed, rejected and approved rules with their evidence, newest first. */
   listCandidates(options?: {
     status?: CandidateStatus;

@@ -279,7 +279,12 @@ describe('HermesClient learning routes', () => {
           });
           const path = String(url);
           if (path.endsWith('/run'))
-            return Response.json({ candidates: [{ id: 'c1' }] });
+            return Response.json({
+              candidates: [{ id: 'c1' }],
+              reflection: { status: 'skipped', reason: 'no model' },
+            });
+          if (path.includes('/reflections'))
+            return Response.json({ items: [{ id: 'r1' }] });
           if (path.includes('/candidates?') || path.endsWith('/candidates'))
             return Response.json({ items: [{ id: 'c2' }] });
           if (path.endsWith('/metrics'))
@@ -289,7 +294,12 @@ describe('HermesClient learning routes', () => {
       },
     });
 
-    expect(await client.runLearning()).toEqual([{ id: 'c1' }]);
+    expect(await client.runLearning()).toEqual({
+      candidates: [{ id: 'c1' }],
+      reflection: { status: 'skipped', reason: 'no model' },
+    });
+    expect(await client.listReflections()).toEqual([{ id: 'r1' }]);
+    expect(await client.listReflections({ limit: 5 })).toEqual([{ id: 'r1' }]);
     expect(await client.listCandidates()).toEqual([{ id: 'c2' }]);
     expect(await client.listCandidates({ status: 'proposed' })).toEqual([
       { id: 'c2' },
@@ -308,6 +318,8 @@ describe('HermesClient learning routes', () => {
     const base = 'http://portal.test/api/hermes/learning';
     expect(calls).toEqual([
       { url: `${base}/run`, method: 'POST' },
+      { url: `${base}/reflections`, method: 'GET' },
+      { url: `${base}/reflections?limit=5`, method: 'GET' },
       { url: `${base}/candidates`, method: 'GET' },
       { url: `${base}/candidates?status=proposed`, method: 'GET' },
       { url: `${base}/candidates/c%2F3/approve`, method: 'POST' },

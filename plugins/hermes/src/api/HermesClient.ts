@@ -12,6 +12,8 @@ import {
   HeldToolCall,
   HermesStatus,
   LearningCandidate,
+  LearningRun,
+  Reflection,
   Resolution,
   SkillDetails,
   SkillFile,
@@ -265,12 +267,22 @@ export class HermesClient implements HermesApi {
     ).items;
   }
 
-  async runLearning(): Promise<LearningCandidate[]> {
+  runLearning(): Promise<LearningRun> {
+    return this.request('/learning/run', { method: 'POST' });
+  }
+
+  async listReflections(
+    options: { limit?: number } = {},
+  ): Promise<Reflection[]> {
+    const query =
+      options.limit !== undefined
+        ? `?limit=${encodeURIComponent(options.limit)}`
+        : '';
     return (
-      await this.request<{ candidates: LearningCandidate[] }>('/learning/run', {
-        method: 'POST',
-      })
-    ).candidates;
+      await this.request<{ items: Reflection[] }>(
+        `/learning/reflections${query}`,
+      )
+    ).items;
   }
 
   async listCandidates(

@@ -179,6 +179,50 @@ describe('EntityDriftContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('says what history says about similar drift: other manual edits of the same kind', async () => {
+    const similar: DriftFindingRecord = {
+      ...finding,
+      history: {
+        seen: 1,
+        windowDays: 14,
+        labels: [],
+        similar: {
+          count: 3,
+          resolutions: { harmless: 0, reverted: 2, committed: 0, critical: 0 },
+          unresolved: 0,
+          description:
+            '3rd manual InferenceService edit in 14 days; previous 2 resolved by reverting',
+        },
+      },
+    };
+    await act(async () => {
+      await renderInTestApp(
+        <EntityProvider entity={entity}>
+          <EntityDriftContent />
+        </EntityProvider>,
+        {
+          apis: [
+            [
+              hermesApiRef,
+              {
+                listFindings: async () => [similar],
+                listTasks: async () => [],
+              },
+            ],
+          ],
+        },
+      );
+    });
+    const row = await screen.findByRole('row', {
+      name: 'InferenceService fraud-detector',
+    });
+    expect(
+      within(row).getByText(
+        'seen 1× in 14 days · 3rd manual InferenceService edit in 14 days; previous 2 resolved by reverting',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('says so when the workloads have no drift', async () => {
     await act(async () => {
       await renderInTestApp(

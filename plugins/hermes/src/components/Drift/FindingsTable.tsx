@@ -83,8 +83,16 @@ function Suggestion(props: { suggestion: TriageSuggestion }) {
   );
 }
 
-/** "seen 3× in 14 days · resolved: reverted ×2, harmless (last by user:default/ana)" */
+/**
+ * "seen 3× in 14 days · resolved: reverted ×2, harmless (last by user:default/ana) · 3rd manual
+ * ClusterPolicy edit in 14 days; previous 2 resolved by reverting"
+ */
 function historyLine(history: DriftFindingRecord['history']): string {
+  const similar = history.similar ? ` · ${history.similar.description}` : '';
+  return `${sameDriftLine(history)}${similar}`;
+}
+
+function sameDriftLine(history: DriftFindingRecord['history']): string {
   const seen = `seen ${history.seen}× in ${history.windowDays} days`;
   // Older backends send only the last resolution.
   const labels =

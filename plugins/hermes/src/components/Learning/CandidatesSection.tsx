@@ -3,6 +3,8 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import {
   CandidateStatus,
   LearningCandidate,
+  LearningRun,
+  ReflectionReport,
 } from '@hermes-backstage/plugin-hermes-common';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
@@ -17,6 +19,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
 import { errorText } from '../shared';
 import { CandidateCard } from './CandidateCard';
+import { reflectionSummary } from './reflectionText';
 
 type Filter = CandidateStatus | 'all';
 const FILTERS: Array<[Filter, string]> = [
@@ -67,8 +70,31 @@ function RunResult(props: { candidates: LearningCandidate[] }) {
   );
 }
 
-/** Rules Hermes learned from people's labels, with evidence, waiting for a decision. */
-export function CandidatesSection() {
+// Whether reflection ran, and if not why (e.g. no model): otherwise "Learn now" looks broken.
+const REFLECTION_SEVERITY = {
+  skipped: 'info',
+  failed: 'error',
+  running: 'info',
+  completed: 'success',
+} as const;
+
+function ReflectionResult(props: { reflection: ReflectionReport }) {
+  const { reflection } = props;
+  return (
+    <Alert
+      severity={REFLECTION_SEVERITY[reflection.status]}
+      aria-label="Reflection run"
+    >
+      {reflectionSummary(reflection)}
+    </Alert>
+  );
+}
+
+/**
+ * Rules Hermes learned from people's labels, with evidence, waiting for a decision.
+ * `onRun` is told when "Learn now" finished, so other sections can reload.
+ */
+export function CandidatesSection(props: { onRun?: () => void }) {
   const hermesApi = useApi(hermesApiRef);
   const [filter, setFilter] = useState<Filter>('all');
   const list = useAsyncRetry(
@@ -79,9 +105,7 @@ export function CandidatesSection() {
   const [decided, setDecided] = useState<Record<string, LearningCandidate>>({});
   const [failed, setFailed] = useState<Record<string, string>>({});
   const [running, setRunning] = useState(false);
-  const [run, setRun] = useState<
-    { candidates: LearningCandidate[] } | { error: string }
-  >();
+  const [run, setRun] = useState<LearningRun | { error: string }>();
 
   const decide = async (
     id: string,
@@ -102,9 +126,10 @@ export function CandidatesSection() {
   const learnNow = async () => {
     setRunning(true);
     try {
-      setRun({ candidates: await hermesApi.runLearning() });
+      setRun(await hermesApi.runLearning());
       setDecided({});
       list.retry();
+      props.onRun?.();
     } catch (e) {
       setRun({ error: errorText(e as Error) });
     } finally {
@@ -145,7 +170,12 @@ export function CandidatesSection() {
         audit without the model.
       </Typography>
       {run && 'error' in run && <Alert severity="error">{run.error}</Alert>}
-      {run && 'candidates' in run && <RunResult candidates={run.candidates} />}
+      {run && 'candidates' in run && (
+        <>
+          <RunResult candidates={run.candidates} />
+          <ReflectionResult reflection={run.reflection} />
+        </>
+      )}
       {list.loading && !list.value && <Progress />}
       {list.error && <ResponseErrorPanel error={list.error} />}
       {list.value && items.length === 0 && (

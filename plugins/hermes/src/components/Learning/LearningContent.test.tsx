@@ -16,6 +16,7 @@ function learningApi(overrides: object = {}) {
       knativeCandidate,
     ]),
     learningMetrics: jest.fn(async () => ({ audits: [], skills: [] })),
+    listReflections: jest.fn(async () => []),
     ...overrides,
   };
 }
@@ -186,7 +187,14 @@ describe('LearningContent candidates', () => {
   });
 
   it('learns now and shows what the run proposed', async () => {
-    const runLearning = jest.fn(async () => [knativeCandidate, gateRejected]);
+    const runLearning = jest.fn(async () => ({
+      candidates: [knativeCandidate, gateRejected],
+      reflection: {
+        status: 'skipped',
+        reason:
+          'no reflection model is configured (hermes.models.reflection); only induction ran',
+      },
+    }));
     const api = learningApi({ runLearning });
     api.listCandidates.mockResolvedValueOnce([]);
     await render(api);
@@ -206,6 +214,11 @@ describe('LearningContent candidates', () => {
     expect(result).toHaveTextContent(
       '(rejected: would call 1 labelled-critical finding harmless)',
     );
+    expect(
+      screen.getByRole('alert', { name: 'Reflection run' }),
+    ).toHaveTextContent(
+      'Reflection was skipped: no reflection model is configured (hermes.models.reflection); only induction ran',
+    );
     // The list reloads with the new candidates.
     expect(
       await screen.findByRole('article', { name: KNATIVE }),
@@ -213,7 +226,14 @@ describe('LearningContent candidates', () => {
   });
 
   it('says so when a run finds nothing new', async () => {
-    await render(learningApi({ runLearning: async () => [] }));
+    await render(
+      learningApi({
+        runLearning: async () => ({
+          candidates: [],
+          reflection: { status: 'skipped', reason: 'no model' },
+        }),
+      }),
+    );
     await screen.findAllByRole('article');
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Learn now' }));

@@ -1,6 +1,7 @@
 import {
   AuditLearningMetrics,
   LearningCandidate,
+  Reflection,
 } from '@hermes-backstage/plugin-hermes-common';
 
 /** A rule induced from people's labels: Knative autoscaler annotations in serving-stack. */
@@ -82,3 +83,76 @@ export function audit(
     modelTokens: modelCalls * 1000,
   };
 }
+
+/** A scheduled reflection that drafted a skill and a patch and sent two rules to the gate. */
+export const completedReflection: Reflection = {
+  id: 'r2',
+  trigger: 'scheduled',
+  status: 'completed',
+  startedAt: '2026-11-25T08:00:00Z',
+  finishedAt: '2026-11-25T08:00:40Z',
+  since: '2026-11-24T08:00:00Z',
+  tasksCounted: 15,
+  tracesRead: 12,
+  findingsRead: 30,
+  model: 'local/reflect-model',
+  inputTokens: 5200,
+  outputTokens: 640,
+  proposals: [
+    {
+      kind: 'skill',
+      skill: 'cert-manager-renewal',
+      reason: 'three runs diagnosed expiring certificates the same way',
+      outcome: 'drafted',
+      draftVersion: 1,
+    },
+    {
+      kind: 'patch',
+      skill: 'knative-autoscaler-drift',
+      reason: 'the runbook misses the min-scale annotation',
+      outcome: 'drafted',
+      draftVersion: 2,
+    },
+    {
+      kind: 'triage-rule',
+      skill: 'kyverno-drift-response',
+      reason: 'background scans rewrite status',
+      outcome: 'proposed',
+      draftVersion: 3,
+      candidateId: 'c7',
+    },
+    {
+      kind: 'triage-rule',
+      skill: 'kyverno-drift-response',
+      reason: 'policy edits',
+      outcome: 'rejected',
+      candidateId: 'c8',
+      detail: 'would call 1 labelled-critical finding harmless',
+    },
+    {
+      kind: 'skill',
+      skill: 'kyverno-drift-response',
+      reason: 'a runbook for policy edits',
+      outcome: 'skipped',
+      detail:
+        'a skill named "kyverno-drift-response" exists; reflection may only patch it',
+    },
+  ],
+  warnings: [],
+};
+
+/** An on-demand reflection whose model timed out. */
+export const failedReflection: Reflection = {
+  id: 'r1',
+  trigger: 'on-demand',
+  status: 'failed',
+  startedAt: '2026-11-24T08:00:00Z',
+  finishedAt: '2026-11-24T08:01:00Z',
+  tracesRead: 4,
+  findingsRead: 0,
+  model: 'local/reflect-model',
+  proposals: [],
+  warnings: [],
+  error:
+    'the reflection model local/reflect-model failed: no answer within 60000 ms',
+};
