@@ -197,6 +197,7 @@ describe('HermesPage', () => {
               listAudits: async () => ({ definitions: [], audits: [] }),
               listCandidates,
               learningMetrics,
+              listReflections: async () => [],
             },
           ],
         ],
