@@ -15,7 +15,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { CANDIDATE_COLORS, skillLink } from './format';
 import { EvidenceView } from './EvidenceView';
-import { RejectCandidateDialog } from './RejectCandidateDialog';
+import { RejectDialog } from '../shared';
 import { RuleView } from './RuleView';
 
 /** Who decided and when: "by user:default/ana at 2026-05-23 12:00 UTC". */
@@ -135,8 +135,8 @@ export function CandidateCard(props: {
         </CardActions>
       )}
       {rejecting && (
-        <RejectCandidateDialog
-          skill={candidate.skill}
+        <RejectDialog
+          title={`Reject the rule proposed in ${candidate.skill}?`}
           onClose={() => setRejecting(false)}
           onReject={reason => {
             setRejecting(false);

@@ -22,10 +22,9 @@ import { ReactNode, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
-import { errorText } from '../shared';
+import { errorText, RejectDialog } from '../shared';
 import { DeleteDialog } from './DeleteDialog';
 import { Monospace } from './Monospace';
-import { RejectDialog } from './RejectDialog';
 import { SkillEditor } from './SkillEditor';
 import { STATUS_COLORS } from './statusColors';
 import { TriageEffect } from './TriageEffect';
@@ -285,7 +284,7 @@ export function SkillPanel(props: {
       )}
       {rejecting !== undefined && (
         <RejectDialog
-          version={rejecting}
+          title={`Reject draft version ${rejecting}?`}
           onClose={() => setRejecting(undefined)}
           onReject={reason => {
             setRejecting(undefined);

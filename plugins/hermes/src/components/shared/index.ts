@@ -2,3 +2,4 @@ export { DecisionButtons } from './DecisionButtons';
 export { errorText } from './errorText';
 export { Json } from './Json';
 export { Snippet } from './Snippet';
+export { RejectDialog } from './RejectDialog';

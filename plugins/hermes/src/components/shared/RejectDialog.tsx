@@ -6,16 +6,17 @@ import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
 import { useState } from 'react';
 
-/** Asks for an optional reason before a draft version is rejected. */
+/** Asks for an optional reason before something is rejected (a draft, a proposed rule). */
 export function RejectDialog(props: {
-  version: number;
+  /** e.g. "Reject draft version 3?" */
+  title: string;
   onClose: () => void;
   onReject: (reason?: string) => void;
 }) {
   const [reason, setReason] = useState('');
   return (
     <Dialog open onClose={props.onClose} fullWidth maxWidth="sm">
-      <DialogTitle>Reject draft version {props.version}?</DialogTitle>
+      <DialogTitle>{props.title}</DialogTitle>
       <DialogContent>
         <TextField
           label="Reason (optional)"
