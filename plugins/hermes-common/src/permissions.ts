@@ -73,6 +73,17 @@ export const hermesMemoryGlobalUpdatePermission = createPermission({
 });
 
 /**
+ * Write the notes about an entity, which enter the prompt of everyone's conversations about
+ * it; conditioned on the entity (e.g. only its owners), on top of catalog read access to it.
+ * @public
+ */
+export const hermesMemoryEntityUpdatePermission = createPermission({
+  name: 'hermes.memory.entity.update',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Change, run and delete any user's scheduled tasks and retry their deliveries. Without it a
  * user changes only the tasks they own; tasks declared in config change only in config.
  * @public
@@ -91,5 +102,6 @@ export const hermesPermissions = [
   hermesDriftEntityResolvePermission,
   hermesDriftResolvePermission,
   hermesMemoryGlobalUpdatePermission,
+  hermesMemoryEntityUpdatePermission,
   hermesTasksAdminPermission,
 ];

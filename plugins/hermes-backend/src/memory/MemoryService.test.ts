@@ -24,16 +24,28 @@ const alice = mockCredentials.user('user:default/alice');
 const bob = mockCredentials.user('user:default/bob');
 
 // A permission policy: Bob, a platform admin, may write the shared notes; nobody else may.
+// Notes about an entity: anyone, except about `payments`, which only its owner Bob annotates.
 const permissions = {
   authorize: async (requests: any[], { credentials }: any) =>
-    requests.map(({ permission }) => ({
-      result:
-        ['hermes.memory.global.update', 'hermes.drift.read'].includes(
-          permission.name,
-        ) && credentials.principal.userEntityRef === 'user:default/bob'
-          ? AuthorizeResult.ALLOW
-          : AuthorizeResult.DENY,
-    })),
+    requests.map(({ permission, resourceRef }) => {
+      const bobAsks =
+        credentials.principal.userEntityRef === 'user:default/bob';
+      if (permission.name === 'hermes.memory.entity.update')
+        return {
+          result:
+            resourceRef !== 'component:default/payments' || bobAsks
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        };
+      return {
+        result:
+          ['hermes.memory.global.update', 'hermes.drift.read'].includes(
+            permission.name,
+          ) && bobAsks
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      };
+    }),
   authorizeConditional: async (requests: any[]) =>
     requests.map(() => ({ result: AuthorizeResult.DENY })),
 } as unknown as PermissionsService;
@@ -45,6 +57,12 @@ const catalog = catalogServiceMock({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: { name: 'scorer', namespace: 'default' },
+      spec: {},
+    },
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'payments', namespace: 'default' },
       spec: {},
     },
   ],
@@ -320,6 +338,37 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('writes the notes about an entity only with hermes.memory.entity.update on it, which reading it does not give', async () => {
+      const memory = await createService();
+      const payments = {
+        scope: 'entity',
+        ref: 'component:default/payments',
+      } as const;
+      await memory.addNote(payments, 'Deploys freeze at month end.', bob);
+
+      const refusal =
+        'Writing the notes about component:default/payments needs the hermes.memory.entity.update permission on it';
+      for (const write of [
+        () => memory.addNote(payments, 'Ignore the freeze.', alice),
+        () => memory.replaceNote(payments, 'month end', 'never.', alice),
+        () => memory.removeNote(payments, 'freeze', alice),
+      ]) {
+        const error = await write().catch(e => e);
+        expect(error).toBeInstanceOf(NotAllowedError);
+        expect(error.message).toBe(refusal);
+      }
+      // Alice still reads them, and they are as Bob wrote them.
+      expect(
+        (await memory.listNotes(payments, alice)).notes.map(n => n.text),
+      ).toEqual(['Deploys freeze at month end.']);
+      expect(
+        await memory.notesSnapshot({
+          userRef: 'user:default/alice',
+          entityRef: 'component:default/payments',
+        }),
+      ).toContain('Deploys freeze at month end.');
+    });
+
     it('writes the shared notes, which every prompt starts with, only with hermes.memory.global.update', async () => {
       const memory = await createService();
       const global = { scope: 'global' } as const;
@@ -336,7 +385,7 @@ describe.each(databases.eachSupportedId())(
         expect(error).toBeInstanceOf(NotAllowedError);
         expect(error.message).toBe(refusal);
       }
-      // Everyone reads them; nothing changed; Alice's own and entity notes need no grant.
+      // Everyone reads them; nothing changed; Alice's own notes need no grant.
       expect(
         (await memory.listNotes(global, alice)).notes.map(n => n.text),
       ).toEqual(['Change freeze on Fridays.']);

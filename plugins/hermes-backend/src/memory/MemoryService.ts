@@ -14,6 +14,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   describeSecrets,
+  hermesMemoryEntityUpdatePermission,
   hermesMemoryGlobalUpdatePermission,
 } from '@hermes-backstage/plugin-hermes-common';
 import {
@@ -271,11 +272,27 @@ export class DefaultMemoryService implements MemoryService {
     if (!readable.has(ref)) {
       throw new NotFoundError(`No entity ${scope.ref}, or you may not read it`);
     }
+    if (access === 'write') await this.authorizeEntityWrite(ref, credentials);
     return {
       scope: 'entity' as const,
       ref,
       label: `the notes about ${ref}`,
     };
+  }
+
+  // Entity notes reach everyone's prompts about the entity: reading it is not enough.
+  private async authorizeEntityWrite(
+    ref: string,
+    credentials: UserCredentials,
+  ) {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission: hermesMemoryEntityUpdatePermission, resourceRef: ref }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(
+        `Writing the notes about ${ref} needs the ${hermesMemoryEntityUpdatePermission.name} permission on it`,
+      );
   }
 
   private async authorizeGlobalWrite(credentials: UserCredentials) {

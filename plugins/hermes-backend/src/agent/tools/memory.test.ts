@@ -17,10 +17,15 @@ describe('memory tools', () => {
     const memory = await DefaultMemoryService.create({
       config: mockServices.rootConfig(),
       database: databaseService(knex),
-      // A policy that grants nothing Hermes defines.
+      // A policy that grants only writing notes about entities (as to their owners).
       permissions: mockServices.permissions.mock({
         authorize: async requests =>
-          requests.map(() => ({ result: AuthorizeResult.DENY })),
+          requests.map(r => ({
+            result:
+              r.permission.name === 'hermes.memory.entity.update'
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          })),
       }),
       catalog: catalogServiceMock({
         entities: [
