@@ -28,8 +28,8 @@ import {
   secretMasker,
   tellOwner,
   unconfigured,
-  withDeadline,
 } from './sending';
+import { withDeadline } from './channels/http';
 
 /** Sends at once to one channel: enough to drain a backlog, few enough not to trip rate limits. */
 const PER_CHANNEL = 4;

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { masker } from './channels/http';
 import { Channel, DeliveryError } from './channels/types';
 import { DueDelivery } from './DeliveryStore';
 
@@ -20,29 +21,6 @@ export function unconfigured(name: string): Channel {
       );
     },
   };
-}
-
-export async function withDeadline<T>(
-  work: Promise<T>,
-  ms: number,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new DeliveryError(`no answer within ${Math.round(ms / 1000)} s`, {
-            retryable: true,
-          }),
-        ),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export async function forEachLimited<T>(
@@ -79,8 +57,7 @@ export function secretMasker(config: Config): (text: string) => string {
       for (const part of hook.split(/[/?&=]/))
         if (part.length >= 20) secrets.add(part);
   }
-  const sorted = [...secrets].sort((a, b) => b.length - a.length);
-  return text => sorted.reduce((out, s) => out.split(s).join('***'), text);
+  return masker([...secrets]);
 }
 
 function isEntityRef(ref: string) {

@@ -143,3 +143,23 @@ export async function sendParts<T>(
   }
   return { messageId: firstId };
 }
+
+/** `work`, or a retryable DeliveryError with `message` once `ms` have passed. */
+export async function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  message = `no answer within ${Math.round(ms / 1000)} s`,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DeliveryError(message, { retryable: true })),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,7 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { formatNotification } from '../format/notifications';
-import { retryableStatus, seconds } from './http';
+import { retryableStatus, seconds, withDeadline } from './http';
 import { Channel, DeliveryError } from './types';
 
 export interface NotificationsSettings {
@@ -34,9 +34,8 @@ export function createNotificationsChannel(
       const { title, description, link, severity } = formatNotification(
         request.report,
       );
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
+        await withDeadline(
           settings.notifications.send({
             recipients: { type: 'entity', entityRef: [...new Set(entityRef)] },
             payload: {
@@ -48,27 +47,15 @@ export function createNotificationsChannel(
               scope: `hermes:delivery:${request.deliveryId}`,
             },
           }),
-          new Promise((_, reject) => {
-            timer = setTimeout(
-              () =>
-                reject(
-                  new DeliveryError(
-                    `${what}: timed out after ${seconds(settings.timeoutMs)}`,
-                    { retryable: true },
-                  ),
-                ),
-              settings.timeoutMs,
-            );
-          }),
-        ]);
+          settings.timeoutMs,
+          `${what}: timed out after ${seconds(settings.timeoutMs)}`,
+        );
       } catch (error: any) {
         if (error instanceof DeliveryError) throw error;
         const status = ResponseError.is(error) ? error.statusCode : undefined;
         throw new DeliveryError(`${what}: ${error?.message ?? error}`, {
           retryable: status === undefined || retryableStatus(status),
         });
-      } finally {
-        clearTimeout(timer);
       }
       return {};
     },
