@@ -12,41 +12,26 @@ import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   AuditLearningMetrics,
-  auditDrift,
-  correlateAuditEvents,
   Classification,
-  decodeUtf8,
   LabelledFinding,
   entityFindingFilter,
   findingBelongsToEntity,
-  formatDriftReport,
-  parseAuditEvents,
   readAuditEvents,
-  triageRulesFromSkills,
 } from '@hermes-backstage/plugin-hermes-common';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { ClusterDefinition } from '../kubernetes/clusters';
-import { MemoryDocument, MemoryService } from '../memory/MemoryService';
+import { MemoryService } from '../memory/MemoryService';
 import { ModelRegistry } from '../models/ModelRegistry';
 import { SkillsService } from '../skills/SkillsService';
-import { ArgoCdConnection, readArgoCdConnection } from './ArgoCdSource';
+import { readArgoCdConnection } from './ArgoCdSource';
 import { AuditDefinition, readAuditDefinitions } from './definitions';
 import {
-  DriftStore,
   KnexDriftStore,
   Resolution,
   StoredAudit,
   StoredFinding,
 } from './DriftStore';
-import {
-  driftAuditDocuments,
-  driftResolutionDocument,
-} from './memoryDocuments';
-import { narrateAudit } from './narrative';
-import { notifyOwnersOfCriticalDrift } from './notifyOwners';
-import { readDesired, readLive, splitKind } from './sources';
-import { reportHistory, suggestForAudit } from './suggestions';
+import { driftResolutionDocument } from './memoryDocuments';
+import { AuditRunDependencies, rememberDrift, runAudit } from './runAudit';
 
 /**
  * Who asks, for the permission checks of `AuthorizedDriftService`; absent when Hermes itself
@@ -120,26 +105,8 @@ export interface DriftService {
 
 export class DefaultDriftService implements DriftService {
   constructor(
-    private readonly options: {
-      store: DriftStore;
-      skills: SkillsService;
-      urlReader: UrlReaderService;
-      logger: LoggerService;
-      clusters: ClusterDefinition[];
+    private readonly options: AuditRunDependencies & {
       audits: AuditDefinition[];
-      /** Maps findings to entities, with the caller's permissions. */
-      catalog: CatalogService;
-      /** Models per purpose; the `audit` model, if any, writes a narrative summary. */
-      models?: ModelRegistry;
-      /** `hermes.argocd`, for audits whose desired state is an Argo CD application. */
-      argocd?: ArgoCdConnection;
-      /** Episodic memory, to make audits, findings and resolutions searchable. */
-      memory?: Pick<MemoryService, 'remember'>;
-      /** Tells the owners of entities with critical drift. */
-      notify?: {
-        auth: AuthService;
-        notifications: NotificationService;
-      };
     },
   ) {}
 
@@ -191,181 +158,10 @@ export class DefaultDriftService implements DriftService {
     trigger: StoredAudit['trigger'],
     options: AuditRunOptions = {},
   ): Promise<StoredAudit> {
-    const { store, logger } = this.options;
     const audit = this.options.audits.find(a => a.name === name);
     if (!audit)
       throw new NotFoundError(`No audit named "${name}" in hermes.audits`);
-    const desiredSource = audit.desired.argocdApplication
-      ? `Argo CD application ${audit.desired.argocdApplication}`
-      : audit.desired.url ?? path.resolve(audit.desired.directory!);
-    const liveSource = audit.liveSnapshot
-      ? `snapshot ${path.resolve(audit.liveSnapshot)}`
-      : `cluster ${audit.cluster}`;
-    const id = await store.startAudit({
-      cluster: audit.cluster,
-      trigger,
-      desiredSource,
-      liveSource,
-    });
-    const warnings: string[] = [];
-    try {
-      const desired = await readDesired(audit, this.options);
-      warnings.push(
-        ...desired.warnings,
-        ...desired.problems.map(p => `${p.source}: ${p.message}`),
-      );
-      if (desired.problems.length) {
-        warnings.push(
-          'objects in the cluster but not in Git are not reported: the desired state is incomplete',
-        );
-      }
-      const desiredObjects = desired.objects.map(o => o.object);
-      const live = await readLive(
-        audit,
-        desiredObjects,
-        warnings,
-        this.options.clusters,
-      );
-      // Read per run, so a rule approved since the last audit applies to this one.
-      const skillDocuments = await this.options.skills.listDocuments();
-      const { rules, problems } = triageRulesFromSkills(skillDocuments);
-      warnings.push(...problems.map(p => `skill ${p.skill}: ${p.message}`));
-      let findings = auditDrift({
-        cluster: audit.cluster,
-        desired: desiredObjects,
-        live,
-        namespaces: audit.namespaces,
-        watchedKinds: audit.watchedKinds.map(k => splitKind(k).kind),
-        ignoreDifferences: [
-          ...audit.ignoreDifferences,
-          ...desired.ignoreDifferences,
-        ],
-        triageRules: rules,
-        reportExtra: desired.problems.length === 0,
-      });
-      // Users behind the changes: events received at the webhook, plus an audit log file.
-      const events = await store.listAuditEvents(
-        audit.cluster,
-        new Date(Date.now() - 30 * 86_400_000),
-      );
-      if (audit.auditLog) {
-        const log = decodeUtf8(
-          await fs.readFile(path.resolve(audit.auditLog)),
-          audit.auditLog,
-        );
-        if (log.warning) warnings.push(log.warning);
-        const parsed = parseAuditEvents(log.text);
-        events.push(...parsed.events);
-        if (parsed.skipped) {
-          warnings.push(
-            `${audit.auditLog}: skipped ${parsed.skipped} entries that are not audit events`,
-          );
-        }
-      }
-      findings = correlateAuditEvents(findings, events);
-      const history = await store.fingerprintHistory(
-        findings.map(f => f.fingerprint),
-      );
-      // Similar drift of the whole audit in one query; the model and the report both use it.
-      for (const [fingerprint, similar] of await store.similarHistory(
-        findings,
-      )) {
-        const known = history.get(fingerprint);
-        if (known) known.similar = similar;
-      }
-      const triage = await suggestForAudit({
-        models: this.options.models,
-        model: options.model,
-        findings,
-        history,
-        skills: skillDocuments,
-        warnings,
-      });
-      const report = formatDriftReport({
-        cluster: audit.cluster,
-        findings: triage.findings.map(f => ({
-          ...f,
-          history: reportHistory(history.get(f.fingerprint)),
-        })),
-        namespaces: audit.namespaces,
-        warnings,
-      });
-      const narrative = await this.narrate(report, warnings, options.model);
-      await store.finishAudit(id, {
-        findings: triage.findings,
-        report,
-        warnings,
-        narrative,
-        triageModel: triage.usage,
-      });
-      await this.remember(
-        driftAuditDocuments({
-          id,
-          name,
-          cluster: audit.cluster,
-          report,
-          narrative,
-          findings,
-        }),
-      );
-      if (this.options.notify) {
-        await notifyOwnersOfCriticalDrift({
-          cluster: audit.cluster,
-          findings,
-          logger,
-          catalog: this.options.catalog,
-          ...this.options.notify,
-        }).catch(error =>
-          logger.warn(
-            `Could not notify owners of critical drift: ${
-              (error as Error).message
-            }`,
-          ),
-        );
-      }
-      logger.info(
-        `Drift audit "${name}" of ${audit.cluster}: ${findings.length} findings, ${warnings.length} warnings`,
-      );
-    } catch (error) {
-      logger.error(`Drift audit "${name}" failed: ${(error as Error).message}`);
-      await store.failAudit(id, (error as Error).message, warnings);
-    }
-    return (await store.getAudit(id))!;
-  }
-
-  /** Memory is a convenience: failing to index never fails what was already stored. */
-  private async remember(docs: MemoryDocument[]): Promise<void> {
-    const { memory, logger } = this.options;
-    if (!memory) return;
-    try {
-      await memory.remember(...docs);
-    } catch (error) {
-      logger.warn(`Could not add drift to memory: ${(error as Error).message}`);
-    }
-  }
-
-  /** A model's summary when one is configured for audits; the report is complete without it. */
-  private async narrate(
-    report: string,
-    warnings: string[],
-    model?: string,
-  ): Promise<string | undefined> {
-    const configured = this.options.models?.languageModel('audit', model);
-    if (!configured) return undefined;
-    try {
-      return await narrateAudit(
-        configured.model,
-        report,
-        configured.selection.timeoutMs,
-      );
-    } catch (error) {
-      warnings.push(
-        `no narrative summary: the audit model ${
-          configured.selection.provider
-        }/${configured.selection.model} failed: ${(error as Error).message}`,
-      );
-      return undefined;
-    }
+    return runAudit(this.options, audit, trigger, options.model);
   }
 
   listAudits() {
@@ -442,7 +238,9 @@ export class DefaultDriftService implements DriftService {
     if (resolution.note && resolution.note.length > 2000)
       throw new InputError('note: at most 2000 characters');
     const finding = await this.options.store.resolveFinding(id, resolution);
-    await this.remember([driftResolutionDocument(finding, resolution)]);
+    await rememberDrift(this.options, [
+      driftResolutionDocument(finding, resolution),
+    ]);
   }
 
   listLabelledFindings(options?: { since?: Date }) {

@@ -1,5 +1,6 @@
 import { fence } from '@hermes-backstage/plugin-hermes-common';
 import { generateText, LanguageModel } from 'ai';
+import { ModelRegistry } from '../models/ModelRegistry';
 
 const INSTRUCTIONS = [
   'You summarise drift audits of Kubernetes clusters for platform engineers.',
@@ -26,4 +27,32 @@ export async function narrateAudit(
     abortSignal: AbortSignal.timeout(timeoutMs),
   });
   return text.trim();
+}
+
+/**
+ * A model's summary when one is configured for audits; the report is complete without it, so
+ * a failing model only adds a warning.
+ */
+export async function narrateReport(
+  models: ModelRegistry | undefined,
+  report: string,
+  warnings: string[],
+  model?: string,
+): Promise<string | undefined> {
+  const configured = models?.languageModel('audit', model);
+  if (!configured) return undefined;
+  try {
+    return await narrateAudit(
+      configured.model,
+      report,
+      configured.selection.timeoutMs,
+    );
+  } catch (error) {
+    warnings.push(
+      `no narrative summary: the audit model ${configured.selection.provider}/${
+        configured.selection.model
+      } failed: ${(error as Error).message}`,
+    );
+    return undefined;
+  }
 }

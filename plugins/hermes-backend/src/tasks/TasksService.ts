@@ -1,28 +1,16 @@
 import {
   AuthService,
-  BackstageCredentials,
-  BackstageServicePrincipal,
-  BackstageUserPrincipal,
   DatabaseService,
   LoggerService,
   PermissionsService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   DeliveryChannelInfo,
   DeliveryRecord,
-  hermesDriftReadPermission,
-  hermesTasksAdminPermission,
   TaskInput,
   TaskRecord,
   TaskRunRecord,
@@ -32,8 +20,10 @@ import { ChatService } from '../agent/ChatService';
 import { DeliveryService } from '../delivery/DeliveryService';
 import { DriftService } from '../drift/DriftService';
 import { ModelRegistry } from '../models/ModelRegistry';
-import { readConfigTasks } from './configTasks';
-import { nextRun, nextRuns, parseSchedule } from './schedule';
+import { readConfigTasks, syncConfigTasks } from './configTasks';
+import { runRecords, taskRecords } from './records';
+import { nextRuns, parseSchedule } from './schedule';
+import { callerRef, TaskAccess, UserCredentials } from './taskAccess';
 import { TaskRunner } from './TaskRunner';
 import {
   KnexTaskStore,
@@ -42,19 +32,7 @@ import {
   StoredTask,
   TaskStore,
 } from './TaskStore';
-
-// Users, or a service calling with a static token (the CLI in a pipeline).
-type UserCredentials = BackstageCredentials<
-  BackstageUserPrincipal | BackstageServicePrincipal
->;
-
-/** Who owns what a caller creates: the user, or the calling service's subject. */
-function callerRef(credentials: UserCredentials): string {
-  const { principal } = credentials;
-  return principal.type === 'user'
-    ? principal.userEntityRef
-    : `service:${principal.subject}`;
-}
+import { inputOf, normalize, validateTask } from './validateTask';
 
 /** Scheduled tasks: what people and config declare, their runs, and their deliveries. */
 export interface TasksService {
@@ -89,6 +67,8 @@ export interface TasksService {
 }
 
 export class DefaultTasksService implements TasksService {
+  private readonly access: TaskAccess;
+
   constructor(
     private readonly options: {
       store: TaskStore;
@@ -101,7 +81,9 @@ export class DefaultTasksService implements TasksService {
       permissions: PermissionsService;
       logger: LoggerService;
     },
-  ) {}
+  ) {
+    this.access = new TaskAccess(options);
+  }
 
   static async create(options: {
     config: Config;
@@ -136,9 +118,10 @@ export class DefaultTasksService implements TasksService {
       entityRef: filter.entityRef && normalize(filter.entityRef),
     });
     const readable: StoredTask[] = [];
-    const access = await this.access(credentials);
+    const access = await this.access.of(credentials);
     for (const task of tasks)
-      if (await this.canRead(task, credentials, access)) readable.push(task);
+      if (await this.access.canRead(task, credentials, access))
+        readable.push(task);
     return this.records(readable);
   }
 
@@ -189,7 +172,9 @@ export class DefaultTasksService implements TasksService {
   async runNow(id: string, credentials: UserCredentials) {
     const task = await this.readable(id, credentials);
     // Running is changing: it spends model tokens and sends reports.
-    if (!(await this.mayChange(task, credentials, { allowConfig: true })))
+    if (
+      !(await this.access.mayChange(task, credentials, { allowConfig: true }))
+    )
       throw new NotAllowedError(
         `Only ${task.owner} or holders of hermes.tasks.admin may run task "${task.name}"`,
       );
@@ -219,8 +204,8 @@ export class DefaultTasksService implements TasksService {
     const task = delivery && (await this.options.store.get(delivery.taskId));
     const owner = task?.owner ?? delivery?.owner;
     const mine = owner === callerRef(credentials);
-    if (!delivery || !(mine || (await this.isAdmin(credentials)))) {
-      if (delivery && task && (await this.canRead(task, credentials)))
+    if (!delivery || !(mine || (await this.access.isAdmin(credentials)))) {
+      if (delivery && task && (await this.access.canRead(task, credentials)))
         throw new NotAllowedError(
           `Only ${owner} or holders of hermes.tasks.admin may retry this delivery`,
         );
@@ -234,138 +219,17 @@ export class DefaultTasksService implements TasksService {
   }
 
   async start(scheduler: SchedulerService) {
-    await this.syncConfigTasks();
+    await syncConfigTasks({
+      ...this.options,
+      validate: (input, current) =>
+        this.validate(input, 'config', 'config', undefined, current),
+    });
     await this.options.runner.start(scheduler);
-  }
-
-  /** Config tasks as declared: added, changed (keeping their next due time when the schedule is the same) or removed. */
-  private async syncConfigTasks() {
-    const { store, logger } = this.options;
-    const existing = new Map(
-      (await store.list()).map(task => [task.name, task]),
-    );
-    const declared = new Set<string>();
-    for (const input of this.options.configTasks) {
-      declared.add(input.name);
-      const current = existing.get(input.name);
-      if (current && current.source !== 'config') {
-        logger.error(
-          `hermes.tasks: "${input.name}" is also the name of a task created through the API; the one in config is ignored until one is renamed`,
-        );
-        continue;
-      }
-      try {
-        const task = await this.validate(
-          input,
-          'config',
-          'config',
-          undefined,
-          current,
-        );
-        if (current) await store.update(current.id, task);
-        else
-          await store.create(task).catch(error => {
-            // Another replica starting at the same time made it.
-            if (!(error instanceof ConflictError)) throw error;
-          });
-      } catch (error) {
-        logger.error(
-          `hermes.tasks: task "${input.name}": ${(error as Error).message}`,
-        );
-      }
-    }
-    for (const task of existing.values())
-      if (task.source === 'config' && !declared.has(task.name))
-        await store.delete(task.id);
-  }
-
-  /**
-   * Checks a task as a whole and fixes its scope: what its owner may read now (the entity,
-   * all drift). Config tasks are the operator's and read what the plugin reads.
-   */
-  private async validate(
-    input: TaskInput & { timezone?: string },
-    owner: string,
-    source: StoredTask['source'],
-    credentials: UserCredentials | undefined,
-    current?: StoredTask,
-  ): Promise<NewTask> {
-    const name = input.name?.trim();
-    if (!name || name.length > 128)
-      throw new InputError('name: required, at most 128 characters');
-    if (input.kind !== 'agent' && input.kind !== 'drift-audit')
-      throw new InputError(`kind: "${input.kind}" is not agent or drift-audit`);
-    const prompt = input.prompt?.trim() || undefined;
-    if (input.kind === 'agent' && !prompt)
-      throw new InputError('prompt: an agent task needs a prompt');
-    const audits = this.options.drift.definitions().map(d => d.name);
-    if (input.kind === 'drift-audit' && !audits.includes(input.audit ?? ''))
-      throw new InputError(
-        `audit: ${
-          input.audit
-            ? `no audit "${input.audit}"`
-            : 'a drift-audit task names an audit'
-        }; configured audits: ${
-          audits.join(', ') || 'none (add hermes.audits)'
-        }`,
-      );
-    if (input.model) this.options.models.parse(input.model);
-    const deliver = [...new Set(input.deliver ?? [])];
-    this.options.delivery.assertChannels(deliver);
-    const schedule = parseSchedule(
-      input.schedule ?? '',
-      input.timezone ?? 'UTC',
-    );
-    const entityRef = input.entityRef ? normalize(input.entityRef) : undefined;
-
-    let driftRead = true;
-    if (credentials) {
-      if (entityRef) {
-        const entity = await this.options.catalog.getEntityByRef(entityRef, {
-          credentials,
-        });
-        if (!entity)
-          throw new NotFoundError(
-            `No entity ${entityRef}, or you may not read it`,
-          );
-      }
-      driftRead = (await this.access(credentials)).driftRead;
-      if (input.kind === 'drift-audit' && !entityRef && !driftRead)
-        throw new NotAllowedError(
-          'A drift audit of a whole cluster reports drift of every entity and needs hermes.drift.read; scope the task to an entity (entityRef) instead',
-        );
-    }
-    const enabled = input.enabled ?? true;
-    const sameSchedule =
-      current?.schedule.cron === schedule.cron &&
-      current.schedule.timezone === schedule.timezone;
-    let nextRunAt: Date | undefined;
-    if (enabled)
-      nextRunAt =
-        sameSchedule && current?.nextRunAt
-          ? current.nextRunAt
-          : nextRun(schedule, new Date());
-    return {
-      name,
-      owner,
-      source,
-      kind: input.kind,
-      prompt,
-      audit: input.kind === 'drift-audit' ? input.audit : undefined,
-      entityRef,
-      model: input.model || undefined,
-      schedule,
-      deliver,
-      enabled,
-      missedRuns: input.missedRuns === 'skip' ? 'skip' : 'run-once',
-      nextRunAt,
-      scope: { driftRead, checkedAt: new Date().toISOString() },
-    };
   }
 
   private async readable(id: string, credentials: UserCredentials) {
     const task = await this.options.store.get(id);
-    if (!task || !(await this.canRead(task, credentials)))
+    if (!task || !(await this.access.canRead(task, credentials)))
       throw new NotFoundError(`No task ${id}`);
     return task;
   }
@@ -376,139 +240,34 @@ export class DefaultTasksService implements TasksService {
       throw new NotAllowedError(
         `Task "${task.name}" is declared in app-config (hermes.tasks); change it there`,
       );
-    if (!(await this.mayChange(task, credentials)))
+    if (!(await this.access.mayChange(task, credentials)))
       throw new NotAllowedError(
         `Only ${task.owner} or holders of hermes.tasks.admin may change task "${task.name}"`,
       );
     return task;
   }
 
-  private async mayChange(
-    task: StoredTask,
-    credentials: UserCredentials,
-    options: { allowConfig?: boolean } = {},
-  ) {
-    if (task.owner === callerRef(credentials)) return true;
-    if (task.source === 'config' && options.allowConfig)
-      return this.canRead(task, credentials);
-    return this.isAdmin(credentials);
+  /** See validateTask; `credentials` is undefined for config tasks. */
+  private validate(
+    input: TaskInput & { timezone?: string },
+    owner: string,
+    source: StoredTask['source'],
+    credentials: UserCredentials | undefined,
+    current?: StoredTask,
+  ): Promise<NewTask> {
+    return validateTask({ ...this.options, access: this.access }, input, {
+      owner,
+      source,
+      credentials,
+      current,
+    });
   }
 
-  /**
-   * Who may read a task, its runs and reports: its owner, administrators, and whoever may
-   * read what its reports are about (its entity; all drift for a task without one).
-   */
-  private async canRead(
-    task: StoredTask,
-    credentials: UserCredentials,
-    known?: { admin: boolean; driftRead: boolean },
-  ) {
-    if (task.owner === callerRef(credentials)) return true;
-    const access = known ?? (await this.access(credentials));
-    if (access.admin) return true;
-    if (!task.entityRef) return access.driftRead;
-    return Boolean(
-      await this.options.catalog.getEntityByRef(task.entityRef, {
-        credentials,
-      }),
-    );
+  private records(tasks: StoredTask[]): Promise<TaskRecord[]> {
+    return taskRecords(tasks, this.options);
   }
 
-  private async access(credentials: UserCredentials) {
-    const [admin, driftRead] = await this.options.permissions.authorize(
-      [
-        { permission: hermesTasksAdminPermission },
-        { permission: hermesDriftReadPermission },
-      ],
-      { credentials },
-    );
-    return {
-      admin: admin.result === AuthorizeResult.ALLOW,
-      driftRead: driftRead.result === AuthorizeResult.ALLOW,
-    };
-  }
-
-  private async isAdmin(credentials: UserCredentials) {
-    return (await this.access(credentials)).admin;
-  }
-
-  private async records(tasks: StoredTask[]): Promise<TaskRecord[]> {
-    const last = await this.options.store.lastRuns(tasks.map(t => t.id));
-    const lastRuns = await this.runRecords([...last.values()]);
-    const byTask = new Map(lastRuns.map(r => [r.taskId, r]));
-    return tasks.map(task => ({
-      id: task.id,
-      name: task.name,
-      owner: task.owner,
-      source: task.source,
-      kind: task.kind,
-      prompt: task.prompt,
-      audit: task.audit,
-      entityRef: task.entityRef,
-      model: task.model,
-      schedule: {
-        ...task.schedule,
-        description: describe(task),
-        next: task.enabled
-          ? nextRuns(task.schedule, 3, new Date()).map(d => d.toISOString())
-          : [],
-      },
-      deliver: task.deliver,
-      enabled: task.enabled,
-      missedRuns: task.missedRuns,
-      createdAt: task.createdAt,
-      updatedAt: task.updatedAt,
-      lastRun: byTask.get(task.id),
-    }));
-  }
-
-  private async runRecords(runs: StoredRun[]): Promise<TaskRunRecord[]> {
-    const deliveries = await this.options.delivery.listForRuns(
-      runs.map(r => r.id),
-    );
-    return runs.map(run => ({
-      ...run,
-      durationMs:
-        run.startedAt && run.finishedAt
-          ? Date.parse(run.finishedAt) - Date.parse(run.startedAt)
-          : undefined,
-      deliveries: deliveries.get(run.id) ?? [],
-    }));
-  }
-}
-
-function describe(task: StoredTask): string {
-  return parseSchedule(task.schedule.text, task.schedule.timezone).description;
-}
-
-function inputOf(task: StoredTask): TaskInput {
-  return {
-    name: task.name,
-    kind: task.kind,
-    schedule: task.schedule.text,
-    timezone: task.schedule.timezone,
-    prompt: task.prompt,
-    audit: task.audit,
-    entityRef: task.entityRef,
-    model: task.model,
-    deliver: task.deliver,
-    enabled: task.enabled,
-    missedRuns: task.missedRuns,
-  };
-}
-
-function normalize(ref: string): string {
-  try {
-    // Kind-less refs are components, as in the catalog's own shorthand.
-    return stringifyEntityRef(
-      parseEntityRef(ref, {
-        defaultKind: 'component',
-        defaultNamespace: 'default',
-      }),
-    );
-  } catch {
-    throw new InputError(
-      `entityRef: "${ref}" is not an entity ref like component:default/name`,
-    );
+  private runRecords(runs: StoredRun[]): Promise<TaskRunRecord[]> {
+    return runRecords(runs, this.options.delivery);
   }
 }

@@ -1,5 +1,8 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { ConflictError } from '@backstage/errors';
 import { TaskInput } from '@hermes-backstage/plugin-hermes-common';
+import { NewTask, StoredTask, TaskStore } from './TaskStore';
 
 /**
  * `hermes.tasks` as task inputs. Shapes are checked here (a wrong key fails start-up naming
@@ -28,4 +31,45 @@ export function readConfigTasks(config: Config): TaskInput[] {
       missedRuns: missedRuns as TaskInput['missedRuns'],
     };
   });
+}
+
+/**
+ * Config tasks as declared: added, changed (keeping their next due time when the schedule is
+ * the same) or removed. A task that fails `validate` is logged and left as it was.
+ */
+export async function syncConfigTasks(options: {
+  store: TaskStore;
+  logger: LoggerService;
+  configTasks: TaskInput[];
+  validate: (input: TaskInput, current?: StoredTask) => Promise<NewTask>;
+}) {
+  const { store, logger, validate } = options;
+  const existing = new Map((await store.list()).map(task => [task.name, task]));
+  const declared = new Set<string>();
+  for (const input of options.configTasks) {
+    declared.add(input.name);
+    const current = existing.get(input.name);
+    if (current && current.source !== 'config') {
+      logger.error(
+        `hermes.tasks: "${input.name}" is also the name of a task created through the API; the one in config is ignored until one is renamed`,
+      );
+      continue;
+    }
+    try {
+      const task = await validate(input, current);
+      if (current) await store.update(current.id, task);
+      else
+        await store.create(task).catch(error => {
+          // Another replica starting at the same time made it.
+          if (!(error instanceof ConflictError)) throw error;
+        });
+    } catch (error) {
+      logger.error(
+        `hermes.tasks: task "${input.name}": ${(error as Error).message}`,
+      );
+    }
+  }
+  for (const task of existing.values())
+    if (task.source === 'config' && !declared.has(task.name))
+      await store.delete(task.id);
 }
