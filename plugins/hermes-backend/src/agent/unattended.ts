@@ -15,6 +15,9 @@ const TASK_READ_TOOLS = new Set([
   'skill_view',
 ]);
 
+// Read-only tools whose answer is about one entity.
+const ENTITY_TOOLS = new Set(['drift_findings', 'kubernetes_list']);
+
 /**
  * The tools of a task's run: the read-only ones, kept inside the scope its owner could read
  * when the task was saved (its entity; all drift only with `hermes.drift.read`), and the
@@ -44,15 +47,10 @@ export function unattendedTools(
           const asked = input?.entityRef;
           if (asked !== undefined && asked !== entityRef)
             throw outside(tool.name, asked);
-          const scoped =
-            input && typeof input === 'object' && 'entityRef' in input
-              ? input
-              : { ...input, entityRef };
-          // Tools without an entity input (skills, policy) read nothing about entities.
+          // Entity tools read the task's entity when the model names none; the others
+          // (skills, policy) read nothing about entities.
           return tool.execute(
-            tool.name === 'drift_findings' || tool.name === 'kubernetes_list'
-              ? { ...scoped, entityRef }
-              : input,
+            ENTITY_TOOLS.has(tool.name) ? { ...input, entityRef } : input,
             context,
           );
         },
