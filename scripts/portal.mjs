@@ -5,49 +5,24 @@
 // tools are the system Node and npm. It brings the pinned Node 24 (Backstage needs 22 or 24)
 // from the npm registry, installs the workspace with the committed Yarn release, and then
 // starts the portal or runs every test tier. Each step is skipped when already done.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  ensureChromium,
+  log,
+  mustRun,
+  run,
+  SetupError,
+  startPostgres,
+} from './system.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NODE_VERSION = '24.21.0';
 const toolsDir = path.join(root, '.tools');
-const isRoot = process.getuid?.() === 0;
-
-function log(message) {
-  process.stdout.write(`[hermes] ${message}\n`);
-}
-
-class SetupError extends Error {}
-
-/** Runs a command to completion, inheriting stdio; returns its exit code. */
-function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, {
-    stdio: 'inherit',
-    cwd: root,
-    ...options,
-  });
-  if (result.error) throw result.error;
-  return result.status ?? 1;
-}
-
-function mustRun(cmd, args, options) {
-  const code = run(cmd, args, options);
-  if (code !== 0) {
-    throw new SetupError(`"${cmd} ${args.join(' ')}" exited with code ${code}`);
-  }
-}
-
-function commandExists(cmd) {
-  return (
-    spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status ===
-    0
-  );
-}
 
 // ---------------------------------------------------------------------------------------
 // Node 24
@@ -170,162 +145,6 @@ function ensureDependencies(env) {
 }
 
 // ---------------------------------------------------------------------------------------
-// System packages: Chromium and the PostgreSQL server
-
-/** Installs a Debian package when we may (root with apt), else explains what is missing. */
-function aptInstall(pkg, why) {
-  if (!isRoot || !commandExists('apt-get')) {
-    throw new SetupError(
-      `${why} is missing: install the Debian package "${pkg}" (sudo apt-get install ${pkg})`,
-    );
-  }
-  log(`installing Debian package ${pkg} (${why})`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (
-    run('apt-get', ['install', '-y', '--no-install-recommends', pkg], {
-      env,
-    }) !== 0
-  ) {
-    mustRun('apt-get', ['update'], { env });
-    mustRun('apt-get', ['install', '-y', '--no-install-recommends', pkg], {
-      env,
-    });
-  }
-}
-
-function findChromium() {
-  const candidates = [
-    process.env.HERMES_CHROMIUM,
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-  ];
-  return candidates.find(c => c && fs.existsSync(c));
-}
-
-function ensureChromium() {
-  let chromium = findChromium();
-  if (!chromium) {
-    aptInstall('chromium', 'Chromium for the end-to-end tests');
-    chromium = findChromium();
-  }
-  if (!chromium)
-    throw new SetupError(
-      'Chromium is still missing after installing "chromium"',
-    );
-  return chromium;
-}
-
-function findPostgresBin() {
-  const base = '/usr/lib/postgresql';
-  if (!fs.existsSync(base)) return undefined;
-  const versions = fs
-    .readdirSync(base)
-    .filter(v => fs.existsSync(path.join(base, v, 'bin', 'initdb')))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions.length
-    ? { version: versions[0], bin: path.join(base, versions[0], 'bin') }
-    : undefined;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Starts a throw-away PostgreSQL server on loopback in a temporary directory.
- * Returns its connection string, major version and a stop function.
- */
-async function startPostgres() {
-  let pg = findPostgresBin();
-  if (!pg) {
-    aptInstall('postgresql', 'the PostgreSQL server');
-    pg = findPostgresBin();
-  }
-  if (!pg)
-    throw new SetupError(
-      'PostgreSQL server binaries not found under /usr/lib/postgresql',
-    );
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-pg-'));
-  // initdb refuses to run as root; run the server as the "postgres" system user then.
-  let asUser = (cmd, args) => [cmd, args];
-  if (isRoot) {
-    // Absolute paths: a root shell's PATH may lack /usr/sbin (su without a login shell, CI).
-    if (spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status !== 0) {
-      mustRun('/usr/sbin/useradd', [
-        '--system',
-        '--no-create-home',
-        'postgres',
-      ]);
-    }
-    mustRun('chown', ['-R', 'postgres', dir]);
-    asUser = (cmd, args) => [
-      '/usr/sbin/runuser',
-      ['-u', 'postgres', '--', cmd, ...args],
-    ];
-  }
-  const data = path.join(dir, 'data');
-  const port = await freePort();
-  const pgRun = (tool, args) => {
-    const [cmd, fullArgs] = asUser(path.join(pg.bin, tool), args);
-    const result = spawnSync(cmd, fullArgs, { cwd: dir, encoding: 'utf8' });
-    if (result.error) {
-      throw new SetupError(
-        `${tool} could not start (${cmd}): ${result.error.message}`,
-      );
-    }
-    if (result.status !== 0) {
-      throw new SetupError(
-        `${tool} failed with exit code ${result.status}:\n${
-          result.stdout ?? ''
-        }${result.stderr ?? ''}`,
-      );
-    }
-  };
-  pgRun('initdb', [
-    '-D',
-    data,
-    '-U',
-    'postgres',
-    '--auth=trust',
-    '-E',
-    'UTF8',
-    '--no-sync',
-  ]);
-  pgRun('pg_ctl', [
-    '-D',
-    data,
-    '-l',
-    path.join(dir, 'server.log'),
-    '-w',
-    '-t',
-    '60',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`,
-    'start',
-  ]);
-  log(`PostgreSQL ${pg.version} running on 127.0.0.1:${port} (data in ${dir})`);
-  return {
-    version: pg.version,
-    connection: `postgresql://postgres@127.0.0.1:${port}`,
-    stop() {
-      try {
-        pgRun('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------
 // Commands
 
 async function start(env) {
@@ -385,6 +204,12 @@ async function test(env) {
     {
       name: 'unit+integration',
       async run() {
+        // The setup steps' own tests (plain Node, like the scripts themselves).
+        const scripts = run(
+          process.execPath,
+          ['--test', path.join('scripts', 'system.test.mjs')],
+          { env },
+        );
         const pg = await startPostgres();
         const reportFile = path.join(
           os.tmpdir(),
@@ -423,7 +248,11 @@ async function test(env) {
               )}`,
             };
           }
-          return { ok: code === 0, detail: text };
+          return {
+            ok: code === 0 && scripts === 0,
+            detail:
+              scripts === 0 ? text : `${text}; scripts/system.test.mjs failed`,
+          };
         } finally {
           pg.stop();
           fs.rmSync(reportFile, { force: true });

@@ -122,7 +122,7 @@ export class DefaultDriftService implements DriftService {
     clusters: ClusterDefinition[];
     models: ModelRegistry;
     skills: SkillsService;
-    memory: Pick<MemoryService, 'remember'>;
+    memory: Pick<MemoryService, 'remember' | 'recall'>;
   }): Promise<DefaultDriftService> {
     const { config, auth, notifications } = options;
     return new DefaultDriftService({

@@ -5,7 +5,9 @@ import {
   createTestDatabases,
   databaseService,
 } from '../__testUtils__/databases';
+import { startOpenAiServer } from '../__testUtils__/openAiServer';
 import { DefaultMemoryService, MemoryService } from '../memory/MemoryService';
+import { ModelRegistry } from '../models/ModelRegistry';
 import { DefaultSkillsService } from '../skills/DefaultSkillsService';
 import { DefaultDriftService } from './DriftService';
 import { KnexDriftStore } from './DriftStore';
@@ -17,7 +19,13 @@ const ada = mockCredentials.user('user:default/ada');
 describe.each(databases.eachSupportedId())(
   'drift audits in memory on %s',
   databaseId => {
-    async function setUp(memory?: Pick<MemoryService, 'remember'>) {
+    let server: Awaited<ReturnType<typeof startOpenAiServer>> | undefined;
+    afterEach(() => server?.close());
+
+    async function setUp(
+      memory?: Pick<MemoryService, 'remember' | 'recall'>,
+      models?: ModelRegistry,
+    ) {
       const knex = await databases.init(databaseId);
       const database = databaseService(knex);
       const logger = mockServices.logger.mock();
@@ -69,6 +77,7 @@ describe.each(databases.eachSupportedId())(
           },
         ],
         memory: memory ?? real,
+        ...(models ? { models } : {}),
       });
       return { knex, drift, memory: real, logger };
     }
@@ -134,11 +143,70 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
+    it("sends the audit model past drift and people's resolutions from memory, never a private document", async () => {
+      server = await startOpenAiServer([
+        { content: '{"suggestions":[]}' },
+        { content: 'n' },
+      ]);
+      const models = ModelRegistry.fromConfig(
+        mockServices.rootConfig({
+          data: {
+            hermes: {
+              model: {
+                providers: { local: { baseUrl: server.baseUrl, apiKey: 'k' } },
+              },
+              models: { audit: { provider: 'local', model: 'm' } },
+            },
+          },
+        }),
+      );
+      const { drift, memory } = await setUp(undefined, models);
+      await memory.remember(
+        {
+          kind: 'resolution',
+          sourceId: 'earlier-1',
+          title:
+            'Drift harmless: Deployment ml-serving/ranker on neuroscale-prod',
+          body: 'Deployment ranker (apps/v1) in namespace ml-serving: modified. Fields: /spec/replicas. Changed by kube-controller-manager (controller). Resolution: harmless, by user:default/ada. Note: the HPA owns replicas there',
+          link: '/hermes',
+        },
+        {
+          kind: 'finding',
+          sourceId: 'private-1',
+          ownerRef: 'user:default/bob',
+          title: 'Deployment replicas kube-controller-manager private-marker',
+          body: 'Deployment replicas kube-controller-manager private-marker',
+          link: '/hermes',
+        },
+      );
+      await drift.runAudit('demo', 'manual');
+
+      const prompt: string = server.requests[0].body.messages.find(
+        (m: { role: string }) => m.role === 'user',
+      ).content;
+      const block = /<context-data>\n([\s\S]*?)\n<\/context-data>/.exec(
+        prompt,
+      )!;
+      const featureServer = JSON.parse(block[1]).find(
+        (f: { object: { name: string } }) => f.object.name === 'feature-server',
+      );
+      expect(featureServer.history.fromMemory).toEqual([
+        {
+          title:
+            'Drift harmless: Deployment ml-serving/ranker on neuroscale-prod',
+          excerpt: expect.stringContaining('replicas'),
+          at: expect.any(String),
+        },
+      ]);
+      expect(prompt).not.toContain('private-marker');
+    });
+
     it('finishes the audit and the resolution when memory fails', async () => {
       const { drift, logger } = await setUp({
         remember: async () => {
           throw new Error('disk full');
         },
+        recall: async () => [],
       });
       const audit = await drift.runAudit('demo', 'manual');
       expect(audit.status).toBe('succeeded');

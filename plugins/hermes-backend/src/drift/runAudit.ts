@@ -41,8 +41,8 @@ export interface AuditRunDependencies {
   models?: ModelRegistry;
   /** `hermes.argocd`, for audits whose desired state is an Argo CD application. */
   argocd?: ArgoCdConnection;
-  /** Episodic memory, to make audits, findings and resolutions searchable. */
-  memory?: Pick<MemoryService, 'remember'>;
+  /** Episodic memory: audits, findings and resolutions are remembered, and past drift recalled. */
+  memory?: Pick<MemoryService, 'remember' | 'recall'>;
   /** Tells the owners of entities with critical drift. */
   notify?: {
     auth: AuthService;
@@ -152,6 +152,7 @@ export async function runAudit(
       model,
       findings,
       history,
+      memory: deps.memory,
       skills: skillDocuments,
       warnings,
     });

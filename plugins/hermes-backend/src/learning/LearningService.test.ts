@@ -427,6 +427,7 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toThrow(
         /hermes\.learning\.reflectEvery must be a whole number from 1 to 50, got 51/,
       );
-    });
+      // Three services set up on a fresh database each: slow on a busy PostgreSQL.
+    }, 30_000);
   },
 );

@@ -89,6 +89,14 @@ export interface MemoryService {
       limit?: number;
     },
   ): Promise<MemoryHit[]>;
+  /**
+   * Shared documents of the given kinds, most relevant first, for a capability's own
+   * background work (an audit reading past drift). A user's private documents never match.
+   */
+  recall(
+    query: string,
+    options: { kinds: string[]; limit?: number },
+  ): Promise<MemoryHit[]>;
   listNotes(scope: NoteScope, credentials: UserCredentials): Promise<NotesView>;
   addNote(
     scope: NoteScope,
@@ -226,6 +234,16 @@ export class DefaultMemoryService implements MemoryService {
       if (visible.length >= limit || hits.length < fetch || fetch >= 200)
         return visible.slice(0, limit);
     }
+  }
+
+  async recall(
+    query: string,
+    options: { kinds: string[]; limit?: number },
+  ): Promise<MemoryHit[]> {
+    return this.options.store.search(query, {
+      kinds: options.kinds,
+      limit: Math.min(Math.max(options.limit ?? 10, 1), 50),
+    });
   }
 
   /** The restricted kinds among `hits` that the user holds the permission for. */

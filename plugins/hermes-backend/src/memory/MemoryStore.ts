@@ -36,8 +36,11 @@ export interface MemoryHit {
 }
 
 export interface MemorySearchOptions {
-  /** The searching user: private documents of other users are never returned. */
-  userRef: string;
+  /**
+   * The searching user: private documents of other users are never returned. Without one,
+   * only shared documents are (a capability's own background work).
+   */
+  userRef?: string;
   kinds?: string[];
   /** Only documents about this entity. */
   entityRef?: string;
@@ -133,9 +136,12 @@ export class KnexMemoryStore implements MemoryStore {
     if (terms.length === 0 || options.kinds?.length === 0) return [];
     const bindings: Record<string, Knex.Value> = {
       limit: Math.min(Math.max(options.limit ?? 10, 1), 200),
-      userRef: options.userRef,
     };
-    const filters = ['(d.owner_ref IS NULL OR d.owner_ref = :userRef)'];
+    const filters = ['d.owner_ref IS NULL'];
+    if (options.userRef) {
+      bindings.userRef = options.userRef;
+      filters[0] = '(d.owner_ref IS NULL OR d.owner_ref = :userRef)';
+    }
     if (options.kinds) {
       options.kinds.forEach((kind, i) => (bindings[`kind${i}`] = kind));
       filters.push(

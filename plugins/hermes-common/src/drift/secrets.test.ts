@@ -174,6 +174,41 @@ describe('secret values in findings', () => {
     },
   );
 
+  it.each([null, 'x', ['x'], { team: 'ml' }, MISSING])(
+    'a last-applied copy inside a pod template never reaches a finding (desired template annotations: %p)',
+    value => {
+      const template = (annotations: unknown) => ({
+        metadata: {
+          labels: { app: 'registry' },
+          ...(annotations === MISSING ? {} : { annotations }),
+        },
+        spec: { containers: [{ name: 'registry', image: 'registry:2' }] },
+      });
+      const deployment = (annotations: unknown): KubernetesObject => ({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'registry', namespace: 'ml-registry' },
+        spec: { template: template(annotations) },
+      });
+      const findings = auditDrift({
+        cluster: 'c',
+        desired: [deployment(value)],
+        live: [
+          deployment({
+            team: 'serving',
+            [LAST_APPLIED]: lastApplied('Secret'),
+          }),
+        ],
+      });
+      const everything = JSON.stringify(findings);
+      expect(everything).not.toContain(LAST_APPLIED);
+      expect(everything).not.toContain(APPLIED_TOKEN);
+      expect(everything).not.toContain(btoa(APPLIED_PASSWORD));
+      // The template's own annotation drift is still reported (fields Git leaves out are not).
+      if (value !== MISSING) expect(everything).toContain('serving');
+    },
+  );
+
   it('still reports the drift of an empty annotations map, with the last-applied value withheld', () => {
     const git = desired('Secret', 'annotations', null);
     const [finding] = auditDrift({

@@ -73,23 +73,37 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  * stringData), the last-applied annotation (a copy of the applied document, Secret values
  * included) and managedFields (server-owned; its tries quote set values). Both sides are
  * stripped before diffing, so no change can carry them, whatever the desired document's shape.
+ * Embedded objects (a pod template, a List's items) are stripped the same way: a template can
+ * carry a copied last-applied annotation too.
  */
 export function withoutSecrets(
   object: Record<string, any>,
 ): Record<string, any> {
-  const copy: Record<string, any> = { ...object };
-  if (copy.kind === 'Secret') {
-    delete copy.data;
-    delete copy.stringData;
-  }
-  if (isMap(copy.metadata)) {
-    const { managedFields: _managedFields, ...metadata } = copy.metadata;
-    if (isMap(metadata.annotations)) {
-      const { [LAST_APPLIED]: _lastApplied, ...annotations } =
-        metadata.annotations;
-      metadata.annotations = annotations;
-    }
-    copy.metadata = metadata;
+  return stripObject(object);
+}
+
+function stripObject(object: Record<string, any>): Record<string, any> {
+  const copy: Record<string, any> = {};
+  for (const [key, value] of Object.entries(object)) {
+    if (object.kind === 'Secret' && (key === 'data' || key === 'stringData'))
+      continue;
+    copy[key] =
+      key === 'metadata' && isMap(value) ? stripMetadata(value) : strip(value);
   }
   return copy;
+}
+
+function stripMetadata(metadata: Record<string, any>): Record<string, any> {
+  const { managedFields: _managedFields, ...rest } = metadata;
+  const copy = stripObject(rest);
+  if (isMap(copy.annotations)) {
+    const { [LAST_APPLIED]: _lastApplied, ...annotations } = copy.annotations;
+    copy.annotations = annotations;
+  }
+  return copy;
+}
+
+function strip(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(strip);
+  return isMap(value) ? stripObject(value) : value;
 }
