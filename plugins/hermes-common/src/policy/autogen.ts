@@ -6,6 +6,7 @@ import {
   ResourceFilter,
 } from './match';
 import { KyvernoRule } from './types';
+import { replaceForTemplate } from './celPolicies';
 
 /** Pod controllers Kyverno generates rules for by default, with the kinds it matches. */
 const CONTROLLER_KINDS: Record<string, string> = {
@@ -131,7 +132,17 @@ function generate(
       /request\.oldObject\.metadata/g,
       `request.oldObject.${inner}.template.metadata`,
     );
-  return JSON.parse(text);
+  const result: KyvernoRule = JSON.parse(text);
+  // CEL expressions name the object directly (`object.spec`), as Kyverno's CEL autogen rewrites.
+  if (result.validate?.cel) {
+    result.validate.cel = JSON.parse(
+      replaceForTemplate(
+        JSON.stringify(rule.validate!.cel),
+        `${inner}.template`,
+      ),
+    );
+  }
+  return result;
 }
 
 /**

@@ -363,7 +363,16 @@ describe('checkResources', () => {
         {
           name: 'cel',
           match: { any: [{ resources: { kinds: ['Pod'] } }] },
-          validate: { cel: { expressions: [] } },
+          validate: {
+            cel: {
+              expressions: [
+                {
+                  expression:
+                    "resource.Get('v1', 'configmaps', 'default', 'x').data.size() > 0",
+                },
+              ],
+            },
+          },
         },
         {
           name: 'images',
@@ -381,7 +390,13 @@ describe('checkResources', () => {
     );
     expect(results.map(r => [r.rule, r.result, r.message])).toEqual([
       ['add-label', 'skip', expect.stringMatching(/^unsupported: mutate/)],
-      ['cel', 'skip', expect.stringMatching(/^unsupported: CEL/)],
+      [
+        'cel',
+        'skip',
+        expect.stringMatching(
+          /^unsupported: the expression reads resources from the cluster/,
+        ),
+      ],
       ['images', 'skip', expect.stringMatching(/^unsupported: verifyImages/)],
       [
         'lookup',
@@ -784,7 +799,7 @@ describe('compilePolicies', () => {
     );
     expect(policies).toEqual([]);
     expect(problems.map(p => p.message)).toEqual([
-      'ConfigMap "cm" is not a Kyverno ClusterPolicy or Policy; ignored',
+      'ConfigMap "cm" is not a Kyverno ClusterPolicy, Policy, ValidatingPolicy or a ValidatingAdmissionPolicy; ignored',
       'ClusterPolicy "empty" has no spec.rules; ignored',
       'ClusterPolicy "nameless": spec.rules[0] has no name; policy ignored',
     ]);

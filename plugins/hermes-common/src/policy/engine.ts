@@ -4,7 +4,8 @@ import { imagesOf } from './images';
 import { blockMatches, Operation } from './match';
 import { matchPattern } from './pattern';
 import { CompiledPolicy, CompiledRule } from './policies';
-import { RuleStatus } from './types';
+import { FailureAction, RuleStatus } from './types';
+import type { AdmissionInput } from './celValidation';
 import { VariableError } from './variables';
 import {
   EvaluationLimits,
@@ -41,7 +42,7 @@ export interface PolicyCheckResult {
   message: string;
   /** The offending field, e.g. `/spec/containers/0/image/`, where Hermes can tell. */
   path?: string;
-  failureAction: 'Enforce' | 'Audit';
+  failureAction: FailureAction;
   /** `policies.kyverno.io/scored: "false"` policies report failures as warnings. */
   scored: boolean;
   /**
@@ -65,6 +66,33 @@ export interface CheckOptions {
   ) => Record<string, unknown> | undefined;
   /** Time and size budget of each rule on each resource; over it, the rule is an error. */
   limits?: EvaluationLimits;
+  /**
+   * Labels of namespaces, for namespace selectors and `namespaceObject` of CEL policies.
+   * Namespace objects among the resources are used too; these take precedence.
+   */
+  namespaceLabels?: Record<string, Record<string, string>>;
+}
+
+type NamespaceLabels = (
+  namespace: string | undefined,
+) => Record<string, string> | undefined;
+
+function namespaceOf(object: KubernetesObject): string | undefined {
+  return object.kind === 'Namespace' ? undefined : object.metadata.namespace;
+}
+
+function namespaceLabelsOf(
+  resources: SourcedObject[],
+  given: Record<string, Record<string, string>> | undefined,
+): NamespaceLabels {
+  const known = new Map<string, Record<string, string>>();
+  for (const { object } of resources)
+    if (object.kind === 'Namespace' && object.metadata.name)
+      known.set(object.metadata.name, object.metadata.labels ?? {});
+  for (const [name, labels] of Object.entries(given ?? {}))
+    known.set(name, labels);
+  return namespace =>
+    namespace === undefined ? undefined : known.get(namespace);
 }
 
 export interface AsyncCheckOptions extends CheckOptions {
@@ -93,8 +121,10 @@ function evaluateValidate(
   rule: CompiledRule,
   object: KubernetesObject,
   context: Context,
+  admission: AdmissionInput,
 ): Outcome {
   const validate = rule.definition.validate!;
+  if (rule.celValidate) return rule.celValidate(admission);
   if (validate.deny)
     return denyOutcome(rule, context, validate.deny.conditions);
   if (validate.pattern !== undefined || validate.anyPattern) {
@@ -125,7 +155,14 @@ function evaluateRule(
   object: KubernetesObject,
   operation: Operation,
   values: Record<string, unknown> | undefined,
+  namespaceLabels: NamespaceLabels | undefined,
 ): Outcome & { applies: boolean } {
+  const admission: AdmissionInput = {
+    object,
+    operation,
+    namespaceLabels: namespaceLabels?.(namespaceOf(object)),
+  };
+  if (rule.evaluate) return rule.evaluate(admission);
   const notApplied = (message: string) => ({
     result: 'skip' as const,
     message,
@@ -190,7 +227,7 @@ function evaluateRule(
     }
   }
   try {
-    const outcome = evaluateValidate(rule, object, context);
+    const outcome = evaluateValidate(rule, object, context, admission);
     return { ...outcome, applies: !outcome.noResponse };
   } catch (error) {
     if (error instanceof VariableError || error instanceof ConditionError) {
@@ -212,10 +249,11 @@ function evaluateRuleSafely(
   operation: Operation,
   values: Record<string, unknown> | undefined,
   limits: EvaluationLimits | undefined,
+  namespaceLabels: NamespaceLabels | undefined,
 ): Outcome & { applies: boolean } {
   try {
     return withinLimits(limits, () =>
-      evaluateRule(policy, rule, object, operation, values),
+      evaluateRule(policy, rule, object, operation, values, namespaceLabels),
     );
   } catch (error) {
     // Hostile input can also exhaust the stack or the maximum string length.
@@ -236,6 +274,7 @@ function* evaluations(
   options: CheckOptions,
 ): Generator<PolicyCheckResult> {
   const operation = options.operation ?? 'CREATE';
+  const namespaceLabels = namespaceLabelsOf(resources, options.namespaceLabels);
   for (const { object, source, line } of resources) {
     const resource = {
       apiVersion: object.apiVersion,
@@ -257,6 +296,7 @@ function* evaluations(
           operation,
           values,
           options.limits,
+          namespaceLabels,
         );
         yield {
           policy: policy.name,

@@ -18,6 +18,34 @@ export interface KyvernoTestExpectation {
   namespace?: string;
   resource: string;
   result: RuleStatus;
+  /** `isValidatingPolicy: true` and the like: the type of policy the result is about. */
+  policyType?: PolicyTypeFlag;
+}
+
+/** The Kyverno CLI's result flags, and the policy kinds each stands for. */
+const POLICY_TYPES = {
+  isValidatingPolicy: ['ValidatingPolicy', 'NamespacedValidatingPolicy'],
+  isValidatingAdmissionPolicy: ['ValidatingAdmissionPolicy'],
+  isMutatingPolicy: [],
+  isMutatingAdmissionPolicy: [],
+  isImageValidatingPolicy: [],
+  isGeneratingPolicy: [],
+  isDeletingPolicy: [],
+} as Record<string, string[]>;
+type PolicyTypeFlag = keyof typeof POLICY_TYPES;
+
+/** Namespace labels a values file gives (`namespaceSelector: [{name, labels}]`). */
+function namespaceLabelsOf(
+  values: any,
+): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const entry of Array.isArray(values?.namespaceSelector)
+    ? values.namespaceSelector
+    : []) {
+    if (typeof entry?.name === 'string' && !isForbiddenKey(entry.name))
+      out[entry.name] = entry.labels ?? {};
+  }
+  return out;
 }
 
 /** How one expectation turned out. */
@@ -84,7 +112,11 @@ function expectationsOf(
       const [namespace, resource] = name.includes('/')
         ? name.split('/', 2)
         : [entry.namespace, name];
+      const policyType = Object.keys(POLICY_TYPES).find(
+        flag => entry[flag] === true,
+      );
       out.push({
+        ...(policyType ? { policyType } : {}),
         policy: String(entry.policy).split('/').pop()!,
         rule: entry.rule ? String(entry.rule) : '',
         kind: String(entry.kind ?? ''),
@@ -191,6 +223,22 @@ export async function runKyvernoTest(
   const resources = (
     await Promise.all(asStringList(doc?.resources).map(load))
   ).flat();
+  const paramResources = (
+    await Promise.all(asStringList(doc?.paramResources).map(load))
+  ).flat();
+  for (const field of [
+    'exceptions',
+    'clusterResources',
+    'context',
+    'jsonPayload',
+    'jsonPayloads',
+  ]) {
+    if (doc?.[field] !== undefined)
+      problems.push({
+        source: file,
+        message: `${field} is not supported by Hermes; the test runs without it`,
+      });
+  }
   let values: unknown;
   const valuesFile = doc?.variables ?? doc?.values;
   const valuesSource = typeof valuesFile === 'string' ? valuesFile : file;
@@ -220,17 +268,42 @@ export async function runKyvernoTest(
     values = undefined;
   }
 
-  const { policies, problems: policyProblems } = compilePolicies(policyObjects);
+  const { policies, problems: policyProblems } = compilePolicies(
+    policyObjects,
+    { paramResources },
+  );
   problems.push(...policyProblems);
   const results = await checkResourcesAsync(policies, resources, {
     valuesFor: valuesLookup(values),
     limits: options.limits,
+    namespaceLabels: namespaceLabelsOf(values),
   });
+  const kindOf = new Map(policies.map(p => [p.name, p.kind]));
 
   const policyNames = new Set(policies.map(p => p.name));
   const outcomes = expectationsOf(doc?.results, file, problems).flatMap(
     (expected): ExpectationOutcome[] => {
       const base = { ...expected, test };
+      const { policyType } = expected;
+      const kind = kindOf.get(expected.policy);
+      if (policyType && kind && !POLICY_TYPES[policyType].includes(kind)) {
+        return [
+          {
+            ...base,
+            matched: false,
+            message: `policy "${expected.policy}" is a ${kind}, but the result says ${policyType}`,
+          },
+        ];
+      }
+      if (policyType && !POLICY_TYPES[policyType].length) {
+        return [
+          {
+            ...base,
+            matched: false,
+            message: `${policyType} policies are not evaluated by Hermes`,
+          },
+        ];
+      }
       if (!policyNames.has(expected.policy)) {
         return [
           {

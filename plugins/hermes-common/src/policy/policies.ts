@@ -2,6 +2,15 @@ import { generateControllerRules } from './autogen';
 import { DocumentProblem, KubernetesObject, SourcedObject } from './documents';
 import { offlineUnsupportedFields } from './match';
 import { FailureAction, KyvernoRule } from './types';
+import type { AdmissionInput } from './celValidation';
+import type { Outcome } from './outcomes';
+import {
+  celPolicyType,
+  compileAdmissionPolicy,
+  compileValidatingPolicy,
+  paramKindsOf,
+} from './celPolicies';
+import { compileCelRule } from './celRule';
 
 /** A rule ready to evaluate, with the settings it inherits from its policy. */
 export interface CompiledRule {
@@ -10,11 +19,20 @@ export interface CompiledRule {
   failureAction: FailureAction;
   /** Why Hermes cannot evaluate this rule offline; such rules are reported as skipped. */
   unsupported?: string;
+  /** CEL policies: the whole evaluation (matching included) of this rule on one resource. */
+  evaluate?: (input: AdmissionInput) => Outcome & { applies: boolean };
+  /** `validate.cel` of a ClusterPolicy rule, evaluated after match and preconditions. */
+  celValidate?: (input: AdmissionInput) => Outcome;
 }
 
 export interface CompiledPolicy {
   name: string;
-  kind: 'ClusterPolicy' | 'Policy';
+  kind:
+    | 'ClusterPolicy'
+    | 'Policy'
+    | 'ValidatingPolicy'
+    | 'NamespacedValidatingPolicy'
+    | 'ValidatingAdmissionPolicy';
   /** For a namespaced `Policy`: the only namespace it applies to. */
   namespace?: string;
   source: string;
@@ -144,7 +162,6 @@ function unsupportedReason(rule: KyvernoRule): string | undefined {
     return 'unsupported: verifyImages rules need registry access';
   const v = rule.validate;
   if (!v) return 'unsupported: the rule has no validate block';
-  if (v.cel) return 'unsupported: CEL validation is not evaluated by Hermes';
   if (v.podSecurity)
     return 'unsupported: podSecurity validation is not evaluated by Hermes';
   if (v.manifests)
@@ -155,10 +172,15 @@ function unsupportedReason(rule: KyvernoRule): string | undefined {
   if (external) {
     return `unsupported: context entry "${external.name}" reads from the cluster or a registry`;
   }
-  if (!v.pattern && !v.anyPattern && !v.deny && !v.foreach) {
-    return 'unsupported: validate has none of pattern, anyPattern, deny or foreach';
+  if (!v.pattern && !v.anyPattern && !v.deny && !v.foreach && !v.cel) {
+    return 'unsupported: validate has none of pattern, anyPattern, deny, foreach or cel';
   }
   return undefined;
+}
+
+export interface CompileOptions {
+  /** Parameter resources of ValidatingAdmissionPolicies and `validate.cel` rules. */
+  paramResources?: SourcedObject[];
 }
 
 /**
@@ -166,14 +188,42 @@ function unsupportedReason(rule: KyvernoRule): string | undefined {
  * controller rules. Documents that are not policies, or policies without rules, are
  * reported as problems; unknown fields become warnings and the policy is still used.
  */
-export function compilePolicies(objects: SourcedObject[]): {
+export function compilePolicies(
+  objects: SourcedObject[],
+  options: CompileOptions = {},
+): {
   policies: CompiledPolicy[];
   problems: DocumentProblem[];
 } {
   const policies: CompiledPolicy[] = [];
   const problems: DocumentProblem[] = [];
+  // Parameter resources of admission policies may come with the policies or separately.
+  const paramKinds = paramKindsOf(objects);
+  const isParam = (o: KubernetesObject) =>
+    paramKinds.some(
+      k =>
+        k.kind === o.kind && (!k.apiVersion || k.apiVersion === o.apiVersion),
+    );
+  const params = [
+    ...(options.paramResources ?? []).map(p => p.object),
+    ...objects.filter(o => isParam(o.object)).map(o => o.object),
+  ];
+  const bindings = objects
+    .filter(o => celPolicyType(o.object) === 'binding')
+    .map(o => o.object);
   for (const { object, source, line } of objects) {
     const where = `${object.kind} "${object.metadata.name}"`;
+    const celType = celPolicyType(object);
+    if (celType === 'binding' || (!celType && isParam(object))) continue;
+    if (celType) {
+      const compiled =
+        celType === 'vpol'
+          ? compileValidatingPolicy(object, source)
+          : compileAdmissionPolicy(object, source, bindings, params);
+      if ('rules' in compiled) policies.push(compiled);
+      else problems.push({ ...compiled, line });
+      continue;
+    }
     if (
       !object.apiVersion.startsWith('kyverno.io/') ||
       !['ClusterPolicy', 'Policy'].includes(object.kind)
@@ -181,7 +231,7 @@ export function compilePolicies(objects: SourcedObject[]): {
       problems.push({
         source,
         line,
-        message: `${where} is not a Kyverno ClusterPolicy or Policy; ignored`,
+        message: `${where} is not a Kyverno ClusterPolicy, Policy, ValidatingPolicy or a ValidatingAdmissionPolicy; ignored`,
       });
       continue;
     }
@@ -239,15 +289,21 @@ export function compilePolicies(objects: SourcedObject[]): {
         `spec.validationFailureAction "${spec.validationFailureAction}" is not Enforce or Audit; using Audit`,
       );
     }
-    const compile = (rule: KyvernoRule): CompiledRule => ({
-      name: rule.name,
-      definition: rule,
-      failureAction:
-        normaliseAction(rule.validate?.failureAction) ??
-        policyAction ??
-        'Audit',
-      unsupported: unsupportedReason(rule),
-    });
+    const compile = (rule: KyvernoRule): CompiledRule => {
+      const cel = rule.validate?.cel
+        ? compileCelRule(rule.validate.cel, params)
+        : undefined;
+      return {
+        name: rule.name,
+        definition: rule,
+        failureAction:
+          normaliseAction(rule.validate?.failureAction) ??
+          policyAction ??
+          'Audit',
+        unsupported: unsupportedReason(rule) ?? cel?.unsupported,
+        celValidate: cel?.evaluate,
+      };
+    };
     policies.push({
       name: object.metadata.name!,
       kind: object.kind as CompiledPolicy['kind'],

@@ -29,7 +29,10 @@ export function summarizeResults(results: ExemptedResult[]): CheckSummary {
     if (!r.applies) continue;
     if (r.exemption) summary.exempted++;
     else if (r.result === 'pass') summary.passed++;
-    else if (r.result === 'warn' || (r.result === 'fail' && !r.scored))
+    else if (
+      r.result === 'warn' ||
+      (r.result === 'fail' && (!r.scored || r.failureAction === 'Warn'))
+    )
       summary.warned++;
     else if (r.result === 'fail') {
       summary.failed++;
@@ -49,11 +52,14 @@ export function findingsOf(results: ExemptedResult[]): ExemptedResult[] {
   );
 }
 
-/** `fail (Enforce)`, `warn (unscored policy)`, `exempted: <reason>`, or the status. */
+/** `fail (Enforce)`, `warn (unscored policy)`, `warn (Warn action)`, `exempted: <reason>`, or the status. */
 export function resultLabel(r: ExemptedResult): string {
   if (r.exemption) return `exempted: ${r.exemption}`;
   if (r.result !== 'fail') return r.result;
-  return r.scored ? `fail (${r.failureAction})` : 'warn (unscored policy)';
+  if (!r.scored) return 'warn (unscored policy)';
+  return r.failureAction === 'Warn'
+    ? 'warn (Warn action)'
+    : `fail (${r.failureAction})`;
 }
 
 /** What fails a check: `enforce` counts Enforce violations; `any` also audit findings and errors. */

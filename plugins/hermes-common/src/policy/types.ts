@@ -47,7 +47,8 @@ export interface KyvernoRule {
   verifyImages?: unknown;
 }
 
-export type FailureAction = 'Enforce' | 'Audit';
+/** `Warn` comes from the validationActions of CEL policies: failures are reported as warnings. */
+export type FailureAction = 'Enforce' | 'Audit' | 'Warn';
 
 /** What a rule's evaluation against one resource produced (Kyverno's rule statuses). */
 export type RuleStatus = 'pass' | 'fail' | 'skip' | 'error' | 'warn';

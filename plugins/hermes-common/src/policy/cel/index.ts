@@ -1,0 +1,8 @@
+export {
+  compileCel,
+  CelCompileError,
+  CelEvaluationError,
+  CelUnsupportedError,
+} from './environment';
+export type { CelProgram } from './environment';
+export { toCel, fromCel, celToString } from './values';

@@ -1,0 +1,241 @@
+// What CEL-based validation shares across Kyverno ValidatingPolicy, Kubernetes
+// ValidatingAdmissionPolicy and `validate.cel` rules: match conditions, lazily evaluated
+// variables, validations with messages, and the admission bindings they see.
+import {
+  CelEvaluationError,
+  CelProgram,
+  CelUnsupportedError,
+  celToString,
+  compileCel,
+  toCel,
+} from './cel';
+import { KubernetesObject } from './documents';
+import { groupVersionOf, resourceOf } from './celMatch';
+import { Operation } from './match';
+import { Outcome } from './outcomes';
+
+interface CompiledValidation {
+  program: CelProgram;
+  message?: string;
+  messageProgram?: CelProgram;
+}
+
+export interface ValidationSet {
+  matchConditions: Array<{ name: string; program: CelProgram }>;
+  variables: Array<{ name: string; program: CelProgram }>;
+  validations: CompiledValidation[];
+  /** `Ignore`: a match condition that fails to evaluate counts as not matching. */
+  failurePolicy: string;
+  /** The message of a failed validation without one (Kyverno and Kubernetes differ). */
+  defaultMessage: (index: number, expression: string) => string;
+}
+
+/** Compiles the expressions; unsupported or invalid ones make the whole set unusable. */
+export function compileValidationSet(
+  spec: {
+    matchConditions?: unknown;
+    variables?: unknown;
+    validations?: unknown;
+    failurePolicy?: unknown;
+  },
+  path: string,
+  defaultMessage: ValidationSet['defaultMessage'],
+): { set?: ValidationSet; unsupported?: string; error?: string } {
+  const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+  try {
+    const set: ValidationSet = {
+      matchConditions: list(spec.matchConditions).map((c, i) => ({
+        name: String(c?.name ?? `matchConditions[${i}]`),
+        program: compileCel(c?.expression),
+      })),
+      variables: list(spec.variables).map(v => ({
+        name: String(v?.name ?? ''),
+        program: compileCel(v?.expression),
+      })),
+      validations: list(spec.validations).map(v => ({
+        program: compileCel(v?.expression),
+        message: typeof v?.message === 'string' ? v.message : undefined,
+        messageProgram: v?.messageExpression
+          ? compileCel(v.messageExpression)
+          : undefined,
+      })),
+      failurePolicy:
+        typeof spec.failurePolicy === 'string' ? spec.failurePolicy : 'Fail',
+      defaultMessage,
+    };
+    if (set.validations.length === 0)
+      return { error: `${path}: no validations to evaluate` };
+    return { set };
+  } catch (error) {
+    if (error instanceof CelUnsupportedError)
+      return {
+        unsupported: `unsupported: ${error.message}: ${error.expression}`,
+      };
+    return { error: `${path}: ${(error as Error).message}` };
+  }
+}
+
+export interface AdmissionInput {
+  object: KubernetesObject;
+  operation: Operation;
+  /** Labels of the object's namespace, when known. */
+  namespaceLabels?: Record<string, string>;
+  params?: unknown;
+}
+
+/** The variables an admission expression sees: object, oldObject, request, namespaceObject, params. */
+export function admissionBindings(
+  input: AdmissionInput,
+): Record<string, unknown> {
+  const { object, operation } = input;
+  const { group, version } = groupVersionOf(object);
+  const namespace =
+    object.kind === 'Namespace' ? '' : object.metadata.namespace ?? '';
+  const gvk = { group, version, kind: object.kind };
+  const request = {
+    operation,
+    name: object.metadata.name ?? '',
+    namespace,
+    kind: gvk,
+    requestKind: gvk,
+    resource: { group, version, resource: resourceOf(object.kind) },
+    requestResource: { group, version, resource: resourceOf(object.kind) },
+    subResource: '',
+    userInfo: { username: '', groups: [] },
+    dryRun: false,
+  };
+  const namespaceObject = namespace
+    ? {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace, labels: input.namespaceLabels ?? {} },
+      }
+    : null;
+  return {
+    object: toCel(operation === 'DELETE' ? null : object),
+    oldObject: toCel(operation === 'CREATE' ? null : object),
+    request: toCel(request),
+    namespaceObject: toCel(namespaceObject),
+    params: toCel(input.params ?? null),
+  };
+}
+
+class VariableFailure {
+  constructor(readonly message: string) {}
+}
+
+/** `variables.<name>`, each evaluated on first use and remembered. */
+function lazyVariables(set: ValidationSet, bindings: Record<string, unknown>) {
+  const variables: Record<string, unknown> = {};
+  for (const { name, program } of set.variables) {
+    let state: { value: unknown } | undefined;
+    Object.defineProperty(variables, name, {
+      enumerable: true,
+      get: () => {
+        state ??= { value: evaluateOrFailure(program, bindings) };
+        if (state.value instanceof VariableFailure)
+          throw new Error(`variable "${name}": ${state.value.message}`);
+        return state.value;
+      },
+    });
+  }
+  return variables;
+}
+
+function evaluateOrFailure(
+  program: CelProgram,
+  bindings: Record<string, unknown>,
+) {
+  try {
+    return program.evaluate(bindings);
+  } catch (error) {
+    return new VariableFailure((error as Error).message);
+  }
+}
+
+const errorOutcome = (message: string): Outcome => ({
+  result: 'error',
+  message,
+});
+
+/**
+ * Evaluates a validation set: `skip` when a match condition is false, `fail` with the first
+ * failed validation's message, `error` when an expression cannot be evaluated, else `pass`.
+ */
+export function evaluateValidationSet(
+  set: ValidationSet,
+  bindings: Record<string, unknown>,
+  passMessage: string,
+): Outcome {
+  const scope = { ...bindings };
+  scope.variables = lazyVariables(set, scope);
+  const matchErrors: string[] = [];
+  for (const condition of set.matchConditions) {
+    let value: unknown;
+    try {
+      value = condition.program.evaluate(scope);
+    } catch (error) {
+      matchErrors.push(
+        `match condition "${condition.name}": ${(error as Error).message}`,
+      );
+      continue;
+    }
+    if (value === false)
+      return {
+        result: 'skip',
+        message: `match condition "${condition.name}" is not met`,
+      };
+    if (value !== true)
+      matchErrors.push(
+        `match condition "${condition.name}" did not return a bool`,
+      );
+  }
+  if (matchErrors.length > 0) {
+    if (set.failurePolicy === 'Ignore')
+      return {
+        result: 'skip',
+        message: `match conditions could not be evaluated (failurePolicy Ignore): ${matchErrors.join(
+          '; ',
+        )}`,
+      };
+    return errorOutcome(matchErrors.join('; '));
+  }
+  for (let index = 0; index < set.validations.length; index++) {
+    const validation = set.validations[index];
+    let value: unknown;
+    try {
+      value = validation.program.evaluate(scope);
+    } catch (error) {
+      const reason =
+        error instanceof CelEvaluationError
+          ? error.message
+          : String((error as Error).message);
+      return errorOutcome(
+        `expression "${validation.program.expression}" failed: ${reason}`,
+      );
+    }
+    if (typeof value !== 'boolean')
+      return errorOutcome(
+        `expression "${validation.program.expression}" returned ${celToString(
+          value,
+        )}, not a bool`,
+      );
+    if (value) continue;
+    let message = validation.message ?? '';
+    if (validation.messageProgram) {
+      try {
+        message = celToString(validation.messageProgram.evaluate(scope));
+      } catch (error) {
+        message = `failed to evaluate message expression: ${
+          (error as Error).message
+        }`;
+      }
+    }
+    return {
+      result: 'fail',
+      message:
+        message || set.defaultMessage(index, validation.program.expression),
+    };
+  }
+  return { result: 'pass', message: passMessage };
+}
