@@ -3,7 +3,10 @@ import {
   createBackendPlugin,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { actionsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  actionsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { hermesSkillsExtensionPoint } from '@hermes-backstage/plugin-hermes-node';
@@ -12,6 +15,7 @@ import {
   hermesPermissions,
 } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs';
+import { registerHermesActions } from './actions/registerActions';
 import { DefaultChatService } from './agent/ChatService';
 import { DefaultTraceReader } from './agent/TraceReader';
 import { DefaultSessionsService } from './agent/SessionsService';
@@ -63,6 +67,7 @@ export const hermesPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         actions: actionsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -80,6 +85,7 @@ export const hermesPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         actions,
+        actionsRegistry,
       }) {
         // Shared infrastructure first: a config mistake fails start-up naming the key.
         const clusters = readClusterDefinitions(config);
@@ -214,6 +220,14 @@ export const hermesPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // For MCP clients, through the MCP actions backend, with the caller's credentials.
+        registerHermesActions(actionsRegistry, {
+          policy,
+          drift,
+          skills,
+          memory,
+          tasks,
+        });
       },
     });
   },

@@ -3,19 +3,22 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import { defineTool } from './types';
 
+type Credentials = Parameters<ActionsService['list']>[0]['credentials'];
+
 /**
  * Actions other plugins registered in Backstage's actions registry (the ones MCP clients see),
  * listed and invoked with the user's own credentials, so the user can do through Hermes only
- * what they could do anyway. An action not marked read-only counts as a change.
+ * what they could do anyway. An action not marked read-only counts as a change. Hermes's own
+ * actions are left out: the agent has them as its own tools, under its own approval rules.
  */
 export function actionTools(options: { actions: ActionsService }) {
   const { actions } = options;
-  const find = async (
-    id: string,
-    credentials: Parameters<ActionsService['list']>[0]['credentials'],
-  ) => {
-    const { actions: all } = await actions.list({ credentials });
-    const action = all.find(a => a.id === id);
+  const others = async (credentials: Credentials) =>
+    (await actions.list({ credentials })).actions.filter(
+      a => a.pluginId !== 'hermes',
+    );
+  const find = async (id: string, credentials: Credentials) => {
+    const action = (await others(credentials)).find(a => a.id === id);
     if (!action)
       throw new InputError(
         `No action "${id}" (or you may not use it); call actions_list to see the actions`,
@@ -32,9 +35,8 @@ export function actionTools(options: { actions: ActionsService }) {
       }),
       changes: false,
       async execute({ text }, { credentials }) {
-        const { actions: all } = await actions.list({ credentials });
         const needle = text?.toLowerCase();
-        return all
+        return (await others(credentials))
           .filter(
             a =>
               !needle ||
