@@ -245,6 +245,12 @@ export interface Config {
           /** Base URL of the OpenAI-compatible API, e.g. https://openrouter.ai/api/v1 */
           baseUrl: string;
           /**
+           * The API the provider speaks, for every purpose that uses it. Default `chat`: Chat
+           * Completions, which every OpenAI-compatible server implements. `responses`: OpenAI's
+           * Responses API, for its reasoning models.
+           */
+          api?: 'chat' | 'responses';
+          /**
            * API key sent as a bearer token.
            * @visibility secret
            */

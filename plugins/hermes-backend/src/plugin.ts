@@ -194,7 +194,7 @@ export const hermesPlugin = createBackendPlugin({
             (await database.getClient()).client.config.client,
           ),
           clusters,
-          models: models.selections,
+          models,
           skills,
         });
 

@@ -5,18 +5,32 @@ import {
   MODEL_PURPOSES,
   ModelPurpose,
 } from '@hermes-backstage/plugin-hermes-common';
-import type { LanguageModel } from 'ai';
+import {
+  defaultSettingsMiddleware,
+  LanguageModel,
+  wrapLanguageModel,
+} from 'ai';
+
+/**
+ * The API a provider speaks: `chat` (Chat Completions, which every OpenAI-compatible server
+ * implements) or `responses` (OpenAI's Responses API, for its reasoning models).
+ */
+export const MODEL_APIS = ['chat', 'responses'] as const;
+export type ModelApi = (typeof MODEL_APIS)[number];
 
 export interface ModelSelection {
   purpose: ModelPurpose;
   provider: string;
   model: string;
+  /** The API of the selection's provider. */
+  api: ModelApi;
   /** How long one call may take before it is abandoned. */
   timeoutMs: number;
 }
 
 interface ProviderConfig {
   baseUrl: string;
+  api: ModelApi;
   apiKey?: string;
   headers?: Record<string, string>;
 }
@@ -37,8 +51,17 @@ export class ModelRegistry {
     const providers: Record<string, ProviderConfig> = {};
     for (const name of providersConfig?.keys() ?? []) {
       const p = providersConfig!.getConfig(name);
+      const api = p.getOptionalString('api') ?? 'chat';
+      if (!(MODEL_APIS as readonly string[]).includes(api))
+        throw new Error(
+          `hermes.model.providers.${name}.api: "${api}" is not one of ${MODEL_APIS.join(
+            ', ',
+          )} (chat: Chat Completions, which every OpenAI-compatible server speaks; ` +
+            `responses: OpenAI's Responses API)`,
+        );
       providers[name] = {
         baseUrl: p.getString('baseUrl'),
+        api: api as ModelApi,
         apiKey: p.getOptionalString('apiKey'),
         headers: p.getOptional<Record<string, string>>('headers'),
       };
@@ -63,6 +86,7 @@ export class ModelRegistry {
         purpose,
         provider,
         model: entry.getString('model'),
+        api: providers[provider].api,
         timeoutMs: (entry.getOptionalNumber('timeoutSeconds') ?? 60) * 1000,
       });
     }
@@ -79,11 +103,7 @@ export class ModelRegistry {
   ): { model: LanguageModel; selection: ModelSelection } | undefined {
     const configured = this.selections.find(s => s.purpose === purpose);
     const selection = override
-      ? {
-          purpose,
-          ...this.parse(override),
-          timeoutMs: configured?.timeoutMs ?? 60_000,
-        }
+      ? this.overrideSelection(purpose, override, configured)
       : configured;
     if (!selection) return undefined;
     const p = this.providers[selection.provider];
@@ -93,8 +113,45 @@ export class ModelRegistry {
       apiKey: p.apiKey ?? 'not-needed',
       headers: p.headers,
     });
-    // Chat Completions: the API every OpenAI-compatible server implements.
-    return { model: provider.chat(selection.model), selection };
+    if (selection.api === 'chat')
+      return { model: provider.chat(selection.model), selection };
+    // Hermes keeps every conversation in its own database and sends it whole, so OpenAI need
+    // not store responses (`store: false`); history then never points at items held there.
+    const model = wrapLanguageModel({
+      model: provider.responses(selection.model),
+      middleware: defaultSettingsMiddleware({
+        settings: { providerOptions: { openai: { store: false } } },
+      }),
+    });
+    return { model, selection };
+  }
+
+  /**
+   * `text` with every configured API key and header value replaced by `***`, for errors that
+   * may quote what a provider answered.
+   */
+  redact(text: string): string {
+    const secrets = Object.values(this.providers)
+      .flatMap(p => [p.apiKey, ...Object.values(p.headers ?? {})])
+      .filter((s): s is string => !!s && s.length >= 4)
+      // The longest first, so a value is masked whole before a shorter one inside it.
+      .sort((a, b) => b.length - a.length);
+    return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  }
+
+  private overrideSelection(
+    purpose: ModelPurpose,
+    override: string,
+    configured?: ModelSelection,
+  ): ModelSelection {
+    const { provider, model } = this.parse(override);
+    return {
+      purpose,
+      provider,
+      model,
+      api: this.providers[provider].api,
+      timeoutMs: configured?.timeoutMs ?? 60_000,
+    };
   }
 
   /**

@@ -12,5 +12,10 @@ export function createStatusRouter(options: {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json(await status.getStatus());
   });
+  // A POST: each check is a (tiny) paid call to every configured model, made on request only.
+  router.post('/status/models/check', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(await status.checkModels());
+  });
   return router;
 }

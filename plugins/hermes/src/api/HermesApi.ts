@@ -15,6 +15,7 @@ import {
   HermesStatus,
   LearningCandidate,
   LearningRun,
+  ModelPurpose,
   Reflection,
   Resolution,
   SkillDetails,
@@ -47,6 +48,11 @@ export type SkillListEntry = SkillListItem;
 /** The Hermes backend as the frontend sees it. @public */
 export interface HermesApi {
   getStatus(): Promise<HermesStatus>;
+  /**
+   * Calls each configured model once with a tiny prompt (a paid request, so only on demand):
+   * per purpose, whether it answered and how fast, or why not.
+   */
+  checkModels(): Promise<ModelChecks>;
   /** Configured audit names, and recent runs (newest first). */
   listAudits(): Promise<{ definitions: string[]; audits: DriftAuditRecord[] }>;
   runAudit(name: string): Promise<DriftAuditRecord>;
@@ -151,6 +157,25 @@ export interface HermesApi {
   rejectCandidate(id: string, reason?: string): Promise<LearningCandidate>;
   /** Per audit (oldest first, the last 60) and per skill: what rules and the model did. */
   learningMetrics(): Promise<LearningMetrics>;
+}
+
+/** Whether one configured model answered the check, and how fast. @public */
+export interface ModelCheck {
+  purpose: ModelPurpose;
+  provider: string;
+  model: string;
+  /** The API its provider speaks: Chat Completions or OpenAI's Responses API. */
+  api: 'chat' | 'responses';
+  ok: boolean;
+  latencyMs: number;
+  /** Why it did not answer; secrets are masked by the backend. */
+  error?: string;
+}
+
+/** The answer to a model check: one entry per configured purpose. @public */
+export interface ModelChecks {
+  checkedAt: string;
+  models: ModelCheck[];
 }
 
 /** What the learning loop changed, per audit and per skill. @public */

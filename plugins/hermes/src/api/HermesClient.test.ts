@@ -355,3 +355,31 @@ describe('HermesClient learning routes', () => {
     });
   });
 });
+
+describe('HermesClient status routes', () => {
+  it('checks the models with a POST, so a page view never triggers one', async () => {
+    const calls: Array<{ url: string; method: string }> = [];
+    const client = new HermesClient({
+      discoveryApi: { getBaseUrl: async () => 'http://portal.test/api/hermes' },
+      fetchApi: {
+        fetch: async (url: RequestInfo | URL, init?: RequestInit) => {
+          calls.push({ url: String(url), method: init?.method ?? 'GET' });
+          return Response.json({
+            checkedAt: '2026-05-23T12:00:00Z',
+            models: [],
+          });
+        },
+      },
+    });
+    expect(await client.checkModels()).toEqual({
+      checkedAt: '2026-05-23T12:00:00Z',
+      models: [],
+    });
+    expect(calls).toEqual([
+      {
+        url: 'http://portal.test/api/hermes/status/models/check',
+        method: 'POST',
+      },
+    ]);
+  });
+});

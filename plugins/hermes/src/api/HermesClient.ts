@@ -29,6 +29,7 @@ import {
   HermesApi,
   HermesUIMessage,
   LearningMetrics,
+  ModelChecks,
   SkillListEntry,
 } from './HermesApi';
 
@@ -45,6 +46,10 @@ export class HermesClient implements HermesApi {
 
   getStatus(): Promise<HermesStatus> {
     return this.request('/status');
+  }
+
+  checkModels(): Promise<ModelChecks> {
+    return this.request('/status/models/check', { method: 'POST' });
   }
 
   listAudits(): Promise<{ definitions: string[]; audits: DriftAuditRecord[] }> {

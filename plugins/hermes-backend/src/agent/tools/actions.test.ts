@@ -4,7 +4,7 @@ import {
   ActionsServiceAction,
 } from '@backstage/backend-plugin-api/alpha';
 import { actionTools } from './actions';
-import { ToolContext } from './types';
+import { HermesTool, ToolContext } from './types';
 
 const action = (pluginId: string, name: string): ActionsServiceAction => ({
   id: `${pluginId}:${name}`,
@@ -31,7 +31,7 @@ describe('registry action tools', () => {
       return { output: {} };
     },
   };
-  const [list, call] = actionTools({ actions });
+  const [list, call]: HermesTool[] = actionTools({ actions });
   const context: ToolContext = {
     credentials: mockCredentials.user('user:default/ada'),
     userRef: 'user:default/ada',

@@ -4,6 +4,7 @@ import {
   AgentSession,
   AgentSessionSummary,
   HeldToolCall,
+  HermesStatus,
 } from '@hermes-backstage/plugin-hermes-common';
 import {
   act,
@@ -51,6 +52,20 @@ function text(id: string, delta: string): UIMessageChunk[] {
   ];
 }
 
+/** The backend's status; by default with a chat model configured. */
+function statusWith(models: HermesStatus['models']): HermesStatus {
+  return {
+    version: '0.1.0',
+    database: { client: 'better-sqlite3' },
+    clusters: [],
+    models,
+    skills: { names: [], errors: [] },
+  };
+}
+const withChatModel = statusWith([
+  { purpose: 'chat', provider: 'openrouter', model: 'strong-model' },
+]);
+
 /**
  * A Hermes API whose chat goes through the real transport to a scripted backend: each
  * request takes the next response, and its body is recorded.
@@ -67,6 +82,7 @@ function hermesApi(overrides: Partial<HermesApi> = {}) {
     },
   };
   const api = {
+    getStatus: jest.fn(async () => withChatModel),
     listSessions: jest.fn(async (): Promise<AgentSessionSummary[]> => []),
     getSession: jest.fn(),
     deleteSession: jest.fn(async () => {}),
@@ -317,6 +333,31 @@ describe('AgentChat', () => {
       sessionId: requests[0].sessionId,
       approvals: [{ id: 'ap1', approved: true }],
     });
+  });
+
+  it('says there is no chat model before the user types', async () => {
+    const noChat = hermesApi({
+      getStatus: jest.fn(async () =>
+        statusWith([{ purpose: 'audit', provider: 'local', model: 'small' }]),
+      ),
+    });
+    await render(<AgentChat />, noChat.api);
+    const chat = screen.getByRole('region', { name: 'Chat' });
+    expect(
+      await within(chat).findByText(
+        /^No model is configured for chat, so Hermes cannot answer yet\. Add hermes\.models\.chat/,
+      ),
+    ).toBeInTheDocument();
+    expect(noChat.requests).toEqual([]);
+  });
+
+  it('says nothing about models when a chat model is configured', async () => {
+    const { api } = hermesApi();
+    await render(<AgentChat />, api);
+    expect(api.getStatus).toHaveBeenCalled();
+    expect(
+      screen.queryByText(/No model is configured/),
+    ).not.toBeInTheDocument();
   });
 
   it('says in words why there is no answer: no model configured, or the model failing mid-answer', async () => {

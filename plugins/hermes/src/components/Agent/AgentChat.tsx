@@ -4,6 +4,7 @@ import Paper from '@mui/material/Paper';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import { useCallback, useEffect, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { hermesApiRef, HermesUIMessage } from '../../api';
 import { Conversation } from './Conversation';
@@ -51,6 +52,11 @@ export function AgentChat(props: {
   const hermesApi = useApi(hermesApiRef);
   const [current, setCurrent] = useState(() => newConversation(entityRef));
   const [listVersion, setListVersion] = useState(0);
+  // Said before anyone types: without a chat model there will be no answer. If the status
+  // cannot be read, nothing is said here; sending still explains any failure.
+  const { value: status } = useAsync(() => hermesApi.getStatus(), [hermesApi]);
+  const noChatModel =
+    status !== undefined && !status.models.some(m => m.purpose === 'chat');
 
   const [opening, open] = useAsyncFn(
     (id: string) => hermesApi.getSession(id),
@@ -110,6 +116,14 @@ export function AgentChat(props: {
         aria-label="Chat"
         sx={{ p: 2, flex: 1, minWidth: 0, width: '100%' }}
       >
+        {noChatModel && (
+          <Alert severity="warning" sx={{ mb: 1 }}>
+            No model is configured for chat, so Hermes cannot answer yet. Add
+            hermes.models.chat (and a provider under hermes.model.providers) to
+            app-config.yaml. Past conversations stay readable, and drift audits,
+            triage rules and policy checks work without a model.
+          </Alert>
+        )}
         {opening.error && (
           <Alert severity="error" sx={{ mb: 1 }}>
             Could not open the conversation: {errorText(opening.error)}

@@ -2,6 +2,7 @@ import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { HermesStatus } from '@hermes-backstage/plugin-hermes-common';
 import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
 import CardHeader from '@mui/material/CardHeader';
@@ -15,7 +16,9 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { hermesApiRef } from '../../api';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { hermesApiRef, ModelCheck } from '../../api';
+import { errorText } from '../shared';
 
 const DATABASE_NAMES: Record<string, string> = {
   'better-sqlite3': 'SQLite',
@@ -46,6 +49,101 @@ function None(props: { children: ReactNode }) {
     <Typography variant="body2" color="text.secondary">
       {props.children}
     </Typography>
+  );
+}
+
+const API_NAMES: Record<ModelCheck['api'], string> = {
+  chat: 'Chat Completions',
+  responses: 'Responses API',
+};
+
+function CheckResult(props: { check?: ModelCheck }) {
+  const { check } = props;
+  if (!check) return null;
+  const via = API_NAMES[check.api] ?? check.api;
+  return check.ok ? (
+    <Chip
+      color="success"
+      size="small"
+      label={`OK · ${check.latencyMs} ms`}
+      title={`answered through ${via}`}
+    />
+  ) : (
+    <Typography variant="body2" color="error" title={`through ${via}`}>
+      {check.error}
+    </Typography>
+  );
+}
+
+/** The configured models; a check calls each one once, on request only (it costs tokens). */
+function ModelsSection(props: { models: HermesStatus['models'] }) {
+  const { models } = props;
+  const hermesApi = useApi(hermesApiRef);
+  const [checks, check] = useAsyncFn(
+    () => hermesApi.checkModels(),
+    [hermesApi],
+  );
+  const resultFor = (purpose: string) =>
+    checks.value?.models.find(m => m.purpose === purpose);
+  return (
+    <Section title="Models">
+      {models.length === 0 ? (
+        <None>
+          Models: none. Drift detection, triage rules and policy checks work
+          without a model; configure hermes.models.chat (and audit, reflection)
+          to enable the agent.
+        </None>
+      ) : (
+        <>
+          <Table size="small">
+            <TableHead>
+              <TableRow>
+                <TableCell>Purpose</TableCell>
+                <TableCell>Provider</TableCell>
+                <TableCell>Model</TableCell>
+                {checks.value && <TableCell>Check</TableCell>}
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {models.map(m => (
+                <TableRow key={m.purpose}>
+                  <TableCell>{m.purpose}</TableCell>
+                  <TableCell>{m.provider}</TableCell>
+                  <TableCell>{m.model}</TableCell>
+                  {checks.value && (
+                    <TableCell>
+                      <CheckResult check={resultFor(m.purpose)} />
+                    </TableCell>
+                  )}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <Stack direction="row" alignItems="center" gap={1} sx={{ mt: 1 }}>
+            <Button
+              variant="outlined"
+              size="small"
+              onClick={() => check()}
+              disabled={checks.loading}
+            >
+              {checks.loading ? 'Checking models…' : 'Check models'}
+            </Button>
+            <Typography variant="caption" color="text.secondary">
+              {checks.value
+                ? `Checked ${new Date(
+                    checks.value.checkedAt,
+                  ).toLocaleTimeString()}`
+                : 'Sends each model a one-word prompt.'}
+            </Typography>
+          </Stack>
+          {checks.error && (
+            <Alert severity="error" sx={{ mt: 1 }}>
+              Could not check the models: {errorText(checks.error)}
+            </Alert>
+          )}
+        </>
+      )}
+    </Section>
   );
 }
 
@@ -82,34 +180,7 @@ export function HermesStatusView(props: { status: HermesStatus }) {
         )}
       </Section>
 
-      <Section title="Models">
-        {status.models.length === 0 ? (
-          <None>
-            Models: none. Drift detection, triage rules and policy checks work
-            without a model; configure hermes.models.chat (and audit,
-            reflection) to enable the agent.
-          </None>
-        ) : (
-          <Table size="small">
-            <TableHead>
-              <TableRow>
-                <TableCell>Purpose</TableCell>
-                <TableCell>Provider</TableCell>
-                <TableCell>Model</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {status.models.map(m => (
-                <TableRow key={m.purpose}>
-                  <TableCell>{m.purpose}</TableCell>
-                  <TableCell>{m.provider}</TableCell>
-                  <TableCell>{m.model}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </Section>
+      <ModelsSection models={status.models} />
 
       <Section title="Skills">
         <Typography gutterBottom>
