@@ -192,3 +192,62 @@ deny:
         value: "{{ request.object.spec.tolerations[].key || \`[]\` }}"`,
   ),
 ];
+
+// The same intents as CEL ValidatingPolicies (Kyverno's policies.kyverno.io/v1), so the
+// benchmark can set the cost of a CEL rule beside a pattern rule. Written for this benchmark.
+const celPodPolicy = (name: string, expression: string, message: string) => `
+apiVersion: policies.kyverno.io/v1
+kind: ValidatingPolicy
+metadata:
+  name: ${name}-cel
+spec:
+  validationActions: [Deny]
+  matchConstraints:
+    resourceRules:
+      - apiGroups: ['']
+        apiVersions: [v1]
+        operations: [CREATE, UPDATE]
+        resources: [pods]
+  validations:
+    - message: ${JSON.stringify(message)}
+      expression: >-
+        ${expression}
+`;
+
+export const celBenchPolicies: string[] = [
+  celPodPolicy(
+    'disallow-privileged',
+    `object.spec.containers.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged == false)`,
+    'Privileged containers are not allowed.',
+  ),
+  celPodPolicy(
+    'disallow-host-namespaces',
+    `!(has(object.spec.hostPID) && object.spec.hostPID) && !(has(object.spec.hostIPC) && object.spec.hostIPC) && !(has(object.spec.hostNetwork) && object.spec.hostNetwork)`,
+    'Sharing the host namespaces is not allowed.',
+  ),
+  celPodPolicy(
+    'disallow-host-path',
+    `!has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.hostPath))`,
+    'HostPath volumes are forbidden.',
+  ),
+  celPodPolicy(
+    'require-probes',
+    `object.spec.containers.all(c, has(c.readinessProbe))`,
+    'Containers need a readiness probe.',
+  ),
+  celPodPolicy(
+    'require-app-label',
+    `has(object.metadata.labels) && 'app.kubernetes.io/name' in object.metadata.labels`,
+    'The label app.kubernetes.io/name is required.',
+  ),
+  celPodPolicy(
+    'restrict-registries',
+    `object.spec.containers.all(c, c.image.startsWith('registry.neuroscale.internal/') || c.image.startsWith('ghcr.io/neuroscale/'))`,
+    'Images must come from the trusted registries.',
+  ),
+  celPodPolicy(
+    'require-ro-rootfs',
+    `object.spec.containers.all(c, has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true)`,
+    'Root filesystems must be read-only.',
+  ),
+];

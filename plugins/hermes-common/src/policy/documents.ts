@@ -1,5 +1,9 @@
-import { isMap, isScalar } from 'yaml';
-import { DEFAULT_MAX_ALIAS_COUNT, parseYamlDocuments } from '../yaml';
+import { isScalar } from 'yaml';
+import {
+  DEFAULT_MAX_ALIAS_COUNT,
+  parseYamlDocuments,
+  quickYamlDocuments,
+} from '../yaml';
 
 /** A Kubernetes object as read from YAML. */
 export interface KubernetesObject {
@@ -84,43 +88,13 @@ export function parseKubernetesYaml(
   const tooLarge = sizeProblem(text, source, options.maxBytes);
   if (tooLarge) return { objects, problems: [tooLarge] };
 
-  const lineOf = lineCounter(text);
-  for (const doc of parseYamlDocuments(text)) {
-    const line = lineOf(
-      (doc.contents as { range?: number[] } | null)?.range?.[0] ??
-        doc.range?.[0] ??
-        0,
-    );
-    if (doc.errors.length > 0) {
-      const error = doc.errors[0];
-      problems.push({
-        source,
-        line: error.linePos?.[0].line ?? line,
-        column: error.linePos?.[0].col,
-        message: `invalid YAML: ${error.message.split('\n')[0]}`,
-      });
-      continue;
-    }
+  // The quick reader takes plain manifests; anything else is read with positions.
+  const documents =
+    quickYamlDocuments(text) ?? readPrecisely(text, source, options, problems);
+  for (const { value, line } of documents) {
     // An empty document, e.g. after a trailing "---".
-    if (
-      doc.contents === null ||
-      (isScalar(doc.contents) && doc.contents.value === null)
-    )
-      continue;
-    let value: unknown;
-    try {
-      value = doc.toJS({
-        maxAliasCount: options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT,
-      });
-    } catch (error) {
-      problems.push({
-        source,
-        line,
-        message: `refused: ${(error as Error).message}`,
-      });
-      continue;
-    }
-    if (!isMap(doc.contents)) {
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) {
       problems.push({
         source,
         line,
@@ -152,6 +126,54 @@ export function parseKubernetesYaml(
     }
   }
   return { objects, problems };
+}
+
+/** Documents read with the `yaml` package: each YAML error becomes a problem with its place. */
+function readPrecisely(
+  text: string,
+  source: string,
+  options: ParseOptions,
+  problems: DocumentProblem[],
+): Array<{ value: unknown; line: number }> {
+  const documents: Array<{ value: unknown; line: number }> = [];
+  const lineOf = lineCounter(text);
+  for (const doc of parseYamlDocuments(text)) {
+    const line = lineOf(
+      (doc.contents as { range?: number[] } | null)?.range?.[0] ??
+        doc.range?.[0] ??
+        0,
+    );
+    if (doc.errors.length > 0) {
+      const error = doc.errors[0];
+      problems.push({
+        source,
+        line: error.linePos?.[0].line ?? line,
+        column: error.linePos?.[0].col,
+        message: `invalid YAML: ${error.message.split('\n')[0]}`,
+      });
+      continue;
+    }
+    if (
+      doc.contents === null ||
+      (isScalar(doc.contents) && doc.contents.value === null)
+    )
+      continue;
+    try {
+      documents.push({
+        value: doc.toJS({
+          maxAliasCount: options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT,
+        }),
+        line,
+      });
+    } catch (error) {
+      problems.push({
+        source,
+        line,
+        message: `refused: ${(error as Error).message}`,
+      });
+    }
+  }
+  return documents;
 }
 
 function checkObject(value: unknown): string | undefined {
