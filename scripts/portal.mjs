@@ -132,16 +132,24 @@ function installStamp() {
 function ensureDependencies(env) {
   const stampFile = path.join(root, 'node_modules', '.hermes-install-stamp');
   const stamp = installStamp();
-  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp)
-    return;
-  log(
-    'installing workspace dependencies with Yarn (first run takes several minutes)',
-  );
-  const args = ['install'];
-  if (process.env.CI) args.push('--immutable');
-  mustRun('yarn', args, { env });
-  // The lockfile may have been updated by the install; stamp what is now on disk.
-  fs.writeFileSync(stampFile, installStamp());
+  if (
+    !fs.existsSync(stampFile) ||
+    fs.readFileSync(stampFile, 'utf8') !== stamp
+  ) {
+    log(
+      'installing workspace dependencies with Yarn (first run takes several minutes)',
+    );
+    const args = ['install'];
+    if (process.env.CI) args.push('--immutable');
+    mustRun('yarn', args, { env });
+    // The lockfile may have been updated by the install; stamp what is now on disk.
+    fs.writeFileSync(stampFile, installStamp());
+  }
+  // The `hermes` command starts from this build (it compiles sources newer than it itself).
+  if (!fs.existsSync(path.join(root, 'packages/cli/dist'))) {
+    log('building the hermes command line');
+    mustRun('yarn', ['build:hermes'], { env });
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -304,9 +312,9 @@ async function test(env) {
 
 async function main() {
   const command = process.argv[2];
-  if (!['setup', 'start', 'test'].includes(command)) {
+  if (!['setup', 'start', 'test', 'node'].includes(command)) {
     throw new SetupError(
-      'usage: node scripts/portal.mjs setup|start|test [tier...]',
+      'usage: node scripts/portal.mjs setup|start|test [tier...]|node <args...>',
     );
   }
   const nodeDir = ensureNode();
@@ -314,6 +322,19 @@ async function main() {
   ensureDependencies(env);
   if (command === 'setup') return undefined;
   if (command === 'start') return start(env);
+  // Node 24 with the workspace's environment, for `npm run bench:*` on a machine whose own
+  // Node is older (the native modules are built for 24).
+  if (command === 'node') {
+    process.exitCode = run(
+      path.join(nodeDir, 'bin', 'node'),
+      process.argv.slice(3),
+      {
+        env,
+        cwd: process.cwd(),
+      },
+    );
+    return undefined;
+  }
   process.exitCode = await test(env);
 }
 

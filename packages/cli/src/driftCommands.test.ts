@@ -36,7 +36,7 @@ describe('hermes drift audit with hostile content', () => {
     return { code, out: lines.join('\n') };
   }
 
-  it('completes despite a kustomization cycle, invalid UTF-8 and null audit events, and says so', async () => {
+  it('completes despite a kustomization cycle, invalid UTF-8 and null audit events, says so, and exits 2 for the incomplete input', async () => {
     const configMap = (name: string) =>
       `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: shop }\ndata: { mode: safe }\n`;
     write('git/a/kustomization.yaml', 'resources: [cm.yaml, ../b]\n');
@@ -55,7 +55,7 @@ describe('hermes drift audit with hostile content', () => {
       '--audit-log',
       path.join(dir, 'audit.jsonl'),
     );
-    expect(code).toBe(0);
+    expect(code).toBe(2);
     const report = JSON.parse(out);
     expect(report.findings.map((f: any) => f.changes[0].path)).toEqual([
       '/data/mode',

@@ -1,21 +1,14 @@
-import {
-  auditDrift,
-  correlateAuditEvents,
-  decodeUtf8,
-  parseAuditEvents,
+import type {
   DocumentProblem,
   FileTree,
-  formatDriftReport,
   KubernetesObject,
-  loadDesiredState,
-  parseKubernetesYaml,
-  parseSkillDocument,
-  SkillDocument,
-  triageRulesFromSkills,
+  TriageRule,
 } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { collectFiles, isYaml } from './files';
+import { readSkillsDirectory } from './skillFiles';
+import { common } from './common';
 
 /** A FileTree over a local directory, handing bytes to the audit, which decodes them. */
 export function localTree(root: string): FileTree {
@@ -30,25 +23,6 @@ export function localTree(root: string): FileTree {
       return entries?.map(e => ({ name: e.name, directory: e.isDirectory() }));
     },
   };
-}
-
-async function readSkills(
-  dir: string,
-): Promise<{ skills: SkillDocument[]; problems: string[] }> {
-  const skills: SkillDocument[] = [];
-  const problems: string[] = [];
-  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const file = path.join(dir, entry.name, 'SKILL.md');
-    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    try {
-      skills.push(parseSkillDocument(text, file));
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
-  }
-  return { skills, problems };
 }
 
 function where(p: DocumentProblem): string {
@@ -69,35 +43,43 @@ export async function driftAudit(options: {
 }): Promise<number> {
   const { print } = options;
   // The tree is the whole file system, so kustomizations may refer to sibling folders.
-  const desired = await loadDesiredState(
+  const desired = await common().loadDesiredState(
     localTree('/'),
     path.resolve(options.desired).slice(1),
   );
   const problems = [...desired.problems];
   const decoding: string[] = [];
   const readText = async (file: string) => {
-    const { text, warning } = decodeUtf8(await fs.readFile(file), file);
+    const { text, warning } = common().decodeUtf8(
+      await fs.readFile(file),
+      file,
+    );
     if (warning) decoding.push(warning);
     return text;
   };
   const live: KubernetesObject[] = [];
   for (const file of await collectFiles([options.live], isYaml)) {
-    const parsed = parseKubernetesYaml(await readText(file), file);
+    const parsed = common().parseKubernetesYaml(await readText(file), file);
     live.push(...parsed.objects.map(o => o.object));
     problems.push(...parsed.problems);
   }
   const skillProblems: string[] = [];
-  let triageRules: ReturnType<typeof triageRulesFromSkills>['rules'] = [];
+  let unreadableSkills = 0;
+  let triageRules: TriageRule[] = [];
   if (options.skills) {
-    const { skills, problems: unreadable } = await readSkills(options.skills);
-    const triage = triageRulesFromSkills(skills);
+    const { skills, problems: unreadable } = await readSkillsDirectory(
+      options.skills,
+      { references: false },
+    );
+    const triage = common().triageRulesFromSkills(skills.map(s => s.document));
     triageRules = triage.rules;
+    unreadableSkills = unreadable.length + triage.problems.length;
     skillProblems.push(
       ...unreadable,
       ...triage.problems.map(p => `skill ${p.skill}: ${p.message}`),
     );
   }
-  let findings = auditDrift({
+  let findings = common().auditDrift({
     cluster: options.cluster,
     desired: desired.objects.map(o => o.object),
     live,
@@ -107,10 +89,10 @@ export async function driftAudit(options: {
     reportExtra: desired.problems.length === 0,
   });
   if (options.auditLog) {
-    const { events, skipped } = parseAuditEvents(
+    const { events, skipped } = common().parseAuditEvents(
       await readText(options.auditLog),
     );
-    findings = correlateAuditEvents(findings, events);
+    findings = common().correlateAuditEvents(findings, events);
     if (skipped)
       skillProblems.push(
         `${options.auditLog}: skipped ${skipped} entries that are not audit events`,
@@ -133,7 +115,7 @@ export async function driftAudit(options: {
     );
   } else {
     print(
-      formatDriftReport({
+      common().formatDriftReport({
         cluster: options.cluster,
         findings,
         namespaces: options.namespaces,
@@ -141,5 +123,7 @@ export async function driftAudit(options: {
       }),
     );
   }
+  // Unreadable manifests or skills leave the audit incomplete: an input error, exit 2.
+  if (problems.length > 0 || unreadableSkills > 0) return 2;
   return findings.some(f => f.classification === 'critical') ? 1 : 0;
 }

@@ -135,7 +135,7 @@ describe('hermes policy check', () => {
     expect(code).toBe(0);
   });
 
-  it('reports malformed YAML with file, line and column, and fails', async () => {
+  it('reports malformed YAML with file, line and column, and exits 2', async () => {
     fs.writeFileSync(
       path.join(dir, 'bad.yaml'),
       'apiVersion: v1\nkind: [Pod\n',
@@ -152,7 +152,7 @@ describe('hermes policy check', () => {
         `problem: ${path.join(dir, 'bad.yaml')}:\\d+:\\d+: invalid YAML`,
       ),
     );
-    expect(code).toBe(1);
+    expect(code).toBe(2);
   });
 
   it('refuses files over --max-bytes, naming them', async () => {
@@ -182,7 +182,7 @@ describe('hermes policy check', () => {
         'big.yaml',
       )}: file is 20003 bytes, over the limit of 10000 bytes; refused`,
     );
-    expect([code, limited.code]).toEqual([0, 1]);
+    expect([code, limited.code]).toEqual([0, 2]);
   });
 
   it('refuses to run without policies, naming the option', async () => {

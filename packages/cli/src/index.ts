@@ -1,85 +1,179 @@
+import type { FailOn } from '@hermes-backstage/plugin-hermes-common';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { FailOn } from '@hermes-backstage/plugin-hermes-common';
+import { parseArgs, ParseArgsOptionsConfig } from 'node:util';
 import { driftAudit } from './driftCommands';
-import { OutputFormat, policyCheck, policyTest } from './policyCommands';
-import { TASK_OPTIONS, TASK_USAGE, taskCommand } from './taskCommands';
+import { findingCommand } from './findingCommands';
+import { policyCheck, policyTest } from './policyCommands';
+import { CliError } from './portal';
+import { skillsCommand } from './skillCommands';
+import { TASK_OPTIONS, taskCommand } from './taskCommands';
+import { SECTIONS, usage } from './usage';
 
-const USAGE = `Usage:
-  hermes policy check <files|dirs...> --policies <dir|file> [--policies ...] [--fail-on enforce|any|never] [--output text|json] [--max-bytes N]
-  hermes policy test <dir> [--output text|json]
-  hermes drift audit --desired <dir> --live <snapshot-dir> [--skills <dir>] [--audit-log <events.jsonl>] [--cluster name]
-                     [--watch-kind Kind ...] [--namespace ns ...] [--output text|json]
-${TASK_USAGE}`;
+const OPTIONS = {
+  policies: { type: 'string', multiple: true, default: [] },
+  output: { type: 'string', default: 'text' },
+  'fail-on': { type: 'string', default: 'enforce' },
+  'max-bytes': { type: 'string' },
+  desired: { type: 'string' },
+  live: { type: 'string' },
+  skills: { type: 'string' },
+  'audit-log': { type: 'string' },
+  cluster: { type: 'string', default: 'snapshot' },
+  'watch-kind': {
+    type: 'string',
+    multiple: true,
+    default: ['ClusterPolicy', 'Policy'],
+  },
+  namespace: { type: 'string', multiple: true },
+  'audit-id': { type: 'string' },
+  classification: { type: 'string' },
+  note: { type: 'string' },
+  query: { type: 'string' },
+  to: { type: 'string' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  ...TASK_OPTIONS,
+} satisfies ParseArgsOptionsConfig;
+
+type OptionName = keyof typeof OPTIONS;
+const TASK_OPTION_NAMES = Object.keys(TASK_OPTIONS) as OptionName[];
+const SKILL_OPTIONS: OptionName[] = [
+  'skills',
+  'portal',
+  'query',
+  'to',
+  'force',
+];
+
+/** The options each command takes besides --output and --help. */
+const COMMANDS: Record<string, OptionName[]> = {
+  'policy check': ['policies', 'fail-on', 'max-bytes'],
+  'policy test': [],
+  'drift audit': [
+    'desired',
+    'live',
+    'skills',
+    'audit-log',
+    'cluster',
+    'watch-kind',
+    'namespace',
+  ],
+  'drift findings': [
+    'portal',
+    'audit-id',
+    'namespace',
+    'entity',
+    'classification',
+  ],
+  'drift resolve': ['portal', 'note'],
+  'skills list': SKILL_OPTIONS,
+  'skills show': SKILL_OPTIONS,
+  'skills export': SKILL_OPTIONS,
+  'skills import': SKILL_OPTIONS,
+  'task add': TASK_OPTION_NAMES,
+  'task list': TASK_OPTION_NAMES,
+  'task run': TASK_OPTION_NAMES,
+  'task logs': TASK_OPTION_NAMES,
+  'task rm': TASK_OPTION_NAMES,
+};
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      tokens: true,
+      options: OPTIONS,
+    });
+  } catch (error) {
+    // node:util's messages name the option; say where to look next.
+    throw new CliError(`${(error as Error).message}\nSee hermes --help`);
+  }
+}
 
 /** Runs the CLI with the given arguments; returns the process exit code. */
 export async function main(
   argv: string[],
   print: (text: string) => void = t => process.stdout.write(`${t}\n`),
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      policies: { type: 'string', multiple: true, default: [] },
-      output: { type: 'string', default: 'text' },
-      'fail-on': { type: 'string', default: 'enforce' },
-      'max-bytes': { type: 'string' },
-      desired: { type: 'string' },
-      live: { type: 'string' },
-      skills: { type: 'string' },
-      'audit-log': { type: 'string' },
-      cluster: { type: 'string', default: 'snapshot' },
-      'watch-kind': {
-        type: 'string',
-        multiple: true,
-        default: ['ClusterPolicy', 'Policy'],
-      },
-      namespace: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-      ...TASK_OPTIONS,
-    },
-  });
+  const { values, positionals, tokens } = parse(argv);
   const [group, command, ...rest] = positionals;
-  if (values.help || !group) {
-    print(USAGE);
-    return values.help ? 0 : 2;
+  if (values.help) {
+    print(usage(group));
+    return 0;
   }
-  const output = values.output as OutputFormat;
-  if (output !== 'text' && output !== 'json')
-    throw new Error(`--output must be text or json, not "${output}"`);
-  const failOn = values['fail-on'] as FailOn;
-  if (!['enforce', 'any', 'never'].includes(failOn))
-    throw new Error(`--fail-on must be enforce, any or never, not "${failOn}"`);
-  const maxBytes =
-    values['max-bytes'] === undefined ? undefined : Number(values['max-bytes']);
-  if (maxBytes !== undefined && !(maxBytes > 0)) {
-    throw new Error(
-      `--max-bytes must be a positive number, not "${values['max-bytes']}"`,
+  if (!group) {
+    print(usage());
+    return 2;
+  }
+  const name = `${group} ${command ?? ''}`.trim();
+  const allowed = COMMANDS[name];
+  if (!allowed) {
+    if (group === 'task' || group === 'skills') {
+      // Their own messages list the subcommands.
+    } else {
+      throw new CliError(
+        SECTIONS[group]
+          ? `unknown command "hermes ${name}"\n${SECTIONS[group]}`
+          : `unknown command "hermes ${name}"; the commands are ${Object.keys(
+              SECTIONS,
+            ).join(', ')} (see hermes --help)`,
+      );
+    }
+  } else {
+    const given = (tokens ?? []).flatMap(t => (t.kind === 'option' ? [t] : []));
+    const stray = given.find(
+      t =>
+        t.name !== 'output' &&
+        t.name !== 'help' &&
+        !allowed.includes(t.name as OptionName),
     );
+    if (stray) {
+      throw new CliError(
+        `hermes ${name} does not take ${stray.rawName}\n${SECTIONS[group]}`,
+      );
+    }
   }
-  // Relative paths are relative to where the user ran the command, also through `yarn hermes`.
+  const output = values.output;
+  if (output !== 'text' && output !== 'json')
+    throw new CliError(`--output must be text or json, not "${output}"`);
+  const json = output === 'json';
+  // Relative paths are relative to where the user ran the command, also through `npm run`.
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const resolve = (p: string) => path.resolve(cwd, p);
 
-  if (group === 'policy' && command === 'check') {
+  if (name === 'policy check') {
+    const failOn = values['fail-on'] as FailOn;
+    if (!['enforce', 'any', 'never'].includes(failOn))
+      throw new CliError(
+        `--fail-on must be enforce, any or never, not "${failOn}"`,
+      );
+    const maxBytes =
+      values['max-bytes'] === undefined
+        ? undefined
+        : Number(values['max-bytes']);
+    if (maxBytes !== undefined && !(maxBytes > 0)) {
+      throw new CliError(
+        `--max-bytes must be a positive number, not "${values['max-bytes']}"`,
+      );
+    }
     return policyCheck({
       inputs: rest.map(resolve),
-      policies: (values.policies as string[]).map(resolve),
+      policies: values.policies.map(resolve),
       output,
       failOn,
       maxBytes,
       print,
     });
   }
-  if (group === 'policy' && command === 'test') {
+  if (name === 'policy test') {
     if (rest.length !== 1)
-      throw new Error('hermes policy test takes exactly one directory');
+      throw new CliError('hermes policy test takes exactly one directory');
     return policyTest({ dir: resolve(rest[0]), output, print });
   }
-  if (group === 'drift' && command === 'audit') {
+  if (name === 'drift audit') {
     if (!values.desired || !values.live)
-      throw new Error(
+      throw new CliError(
         'hermes drift audit needs --desired <dir> and --live <snapshot-dir>',
       );
     return driftAudit({
@@ -87,26 +181,37 @@ export async function main(
       live: resolve(values.live),
       skills: values.skills ? resolve(values.skills) : undefined,
       auditLog: values['audit-log'] ? resolve(values['audit-log']) : undefined,
-      cluster: values.cluster as string,
-      watchedKinds: values['watch-kind'] as string[],
-      namespaces: values.namespace as string[] | undefined,
+      cluster: values.cluster,
+      watchedKinds: values['watch-kind'],
+      namespaces: values.namespace,
       output,
       print,
     });
   }
-  if (group === 'task') {
-    return taskCommand({ command, args: rest, values, output, print });
+  if (name === 'drift findings' || name === 'drift resolve') {
+    return findingCommand({
+      command: command as 'findings' | 'resolve',
+      args: rest,
+      values,
+      json,
+      print,
+    });
   }
-  throw new Error(`unknown command "${positionals.join(' ')}"\n${USAGE}`);
+  if (group === 'skills') {
+    return skillsCommand({ command, args: rest, values, json, print, resolve });
+  }
+  return taskCommand({ command, args: rest, values, output, print });
 }
 
-/** Entry point of the `hermes` binary. */
+/** Entry point of the `hermes` binary: exit 0, 1 (findings) or 2 (usage or input error). */
 export function cli(): void {
   main(process.argv.slice(2)).then(
     code => process.exit(code),
     error => {
-      process.stderr.write(`hermes: ${error.message}\n`);
-      process.exit(2);
+      const message =
+        error instanceof Error ? error.message : String(error ?? 'failed');
+      process.stderr.write(`hermes: ${message}\n`);
+      process.exit(error instanceof CliError ? error.exitCode : 2);
     },
   );
 }

@@ -1,21 +1,13 @@
-import {
-  checkResources,
-  compilePolicies,
-  describeResource,
+import type {
   DocumentProblem,
-  failingResults,
   FailOn,
-  findingsOf,
-  parseKubernetesYaml,
   PolicyCheckResult,
-  resultLabel,
-  runKyvernoTest,
   SourcedObject,
-  summarizeResults,
 } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { collectFiles, isYaml } from './files';
+import { common } from './common';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -32,9 +24,13 @@ async function loadYaml(
 ): Promise<SourcedObject[]> {
   const objects: SourcedObject[] = [];
   for (const file of files) {
-    const parsed = parseKubernetesYaml(await fs.readFile(file, 'utf8'), file, {
-      maxBytes,
-    });
+    const parsed = common().parseKubernetesYaml(
+      await fs.readFile(file, 'utf8'),
+      file,
+      {
+        maxBytes,
+      },
+    );
     objects.push(...parsed.objects);
     problems.push(...parsed.problems);
   }
@@ -88,7 +84,8 @@ export async function policyCheck(options: {
     problems,
     maxBytes,
   );
-  const { policies, problems: policyProblems } = compilePolicies(policyObjects);
+  const { policies, problems: policyProblems } =
+    common().compilePolicies(policyObjects);
   problems.push(...policyProblems);
   if (policies.length === 0)
     throw new Error(
@@ -101,8 +98,10 @@ export async function policyCheck(options: {
     problems,
     maxBytes,
   );
-  const results = checkResources(policies, resources).filter(r => r.applies);
-  const summary = summarizeResults(results);
+  const results = common()
+    .checkResources(policies, resources)
+    .filter(r => r.applies);
+  const summary = common().summarizeResults(results);
   const warnings = policies.flatMap(p =>
     p.warnings.map(w => `${p.source}: policy ${p.name}: ${w}`),
   );
@@ -122,12 +121,14 @@ export async function policyCheck(options: {
     );
     for (const w of warnings) print(`warning: ${w}`);
     for (const p of problems) print(`problem: ${where(p)}: ${p.message}`);
-    const findings = findingsOf(results);
+    const findings = common().findingsOf(results);
     for (const r of findings) {
-      const label = resultLabel(r).replace(/^\w+/, word => word.toUpperCase());
+      const label = common()
+        .resultLabel(r)
+        .replace(/^\w+/, word => word.toUpperCase());
       print('');
       print(
-        `${label}  ${describeResource(r)}  ${r.source ?? ''}${
+        `${label}  ${common().describeResource(r)}  ${r.source ?? ''}${
           r.line ? `:${r.line}` : ''
         }`,
       );
@@ -140,9 +141,9 @@ export async function policyCheck(options: {
         `${summary.warned} warnings, ${summary.errors} errors, ${summary.skipped} skipped`,
     );
   }
-  return failingResults(results, failOn).length > 0 || problems.length > 0
-    ? 1
-    : 0;
+  // Input that could not be read makes the check incomplete: that outranks the findings.
+  if (problems.length > 0) return 2;
+  return common().failingResults(results, failOn).length > 0 ? 1 : 0;
 }
 
 function table(rows: string[][]): string[] {
@@ -172,8 +173,10 @@ export async function policyTest(options: {
   for (const file of files) {
     const base = path.dirname(file);
     runs.push(
-      await runKyvernoTest(await fs.readFile(file, 'utf8'), file, relative =>
-        fs.readFile(path.resolve(base, relative), 'utf8'),
+      await common().runKyvernoTest(
+        await fs.readFile(file, 'utf8'),
+        file,
+        relative => fs.readFile(path.resolve(base, relative), 'utf8'),
       ),
     );
   }
@@ -232,5 +235,6 @@ export async function policyTest(options: {
     print('');
     print(`${passed} passed, ${failed} failed`);
   }
-  return failed > 0 || problems.length > 0 ? 1 : 0;
+  if (problems.length > 0) return 2;
+  return failed > 0 ? 1 : 0;
 }

@@ -90,20 +90,35 @@ export function connectPortal(
         );
       }
       if (response.ok) return json as T;
-      throw new CliError(describeFailure(response.status, json, baseUrl));
+      throw new CliError(
+        describeFailure(response.status, json, baseUrl, `${method} ${path}`),
+      );
     },
   };
 }
 
-function describeFailure(status: number, json: any, baseUrl: string): string {
+function describeFailure(
+  status: number,
+  json: any,
+  baseUrl: string,
+  call: string,
+): string {
   const message: string | undefined =
     typeof json?.error?.message === 'string' ? json.error.message : undefined;
   if (status === 401) {
     return `the portal at ${baseUrl} refused the token in HERMES_TOKEN (401${
       message ? `: ${message}` : ''
-    }); use a valid Backstage static external-access token or a current user token`;
+    }) for ${call}; use a valid Backstage static external-access token or a current user token`;
   }
-  if (status === 403) return `not allowed: ${message ?? 'forbidden (403)'}`;
-  if (message) return message;
-  return `the portal at ${baseUrl} answered ${status}`;
+  if (status === 403) {
+    // Backstage says which kind of principal a route refused; static tokens are services.
+    const hint = /does not allow 'service' credentials/.test(message ?? '')
+      ? '; this needs a user token, and HERMES_TOKEN holds a static (service) token'
+      : '';
+    return `not allowed: ${
+      message ?? 'forbidden'
+    } (403: the portal refused ${call} for the token in HERMES_TOKEN${hint})`;
+  }
+  if (message) return `${message} (${status} for ${call})`;
+  return `the portal at ${baseUrl} answered ${status} for ${call}`;
 }

@@ -34,8 +34,9 @@ describe('quickYamlDocuments', () => {
     'reads %s as the positional parser does',
     (_, file) => {
       const text = fs.readFileSync(file, 'utf8');
-      const quick = quickYamlDocuments(text);
-      if (quick) expect(quick).toEqual(precisely(text));
+      // Files the quick reader leaves to the positional parser have nothing to compare.
+      const quick = quickYamlDocuments(text) ?? precisely(text);
+      expect(quick).toEqual(precisely(text));
     },
   );
 

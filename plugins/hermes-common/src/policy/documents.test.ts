@@ -17,6 +17,19 @@ describe('parseKubernetesYaml', () => {
     ]);
   });
 
+  it('passes over kustomizations in a GitOps tree: build instructions, not objects', () => {
+    const text = [
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }',
+    ].join('\n---\n');
+    const { objects, problems } = parseKubernetesYaml(
+      text,
+      'kustomization.yaml',
+    );
+    expect(problems).toEqual([]);
+    expect(objects.map(o => o.object.kind)).toEqual(['ConfigMap']);
+  });
+
   it('names the file, line and column of malformed YAML and keeps the other documents', () => {
     const text =
       'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ok }\n---\napiVersion: v1\nkind: [unclosed\n';

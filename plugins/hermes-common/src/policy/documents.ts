@@ -115,6 +115,8 @@ export function parseKubernetesYaml(
       continue;
     }
     for (const item of items) {
+      // A kustomization is how a directory is built, not an object anything admits.
+      if (isKustomization(item)) continue;
       const problem = checkObject(item);
       if (problem)
         problems.push({
@@ -174,6 +176,14 @@ function readPrecisely(
     }
   }
   return documents;
+}
+
+function isKustomization(value: unknown): boolean {
+  const apiVersion = (value as { apiVersion?: unknown } | null)?.apiVersion;
+  return (
+    typeof apiVersion === 'string' &&
+    apiVersion.startsWith('kustomize.config.k8s.io/')
+  );
 }
 
 function checkObject(value: unknown): string | undefined {

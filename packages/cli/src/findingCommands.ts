@@ -1,0 +1,151 @@
+import type {
+  DriftFindingRecord,
+  Resolution,
+} from '@hermes-backstage/plugin-hermes-common';
+import { CliError, connectPortal } from './portal';
+import { table, when } from './taskFormat';
+
+// Kept here rather than imported so that `--help` and usage errors load no engine code.
+const RESOLUTIONS: Resolution[] = [
+  'harmless',
+  'reverted',
+  'committed',
+  'critical',
+];
+const CLASSIFICATIONS = ['critical', 'harmless', 'unknown'];
+
+export const FINDING_USAGE = `  hermes drift findings [--audit-id <id>] [--namespace ns] [--entity <ref>] [--classification critical|harmless|unknown]
+                        latest audit of each cluster; exits 1 when a critical finding has no resolution
+  hermes drift resolve <finding-id> ${RESOLUTIONS.join('|')} [--note "<why>"]
+    findings and resolve: --portal <url> or HERMES_PORTAL_URL, token in HERMES_TOKEN (resolve needs a user token)`;
+
+interface Options {
+  command: 'findings' | 'resolve';
+  args: string[];
+  values: {
+    portal?: string;
+    'audit-id'?: string;
+    namespace?: string[];
+    entity?: string;
+    classification?: string;
+    note?: string;
+  };
+  json: boolean;
+  print: (text: string) => void;
+}
+
+/** `hermes drift findings` and `hermes drift resolve` against a portal. */
+export async function findingCommand(options: Options): Promise<number> {
+  return options.command === 'findings' ? findings(options) : resolve(options);
+}
+
+function resourceName(f: DriftFindingRecord): string {
+  const r = f.resource;
+  return `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+}
+
+function resolutionText(f: DriftFindingRecord): string {
+  const last = f.history.lastResolution;
+  if (!last) return 'open';
+  return `${last.resolution} by ${last.userRef} ${when(last.at)}`;
+}
+
+async function findings(options: Options): Promise<number> {
+  const { values, args, print, json } = options;
+  if (args.length) {
+    throw new CliError(
+      `hermes drift findings takes options only, not "${args.join(' ')}"`,
+    );
+  }
+  if ((values.namespace?.length ?? 0) > 1) {
+    throw new CliError('hermes drift findings takes one --namespace');
+  }
+  const classification = values.classification;
+  if (classification && !CLASSIFICATIONS.includes(classification)) {
+    throw new CliError(
+      `--classification must be ${CLASSIFICATIONS.join(
+        ', ',
+      )}, not "${classification}"`,
+    );
+  }
+  const query = new URLSearchParams();
+  if (values['audit-id']) query.set('auditId', values['audit-id']);
+  if (values.namespace?.[0]) query.set('namespace', values.namespace[0]);
+  if (values.entity) query.set('entityRef', values.entity);
+  if (classification) query.set('classification', classification);
+  const text = query.toString();
+  const answer = await connectPortal(values.portal).request<{
+    findings: DriftFindingRecord[];
+  }>('GET', `/drift/findings${text ? `?${text}` : ''}`);
+  const open = answer.findings.filter(
+    f => f.classification === 'critical' && !f.history.lastResolution,
+  );
+  if (json) print(JSON.stringify(answer, null, 2));
+  else if (answer.findings.length === 0) print('No drift findings.');
+  else {
+    const rows = answer.findings.map(f => [
+      f.id,
+      f.classification,
+      f.cluster,
+      resourceName(f),
+      `${f.type}${
+        f.changes.length
+          ? ` ${f.changes.length} field${f.changes.length === 1 ? '' : 's'}`
+          : ''
+      }`,
+      f.attribution
+        ? `${f.attribution.user ?? f.attribution.manager} ${when(
+            f.attribution.time,
+          )}`
+        : '—',
+      resolutionText(f),
+    ]);
+    print(
+      table(
+        [
+          'ID',
+          'CLASS',
+          'CLUSTER',
+          'RESOURCE',
+          'DRIFT',
+          'LAST WRITTEN BY',
+          'RESOLUTION',
+        ],
+        rows,
+      ),
+    );
+    print('');
+    print(
+      `${answer.findings.length} finding${
+        answer.findings.length === 1 ? '' : 's'
+      }, ${open.length} critical without a resolution`,
+    );
+  }
+  return open.length ? 1 : 0;
+}
+
+async function resolve(options: Options): Promise<number> {
+  const { values, args, print, json } = options;
+  const [id, resolution, ...extra] = args;
+  if (!id || !resolution || extra.length) {
+    throw new CliError(
+      `hermes drift resolve takes a finding id and one of ${RESOLUTIONS.join(
+        ', ',
+      )}, e.g. hermes drift resolve <finding-id> reverted --note "rolled back by hand"`,
+    );
+  }
+  if (!RESOLUTIONS.includes(resolution as Resolution)) {
+    throw new CliError(
+      `the resolution must be ${RESOLUTIONS.join(', ')}, not "${resolution}"`,
+    );
+  }
+  const body = { resolution, ...(values.note ? { note: values.note } : {}) };
+  await connectPortal(values.portal).request(
+    'POST',
+    `/drift/findings/${encodeURIComponent(id)}/resolution`,
+    body,
+  );
+  if (json) print(JSON.stringify({ id, ...body }, null, 2));
+  else print(`Recorded finding ${id} as ${resolution}.`);
+  return 0;
+}
