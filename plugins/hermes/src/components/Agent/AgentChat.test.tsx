@@ -348,6 +348,9 @@ describe('AgentChat', () => {
         /^No model is configured for chat, so Hermes cannot answer yet\. Add hermes\.models\.chat/,
       ),
     ).toBeInTheDocument();
+    // Nothing can be sent that no model would answer.
+    expect(within(chat).getByLabelText('Message Hermes')).toBeDisabled();
+    expect(within(chat).getByRole('button', { name: 'Send' })).toBeDisabled();
     expect(noChat.requests).toEqual([]);
   });
 
@@ -358,6 +361,7 @@ describe('AgentChat', () => {
     expect(
       screen.queryByText(/No model is configured/),
     ).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Message Hermes')).toBeEnabled();
   });
 
   it('says in words why there is no answer: no model configured, or the model failing mid-answer', async () => {

@@ -138,6 +138,7 @@ export function AgentChat(props: {
           entityRef={current.entityRef}
           initialMessages={current.messages}
           onTurnEnd={onTurnEnd}
+          readOnly={noChatModel}
         />
       </Paper>
     </Stack>

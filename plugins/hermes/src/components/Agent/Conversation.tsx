@@ -38,8 +38,10 @@ export function Conversation(props: {
   initialMessages: HermesUIMessage[];
   /** Called when a turn ends (answered, failed or stopped), e.g. to refresh the history. */
   onTurnEnd?: () => void;
+  /** No model can answer: the conversation stays readable, nothing can be sent. */
+  readOnly?: boolean;
 }) {
-  const { id, entityRef, initialMessages, onTurnEnd } = props;
+  const { id, entityRef, initialMessages, onTurnEnd, readOnly } = props;
   const hermesApi = useApi(hermesApiRef);
   const transport = useMemo(
     () => hermesApi.createChatTransport({ entityRef }),
@@ -157,6 +159,7 @@ export function Conversation(props: {
           value={input}
           onChange={event => setInput(event.target.value)}
           onKeyDown={onKeyDown}
+          disabled={readOnly}
         />
         {busy ? (
           <Button
@@ -171,7 +174,7 @@ export function Conversation(props: {
             type="submit"
             variant="contained"
             endIcon={<SendIcon />}
-            disabled={!input.trim()}
+            disabled={readOnly || !input.trim()}
           >
             Send
           </Button>
