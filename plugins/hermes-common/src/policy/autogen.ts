@@ -6,7 +6,7 @@ import {
   ResourceFilter,
 } from './match';
 import { KyvernoRule } from './types';
-import { replaceForTemplate } from './celPolicies';
+import { replaceForTemplate } from './celAutogen';
 
 /** Pod controllers Kyverno generates rules for by default, with the kinds it matches. */
 const CONTROLLER_KINDS: Record<string, string> = {

@@ -1,7 +1,8 @@
 // Kyverno ValidatingPolicy / NamespacedValidatingPolicy and Kubernetes
 // ValidatingAdmissionPolicy (with its bindings and parameter resources), compiled into the
 // same CompiledPolicy shape the engine reports for ClusterPolicies.
-import { matchResources, matchWarnings, MatchResources } from './celMatch';
+import { autogenSpecs } from './celAutogen';
+import { matchResources, matchWarnings } from './celMatch';
 import {
   AdmissionInput,
   admissionBindings,
@@ -10,6 +11,7 @@ import {
 } from './celValidation';
 import { DocumentProblem, KubernetesObject, SourcedObject } from './documents';
 import { LabelSelector, selectorMatches } from './match';
+import { CompiledException, exceptionsFor } from './celExceptions';
 import { Outcome } from './outcomes';
 import type { CompiledPolicy, CompiledRule } from './policies';
 import { FailureAction, KyvernoRule } from './types';
@@ -34,6 +36,16 @@ const notApplied = (message: string): RuleOutcome => ({
   applies: false,
 });
 
+/** Validations or audit annotations: a policy with neither checks nothing. */
+function hasChecks(
+  spec: Record<string, any> | undefined,
+): spec is Record<string, any> {
+  const nonEmpty = (v: unknown) => Array.isArray(v) && v.length > 0;
+  return (
+    !!spec && (nonEmpty(spec.validations) || nonEmpty(spec.auditAnnotations))
+  );
+}
+
 function celRule(
   name: string,
   failureAction: FailureAction,
@@ -49,115 +61,23 @@ function celRule(
   };
 }
 
-// Kyverno's autogen for ValidatingPolicy: a policy on Pods only (one rule, core v1 pods, no
-// selector or exclusions) also covers the pod template of Pod controllers.
-const CONTROLLERS: Record<
-  string,
-  { group: string; resource: string; cronjob: boolean }
-> = {
-  daemonsets: { group: 'apps', resource: 'daemonsets', cronjob: false },
-  deployments: { group: 'apps', resource: 'deployments', cronjob: false },
-  replicasets: { group: 'apps', resource: 'replicasets', cronjob: false },
-  statefulsets: { group: 'apps', resource: 'statefulsets', cronjob: false },
-  jobs: { group: 'batch', resource: 'jobs', cronjob: false },
-  cronjobs: { group: 'batch', resource: 'cronjobs', cronjob: true },
-};
-
-function canAutogen(match: MatchResources | undefined): boolean {
-  if (!match) return false;
-  const selector = match.objectSelector;
-  if (
-    selector &&
-    (Object.keys(selector.matchLabels ?? {}).length ||
-      selector.matchExpressions?.length)
-  )
-    return false;
-  if (match.excludeResourceRules?.length) return false;
-  if (match.resourceRules?.length !== 1) return false;
-  const rule = match.resourceRules[0];
-  return (
-    !rule.resourceNames?.length &&
-    rule.apiGroups?.length === 1 &&
-    rule.apiGroups[0] === '' &&
-    rule.apiVersions?.length === 1 &&
-    rule.apiVersions[0] === 'v1' &&
-    rule.resources?.length === 1 &&
-    rule.resources[0] === 'pods'
-  );
-}
-
-/** Kyverno's text replacement: `object.spec` → the template's spec, except `.namespace`. */
-export function replaceForTemplate(text: string, template: string): string {
-  let out = text;
-  for (const field of ['spec', 'metadata']) {
-    for (const root of ['object', 'oldObject']) {
-      out = out.replace(
-        new RegExp(
-          `(?<![A-Za-z0-9_])${root}\\.${field}(?!\\.namespace(?![A-Za-z0-9_]))(?![A-Za-z0-9_])`,
-          'g',
-        ),
-        `${root}.${template}.${field}`,
-      );
-    }
-  }
-  return out;
-}
-
-function autogenSpecs(
-  spec: Record<string, any>,
-): Array<{ prefix: string; spec: Record<string, any> }> {
-  if (!canAutogen(spec.matchConstraints)) return [];
-  const configured = spec.autogen?.podControllers?.controllers;
-  const names: string[] = Array.isArray(configured)
-    ? configured
-    : Object.keys(CONTROLLERS);
-  const operations = spec.matchConstraints.resourceRules[0].operations;
-  const out: Array<{ prefix: string; spec: Record<string, any> }> = [];
-  for (const cronjob of [false, true]) {
-    const targets = names
-      .filter(n => CONTROLLERS[n]?.cronjob === cronjob)
-      .map(n => CONTROLLERS[n]);
-    if (targets.length === 0 || !operations?.length) continue;
-    const groups = [...new Set(targets.map(t => t.group))].sort();
-    const text = replaceForTemplate(
-      JSON.stringify({ ...spec, matchConstraints: undefined }),
-      cronjob ? 'spec.jobTemplate.spec.template' : 'spec.template',
-    );
-    out.push({
-      prefix: cronjob ? 'autogen-cronjob-' : 'autogen-',
-      spec: {
-        ...JSON.parse(text),
-        matchConstraints: {
-          resourceRules: groups.map(group => ({
-            apiGroups: [group],
-            apiVersions: ['v1'],
-            operations,
-            resources: targets
-              .filter(t => t.group === group)
-              .map(t => t.resource)
-              .sort(),
-          })),
-          namespaceSelector: spec.matchConstraints.namespaceSelector,
-        },
-      },
-    });
-  }
-  return out;
-}
-
 function vpolRule(
   name: string,
+  policyName: string,
   spec: Record<string, any>,
   path: string,
   namespace: string | undefined,
   warnings: string[],
+  exceptions: CompiledException[],
 ): CompiledRule {
   const action = actionOf(spec.validationActions ?? ['Deny']);
   const compiled = compileValidationSet(
     spec,
     path,
     index => `CEL expression validation failed at index ${index}`,
+    policyName,
   );
+  if (compiled.set) compiled.set.exceptions = exceptions;
   const mode = spec.evaluation?.mode;
   const unsupported =
     mode && mode !== 'Kubernetes'
@@ -205,17 +125,14 @@ function vpolRule(
 export function compileValidatingPolicy(
   object: KubernetesObject,
   source: string,
+  allExceptions: CompiledException[] = [],
 ): CompiledPolicy | DocumentProblem {
   const name = object.metadata.name!;
   const spec = object.spec as Record<string, any> | undefined;
-  if (
-    !spec ||
-    !Array.isArray(spec.validations) ||
-    spec.validations.length === 0
-  )
+  if (!hasChecks(spec))
     return {
       source,
-      message: `${object.kind} "${name}" has no spec.validations; ignored`,
+      message: `${object.kind} "${name}" has no spec.validations or spec.auditAnnotations; ignored`,
     };
   const warnings: string[] = [];
   if (spec.validationActions === undefined)
@@ -224,10 +141,19 @@ export function compileValidatingPolicy(
     object.kind === 'NamespacedValidatingPolicy'
       ? object.metadata.namespace ?? 'default'
       : undefined;
+  const exceptions = exceptionsFor(allExceptions, name, object.kind);
   const rules = [
-    vpolRule(name, spec, 'spec', namespace, warnings),
+    vpolRule(name, name, spec, 'spec', namespace, warnings, exceptions),
     ...autogenSpecs(spec).map(g =>
-      vpolRule(`${g.prefix}${name}`, g.spec, 'spec', namespace, []),
+      vpolRule(
+        `${g.prefix}${name}`,
+        name,
+        g.spec,
+        'spec',
+        namespace,
+        [],
+        exceptions,
+      ),
     ),
   ];
   return {
@@ -281,14 +207,10 @@ export function compileAdmissionPolicy(
 ): CompiledPolicy | DocumentProblem {
   const name = object.metadata.name!;
   const spec = object.spec as Record<string, any> | undefined;
-  if (
-    !spec ||
-    !Array.isArray(spec.validations) ||
-    spec.validations.length === 0
-  )
+  if (!hasChecks(spec))
     return {
       source,
-      message: `ValidatingAdmissionPolicy "${name}" has no spec.validations; ignored`,
+      message: `ValidatingAdmissionPolicy "${name}" has no spec.validations or spec.auditAnnotations; ignored`,
     };
   const warnings = matchWarnings(
     spec.matchConstraints,
@@ -298,6 +220,7 @@ export function compileAdmissionPolicy(
     spec,
     'spec',
     (_, expression) => `failed expression: ${expression}`,
+    name,
   );
   const evaluate = (
     input: AdmissionInput,

@@ -13,6 +13,23 @@ import { KubernetesObject } from './documents';
 import { groupVersionOf, resourceOf } from './celMatch';
 import { Operation } from './match';
 import { Outcome } from './outcomes';
+import { RuleAbortedError } from './limits';
+import { CompiledException, exceptionOutcome } from './celExceptions';
+
+/**
+ * A budget overrun stops the whole rule (the engine reports it naming policy and rule); this
+ * says which expression was running. Any other error is returned for the caller to report.
+ */
+function rethrowAborted(
+  error: unknown,
+  where: string,
+  expression: string,
+): unknown {
+  if (!(error instanceof RuleAbortedError)) return error;
+  const text =
+    expression.length > 100 ? `${expression.slice(0, 100)}...` : expression;
+  throw new RuleAbortedError(`${where} "${text}": ${error.message}`);
+}
 
 interface CompiledValidation {
   program: CelProgram;
@@ -24,6 +41,11 @@ export interface ValidationSet {
   matchConditions: Array<{ name: string; program: CelProgram }>;
   variables: Array<{ name: string; program: CelProgram }>;
   validations: CompiledValidation[];
+  auditAnnotations: Array<{ key: string; program: CelProgram }>;
+  /** Prefix of audit annotation keys: the policy's name. */
+  annotationPrefix: string;
+  /** Kyverno PolicyExceptions naming the policy, checked once the match conditions hold. */
+  exceptions?: CompiledException[];
   /** `Ignore`: a match condition that fails to evaluate counts as not matching. */
   failurePolicy: string;
   /** The message of a failed validation without one (Kyverno and Kubernetes differ). */
@@ -36,10 +58,12 @@ export function compileValidationSet(
     matchConditions?: unknown;
     variables?: unknown;
     validations?: unknown;
+    auditAnnotations?: unknown;
     failurePolicy?: unknown;
   },
   path: string,
   defaultMessage: ValidationSet['defaultMessage'],
+  annotationPrefix = '',
 ): { set?: ValidationSet; unsupported?: string; error?: string } {
   const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
   try {
@@ -59,11 +83,16 @@ export function compileValidationSet(
           ? compileCel(v.messageExpression)
           : undefined,
       })),
+      auditAnnotations: list(spec.auditAnnotations).map((a, i) => ({
+        key: String(a?.key ?? `auditAnnotations[${i}]`),
+        program: compileCel(a?.valueExpression),
+      })),
+      annotationPrefix,
       failurePolicy:
         typeof spec.failurePolicy === 'string' ? spec.failurePolicy : 'Fail',
       defaultMessage,
     };
-    if (set.validations.length === 0)
+    if (set.validations.length === 0 && set.auditAnnotations.length === 0)
       return { error: `${path}: no validations to evaluate` };
     return { set };
   } catch (error) {
@@ -132,7 +161,7 @@ function lazyVariables(set: ValidationSet, bindings: Record<string, unknown>) {
     Object.defineProperty(variables, name, {
       enumerable: true,
       get: () => {
-        state ??= { value: evaluateOrFailure(program, bindings) };
+        state ??= { value: evaluateOrFailure(name, program, bindings) };
         if (state.value instanceof VariableFailure)
           throw new Error(`variable "${name}": ${state.value.message}`);
         return state.value;
@@ -143,12 +172,14 @@ function lazyVariables(set: ValidationSet, bindings: Record<string, unknown>) {
 }
 
 function evaluateOrFailure(
+  name: string,
   program: CelProgram,
   bindings: Record<string, unknown>,
 ) {
   try {
     return program.evaluate(bindings);
   } catch (error) {
+    rethrowAborted(error, `variables.${name}`, program.expression);
     return new VariableFailure((error as Error).message);
   }
 }
@@ -175,6 +206,11 @@ export function evaluateValidationSet(
     try {
       value = condition.program.evaluate(scope);
     } catch (error) {
+      rethrowAborted(
+        error,
+        `matchConditions "${condition.name}"`,
+        condition.program.expression,
+      );
       matchErrors.push(
         `match condition "${condition.name}": ${(error as Error).message}`,
       );
@@ -200,12 +236,21 @@ export function evaluateValidationSet(
       };
     return errorOutcome(matchErrors.join('; '));
   }
+  if (set.exceptions?.length) {
+    const excepted = exceptionOutcome(set.exceptions, scope);
+    if (excepted) return excepted;
+  }
   for (let index = 0; index < set.validations.length; index++) {
     const validation = set.validations[index];
     let value: unknown;
     try {
       value = validation.program.evaluate(scope);
     } catch (error) {
+      rethrowAborted(
+        error,
+        `validations[${index}]`,
+        validation.program.expression,
+      );
       const reason =
         error instanceof CelEvaluationError
           ? error.message
@@ -226,16 +271,61 @@ export function evaluateValidationSet(
       try {
         message = celToString(validation.messageProgram.evaluate(scope));
       } catch (error) {
+        rethrowAborted(
+          error,
+          `validations[${index}].messageExpression`,
+          validation.messageProgram.expression,
+        );
         message = `failed to evaluate message expression: ${
           (error as Error).message
         }`;
       }
     }
-    return {
+    return withAnnotations(set, scope, {
       result: 'fail',
       message:
         message || set.defaultMessage(index, validation.program.expression),
-    };
+    });
   }
-  return { result: 'pass', message: passMessage };
+  return withAnnotations(set, scope, { result: 'pass', message: passMessage });
+}
+
+/**
+ * Adds the audit annotations to an outcome. As in Kubernetes they are computed whatever the
+ * validations decided; a value expression that cannot be evaluated makes the rule an error.
+ */
+function withAnnotations(
+  set: ValidationSet,
+  scope: Record<string, unknown>,
+  outcome: Outcome,
+): Outcome {
+  if (set.auditAnnotations.length === 0) return outcome;
+  const annotations: Record<string, string> = {};
+  for (const { key, program } of set.auditAnnotations) {
+    let value: unknown;
+    try {
+      value = program.evaluate(scope);
+    } catch (error) {
+      rethrowAborted(error, `auditAnnotations "${key}"`, program.expression);
+      return errorOutcome(
+        `auditAnnotations "${key}": expression "${
+          program.expression
+        }" failed: ${(error as Error).message}`,
+      );
+    }
+    if (value === null) continue;
+    if (typeof value !== 'string')
+      return errorOutcome(
+        `auditAnnotations "${key}": valueExpression returned ${celToString(
+          value,
+        )}, not a string or null`,
+      );
+    Object.defineProperty(annotations, `${set.annotationPrefix}/${key}`, {
+      value,
+      enumerable: true,
+    });
+  }
+  return Object.keys(annotations).length
+    ? { ...outcome, auditAnnotations: annotations }
+    : outcome;
 }

@@ -42,6 +42,8 @@ export interface PolicyCheckResult {
   message: string;
   /** The offending field, e.g. `/spec/containers/0/image/`, where Hermes can tell. */
   path?: string;
+  /** Audit annotations a CEL policy added (`<policy>/<key>` → value); reported only. */
+  auditAnnotations?: Record<string, string>;
   failureAction: FailureAction;
   /** `policies.kyverno.io/scored: "false"` policies report failures as warnings. */
   scored: boolean;
@@ -173,9 +175,20 @@ function evaluateRule(
       `Policy ${policy.namespace}/${policy.name} applies only to namespace ${policy.namespace}`,
     );
   }
-  if (!blockMatches(rule.definition.match, object, operation))
+  const labels = admission.namespaceLabels;
+  if (
+    !blockMatches(rule.definition.match, object, operation, {
+      labels,
+      whenUnknown: 'match',
+    })
+  )
     return notApplied('rule does not match the resource');
-  if (blockMatches(rule.definition.exclude, object, operation))
+  if (
+    blockMatches(rule.definition.exclude, object, operation, {
+      labels,
+      whenUnknown: 'empty',
+    })
+  )
     return notApplied('resource is excluded by the rule');
   if (rule.unsupported)
     return { result: 'skip', message: rule.unsupported, applies: true };
@@ -307,6 +320,9 @@ function* evaluations(
           result: outcome.result,
           message: outcome.message,
           path: outcome.path,
+          ...(outcome.auditAnnotations
+            ? { auditAnnotations: outcome.auditAnnotations }
+            : {}),
           failureAction: rule.failureAction,
           scored: policy.scored,
           applies: outcome.applies,

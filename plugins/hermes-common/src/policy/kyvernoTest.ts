@@ -226,8 +226,11 @@ export async function runKyvernoTest(
   const paramResources = (
     await Promise.all(asStringList(doc?.paramResources).map(load))
   ).flat();
+  // Exceptions are compiled with the policies they name.
+  policyObjects.push(
+    ...(await Promise.all(asStringList(doc?.exceptions).map(load))).flat(),
+  );
   for (const field of [
-    'exceptions',
     'clusterResources',
     'context',
     'jsonPayload',

@@ -11,11 +11,17 @@ export interface EvaluationLimits {
    * characters (roughly its size as JSON). Default 16 Mi.
    */
   maxValueSize?: number;
+  /**
+   * Longest list a CEL expression may build (lists.range, split, map, concatenation).
+   * Default 1 Mi elements: building a list costs far more per element than a string does.
+   */
+  maxListLength?: number;
 }
 
 export const DEFAULT_EVALUATION_LIMITS: Required<EvaluationLimits> = {
   timeoutMs: 500,
   maxValueSize: 16 * 1024 * 1024,
+  maxListLength: 1024 * 1024,
 };
 
 /**
@@ -59,6 +65,11 @@ interface Budget {
   work: number;
   /** Characters of text built from variables so far. */
   produced: number;
+  /**
+   * Set once the deadline has passed; every later check throws it again at once, so code
+   * that catches errors and carries on (CEL's `exists`, `||`) cannot keep the rule running.
+   */
+  aborted?: RuleAbortedError;
 }
 
 // One budget at a time: rule evaluation is synchronous, and JMESPath's custom functions
@@ -74,6 +85,8 @@ export function withinLimits<T>(
     timeoutMs: limits?.timeoutMs ?? DEFAULT_EVALUATION_LIMITS.timeoutMs,
     maxValueSize:
       limits?.maxValueSize ?? DEFAULT_EVALUATION_LIMITS.maxValueSize,
+    maxListLength:
+      limits?.maxListLength ?? DEFAULT_EVALUATION_LIMITS.maxListLength,
   };
   const outer = current;
   current = {
@@ -92,14 +105,45 @@ export function withinLimits<T>(
 /** Counts work; every so often checks the clock (checking on every step would cost more). */
 export function spend(work = 1): void {
   if (!current) return;
+  if (current.aborted) throw current.aborted;
   current.work += work;
   if (current.work < 1024) return;
   current.work = 0;
   if (performance.now() > current.deadline) {
-    throw new RuleAbortedError(
+    current.aborted = new RuleAbortedError(
       `evaluation took longer than ${current.limits.timeoutMs} ms`,
     );
+    throw current.aborted;
   }
+}
+
+/** Whether a budget is in force (CEL programs evaluated on their own get a default one). */
+export function hasBudget(): boolean {
+  return current !== undefined;
+}
+
+/** The error that stopped the current budget, once its deadline has passed. */
+export function budgetAborted(): RuleAbortedError | undefined {
+  return current?.aborted;
+}
+
+/** The longest list a CEL expression may build. */
+export function listLengthLimit(): number {
+  return (current?.limits ?? DEFAULT_EVALUATION_LIMITS).maxListLength;
+}
+
+/** Throws before building a list of `length` elements when that is over the limit. */
+export function checkListLength(length: number, what: string): void {
+  const limit = listLengthLimit();
+  if (length > limit)
+    throw new RuleAbortedError(
+      `${what} would have ${length} elements, more than the limit of ${limit}`,
+    );
+}
+
+/** The largest value (elements plus characters) an expression may build. */
+export function valueSizeLimit(): number {
+  return maxValueSize();
 }
 
 function maxValueSize(): number {

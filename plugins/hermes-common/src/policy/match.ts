@@ -129,10 +129,37 @@ function namespaceOf(object: KubernetesObject): string | undefined {
     : object.metadata.namespace;
 }
 
+/**
+ * What a namespace selector sees: the labels of the object's namespace when known. When
+ * they are not, `whenUnknown` decides: a match block treats the selector as matching (and
+ * warns), an exclude block sees no labels, as the Kyverno CLI does without values.
+ */
+export interface NamespaceContext {
+  labels?: Record<string, string>;
+  whenUnknown: 'match' | 'empty';
+}
+
+function namespaceSelectorMatches(
+  selector: LabelSelector,
+  object: KubernetesObject,
+  namespace: NamespaceContext | undefined,
+): boolean {
+  // Kyverno skips the namespace selector for a Namespace itself.
+  if (object.kind === 'Namespace') return true;
+  if (object.metadata.namespace === undefined)
+    return selectorMatches(selector, {});
+  const labels = namespace?.labels;
+  if (labels) return selectorMatches(selector, labels);
+  return (namespace?.whenUnknown ?? 'match') === 'match'
+    ? true
+    : selectorMatches(selector, {});
+}
+
 function resourceDescriptionMatches(
   description: ResourceDescription,
   object: KubernetesObject,
   operation: Operation,
+  namespace?: NamespaceContext,
 ): boolean {
   const { kinds, name, names, namespaces, annotations, selector, operations } =
     description;
@@ -159,6 +186,11 @@ function resourceDescriptionMatches(
   if (selector && !selectorMatches(selector, object.metadata.labels ?? {}))
     return false;
   if (operations?.length && !operations.includes(operation)) return false;
+  if (
+    description.namespaceSelector &&
+    !namespaceSelectorMatches(description.namespaceSelector, object, namespace)
+  )
+    return false;
   return true;
 }
 
@@ -166,9 +198,10 @@ function filterMatches(
   filter: ResourceFilter,
   object: KubernetesObject,
   operation: Operation,
+  namespace?: NamespaceContext,
 ) {
   return filter.resources
-    ? resourceDescriptionMatches(filter.resources, object, operation)
+    ? resourceDescriptionMatches(filter.resources, object, operation, namespace)
     : true;
 }
 
@@ -177,13 +210,14 @@ export function blockMatches(
   block: MatchBlock | undefined,
   object: KubernetesObject,
   operation: Operation,
+  namespace?: NamespaceContext,
 ): boolean {
   if (!block) return false;
   const { filters, requireAll } = filtersOf(block);
   if (filters.length === 1 && !filters[0].resources) return false;
   return requireAll
-    ? filters.every(f => filterMatches(f, object, operation))
-    : filters.some(f => filterMatches(f, object, operation));
+    ? filters.every(f => filterMatches(f, object, operation, namespace))
+    : filters.some(f => filterMatches(f, object, operation, namespace));
 }
 
 /**

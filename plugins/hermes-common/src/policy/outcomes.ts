@@ -17,6 +17,11 @@ export interface Outcome {
   path?: string;
   /** No rule response at all (Kyverno's "excluded"). */
   noResponse?: boolean;
+  /**
+   * `auditAnnotations` of a CEL policy: key `<policy>/<key>` → value. Reported, never
+   * enforced; an annotation whose value expression gives null is left out.
+   */
+  auditAnnotations?: Record<string, string>;
 }
 
 export type Context = Record<string, unknown>;

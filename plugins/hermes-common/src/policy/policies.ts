@@ -11,6 +11,11 @@ import {
   paramKindsOf,
 } from './celPolicies';
 import { compileCelRule } from './celRule';
+import {
+  CompiledException,
+  compileException,
+  isCelException,
+} from './celExceptions';
 
 /** A rule ready to evaluate, with the settings it inherits from its policy. */
 export interface CompiledRule {
@@ -211,17 +216,40 @@ export function compilePolicies(
   const bindings = objects
     .filter(o => celPolicyType(o.object) === 'binding')
     .map(o => o.object);
+  const exceptions: CompiledException[] = [];
+  for (const { object, source, line } of objects) {
+    if (!isCelException(object)) continue;
+    const compiled = compileException(object, source);
+    if ('refs' in compiled) exceptions.push(compiled);
+    else problems.push({ ...compiled, line });
+  }
   for (const { object, source, line } of objects) {
     const where = `${object.kind} "${object.metadata.name}"`;
     const celType = celPolicyType(object);
-    if (celType === 'binding' || (!celType && isParam(object))) continue;
+    if (
+      celType === 'binding' ||
+      isCelException(object) ||
+      (!celType && isParam(object))
+    )
+      continue;
     if (celType) {
       const compiled =
         celType === 'vpol'
-          ? compileValidatingPolicy(object, source)
+          ? compileValidatingPolicy(object, source, exceptions)
           : compileAdmissionPolicy(object, source, bindings, params);
       if ('rules' in compiled) policies.push(compiled);
       else problems.push({ ...compiled, line });
+      continue;
+    }
+    if (
+      object.kind === 'PolicyException' &&
+      object.apiVersion.startsWith('kyverno.io/')
+    ) {
+      problems.push({
+        source,
+        line,
+        message: `${where}: kyverno.io PolicyExceptions (for ClusterPolicy rules) are not supported by Hermes; ignored`,
+      });
       continue;
     }
     if (
@@ -274,12 +302,16 @@ export function compilePolicies(
       );
       for (const field of offlineUnsupportedFields(rule.match)) {
         warnings.push(
-          `${path}.match uses ${field}, which an offline check cannot see; treated as matching`,
+          field === 'namespaceSelector'
+            ? `${path}.match uses namespaceSelector: namespace labels come from Namespace objects or test values; without them it is treated as matching`
+            : `${path}.match uses ${field}, which an offline check cannot see; treated as matching`,
         );
       }
       for (const field of offlineUnsupportedFields(rule.exclude)) {
         warnings.push(
-          `${path}.exclude uses ${field}, which an offline check cannot see; treated as matching`,
+          field === 'namespaceSelector'
+            ? `${path}.exclude uses namespaceSelector: namespace labels come from Namespace objects or test values; without them the namespace has no labels`
+            : `${path}.exclude uses ${field}, which an offline check cannot see; treated as matching`,
         );
       }
     });

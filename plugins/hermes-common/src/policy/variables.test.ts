@@ -171,3 +171,58 @@ describe('images', () => {
     });
   });
 });
+
+describe('nested variables', () => {
+  it.each([
+    [
+      'an inner variable as a function argument, resolved first; the outer keeps its type',
+      "{{ regex_match('^w[a-z]+$', '{{ request.object.metadata.name }}') }}",
+      true,
+    ],
+    [
+      'nested inside text',
+      "name={{ to_upper('{{ request.object.metadata.name }}') }}!",
+      'name=WEB!',
+    ],
+    [
+      'two inner variables in one call',
+      "{{ join('-', ['{{ request.object.metadata.name }}', '{{ request.object.metadata.labels.tier }}']) }}",
+      'web-gold',
+    ],
+    [
+      'a number from the inner variable is text in the outer expression',
+      '{{ to_string(`{{ request.object.spec.replicas }}`) }}',
+      '3',
+    ],
+    [
+      'an escaped variable next to a nested one stays literal',
+      "\\{{ kept }} {{ to_upper('{{ request.object.metadata.name }}') }}",
+      '{{ kept }} WEB',
+    ],
+  ])('%s', (_, text, expected) => {
+    expect(substituteVariables(text, context)).toEqual(expected);
+  });
+
+  it('reports an inner variable that cannot be resolved', () => {
+    expect(() =>
+      substituteVariables(
+        "{{ to_upper('{{ request.object.metadata.missing }}') }}",
+        context,
+      ),
+    ).toThrow(VariableError);
+  });
+
+  it('stops when resolved values keep producing variables', () => {
+    const looping = {
+      request: { object: { metadata: { name: "{{ '{{' }}" } } },
+    };
+    const started = performance.now();
+    expect(() =>
+      substituteVariables(
+        "{{ to_upper('{{ request.object.metadata.name }}') }}",
+        looping,
+      ),
+    ).not.toThrow(RangeError);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

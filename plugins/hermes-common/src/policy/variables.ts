@@ -105,8 +105,59 @@ function* variablesIn(text: string): Generator<VariableMatch> {
   }
 }
 
+/** Whether a `{{` opens before the previous one closed: `{{ f('{{ x }}') }}`. */
+function hasNestedVariables(text: string): boolean {
+  let open = false;
+  for (let i = 0; i + 1 < text.length; i++) {
+    const pair = text[i] + text[i + 1];
+    if (pair === '{{') {
+      if (open) return true;
+      open = true;
+      i++;
+    } else if (pair === '}}') {
+      open = false;
+      i++;
+    }
+  }
+  return false;
+}
+
+// Kyverno's variable: `{{ }}` whose body has no braces other than `{...}` groups, so the
+// innermost variables match first; not after a backslash. Each start scans at most to the
+// next brace pair, so matching stays linear.
+const INNERMOST_VARIABLE = /(?<!\\)\{\{(?:\{[^{}]*\}|[^{}])*\}\}/g;
+const ESCAPED_VARIABLE = /\\(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/g;
+/** Rounds of nested substitution; a resolved value that holds `{{ }}` could go on forever. */
+const MAX_ROUNDS = 16;
+
+/**
+ * Kyverno's substitution for nested variables: the innermost variables are resolved first,
+ * as text, and the string is scanned again until none is left, so
+ * `{{ regex_match('^v', '{{ request.object.metadata.name }}') }}` sees the name. A string
+ * that is exactly one variable at the start of a round takes that variable's value and type.
+ */
+function substituteNested(text: string, context: object): unknown {
+  let value = text;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const found = value.match(INNERMOST_VARIABLE);
+    if (!found) break;
+    const original = value;
+    for (const variable of found) {
+      spend();
+      const result = evaluateExpression(variable.slice(2, -2), context);
+      if (variable === original) return result;
+      const piece =
+        typeof result === 'string' ? result : JSON.stringify(result);
+      produceText(piece.length);
+      value = value.replace(variable, () => piece);
+    }
+  }
+  return value.replace(ESCAPED_VARIABLE, '$1');
+}
+
 function substituteString(text: string, context: object): unknown {
   spend();
+  if (hasNestedVariables(text)) return substituteNested(text, context);
   const only = ONLY_VARIABLE.exec(text);
   if (only && !only[1].includes('{{'))
     return evaluateExpression(only[1], context);

@@ -7,7 +7,15 @@ import { registerLists } from './lists';
 import { registerNetwork } from './network';
 import { registerQuantity } from './quantity';
 import { registerRegex, RE2_MATCHES } from './regex';
-import { registerStrings } from './strings';
+import { registerStrings, SPLIT_BOUNDED } from './strings';
+import { registerSemver } from './semver';
+import { guardProgram } from './guard';
+import {
+  budgetAborted,
+  hasBudget,
+  RuleAbortedError,
+  withinLimits,
+} from '../limits';
 
 /** The expression is not valid CEL (syntax, unknown function, wrong types). */
 export class CelCompileError extends Error {
@@ -54,17 +62,32 @@ const NEEDS_REGISTRY = new Set([
   'parseImageReference',
 ]);
 
+/** Longest expression accepted, in characters; real policies stay far below it. */
+export const MAX_EXPRESSION_LENGTH = 32 * 1024;
+/** Longer expressions are compiled each time instead of being kept in the cache. */
+const MAX_CACHED_LENGTH = 4 * 1024;
+/** Nesting (calls, selections, indexes, literals) the parser accepts, as cel-go's default. */
+export const MAX_PARSE_DEPTH = 250;
+
 function createEnvironment(): Environment {
   const env = new Environment({
     unlistedVariablesAreDyn: true,
     enableOptionalTypes: true,
     homogeneousAggregateLiterals: false,
+    limits: {
+      maxDepth: MAX_PARSE_DEPTH,
+      maxAstNodes: 20000,
+      maxListElements: 1000,
+      maxMapEntries: 1000,
+      maxCallArguments: 32,
+    },
   });
   registerStrings(env);
   registerLists(env);
   registerRegex(env);
   registerQuantity(env);
   registerNetwork(env);
+  registerSemver(env);
   return env;
 }
 
@@ -119,8 +142,10 @@ function prepare(ast: unknown, expression: string): void {
         expression,
         `the expression calls ${args[0]}, which needs a registry`,
       );
-    if (op === 'rcall' && args[0] === 'matches') args[0] = RE2_MATCHES;
-    if (op === 'call' && args[0] === 'matches') args[0] = RE2_MATCHES;
+    if ((op === 'rcall' || op === 'call') && args[0] === 'matches')
+      args[0] = RE2_MATCHES;
+    // The built-in split builds the whole list before its size could be checked.
+    if (op === 'rcall' && args[0] === 'split') args[0] = SPLIT_BOUNDED;
     visit(args);
     visit(value.meta?.alternate);
   };
@@ -140,28 +165,66 @@ const cache = new Map<
 >();
 const CACHE_SIZE = 2000;
 
+/** Runs one evaluation; budget overruns come out as {@link RuleAbortedError}. */
+function run(parsed: Evaluate, expression: string, variables: object) {
+  let value: unknown;
+  try {
+    value = parsed(variables as Record<string, unknown>);
+  } catch (error) {
+    // Errors raised after the deadline may be the evaluator's own, wrapping or replacing
+    // ours (`||` and `exists` collect errors); the overrun is what counts.
+    const aborted = budgetAborted();
+    if (aborted) throw aborted;
+    if (error instanceof RuleAbortedError) throw error;
+    if (error instanceof RangeError)
+      throw new RuleAbortedError(
+        `the expression ran out of resources: ${firstLine(error)}`,
+      );
+    throw new CelEvaluationError(expression, firstLine(error));
+  }
+  const aborted = budgetAborted();
+  if (aborted) throw aborted;
+  return value;
+}
+
 function build(expression: string): CelProgram {
+  if (expression.length > MAX_EXPRESSION_LENGTH)
+    throw new CelCompileError(
+      `${expression.slice(0, 60)}...`,
+      `the expression is ${expression.length} characters long, more than the limit of ${MAX_EXPRESSION_LENGTH}`,
+    );
   environment ??= createEnvironment();
   let parsed: Evaluate;
   try {
     parsed = environment.parse(expression) as Evaluate;
+    prepare(parsed.ast, expression);
+    const checked = parsed.check();
+    if (!checked.valid) throw checked.error;
   } catch (error) {
-    throw new CelCompileError(expression, firstLine(error));
+    if (error instanceof CelUnsupportedError) throw error;
+    // Long runs of unary operators recurse without counting towards maxDepth.
+    if (error instanceof RangeError)
+      throw new CelCompileError(
+        shorten(expression),
+        `the expression is nested too deeply (limit ${MAX_PARSE_DEPTH})`,
+      );
+    throw new CelCompileError(shorten(expression), firstLine(error));
   }
-  prepare(parsed.ast, expression);
-  const checked = parsed.check();
-  if (!checked.valid)
-    throw new CelCompileError(expression, firstLine(checked.error));
+  guardProgram(parsed.ast);
   return {
     expression,
     evaluate(variables) {
-      try {
-        return parsed(variables);
-      } catch (error) {
-        throw new CelEvaluationError(expression, firstLine(error));
-      }
+      if (hasBudget()) return run(parsed, expression, variables);
+      // Evaluated outside a rule check: the default budget still applies.
+      return withinLimits(undefined, () => run(parsed, expression, variables));
     },
   };
+}
+
+function shorten(expression: string): string {
+  return expression.length > 200
+    ? `${expression.slice(0, 200)}...`
+    : expression;
 }
 
 function firstLine(error: unknown): string {
@@ -192,8 +255,10 @@ export function compileCel(expression: unknown): CelProgram {
         throw error;
       entry = error;
     }
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(expression, entry);
+    if (expression.length <= MAX_CACHED_LENGTH) {
+      if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(expression, entry);
+    }
   }
   if (entry instanceof Error) throw entry;
   return entry;

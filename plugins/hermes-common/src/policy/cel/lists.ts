@@ -1,5 +1,9 @@
 // Kubernetes' list library, cel-go's ext.Lists and ext.Sets (as `sets.contains(a, b)`).
 import type { Environment } from '@marcbachmann/cel-js';
+import { checkListLength, listLengthLimit, spend } from '../limits';
+
+// Looked up once: a global looked up per element is slow in some hosts (vm contexts).
+const toBigInt = BigInt;
 
 type Comparable = bigint | number | string | boolean;
 
@@ -9,6 +13,8 @@ const order = <T>(a: T, b: T): number => {
 };
 
 function compare(a: unknown, b: unknown): number {
+  // Sorting and set operations can be quadratic: each comparison counts against the budget.
+  spend();
   if (typeof a === 'bigint' || typeof a === 'number') {
     if (typeof b !== 'bigint' && typeof b !== 'number')
       throw new Error('list elements are not comparable');
@@ -24,6 +30,7 @@ function compare(a: unknown, b: unknown): number {
 
 /** CEL equality for the values lists hold (deep for lists and maps). */
 export function celEquals(a: unknown, b: unknown): boolean {
+  spend();
   if (
     (typeof a === 'bigint' || typeof a === 'number') &&
     (typeof b === 'bigint' || typeof b === 'number')
@@ -67,6 +74,23 @@ function sum(list: unknown[]): unknown {
   return (list as number[]).reduce((a, b) => a + Number(b), 0);
 }
 
+/** The flattened length, counted before building: shared sublists can multiply it. */
+function flatLength(l: unknown[], depth: number, limit: number): number {
+  if (depth <= 0) return l.length;
+  let n = 0;
+  for (const x of l) {
+    spend();
+    n += Array.isArray(x) ? flatLength(x, depth - 1, limit) : 1;
+    if (n > limit) return n;
+  }
+  return n;
+}
+
+function flatten(l: unknown[], depth: number): unknown[] {
+  checkListLength(flatLength(l, depth, listLengthLimit()), 'flatten');
+  return (l as any[]).flat(depth);
+}
+
 /** Holder for namespaced functions `sets.*` and `lists.*`. */
 export class SetsNamespace {}
 export class ListsNamespace {}
@@ -100,14 +124,12 @@ export function registerLists(env: Environment): void {
         return l.slice(Number(a), Number(b));
       },
     )
-    .registerFunction('list.flatten(): list', (l: unknown[]) =>
-      l.flatMap(x => (Array.isArray(x) ? x : [x])),
-    )
+    .registerFunction('list.flatten(): list', (l: unknown[]) => flatten(l, 1))
     .registerFunction(
       'list.flatten(int): list',
       (l: unknown[], depth: bigint) => {
         if (depth < 0n) throw new Error('flatten: depth must be non-negative');
-        return (l as any[]).flat(Number(depth));
+        return flatten(l, Number(depth));
       },
     )
     .registerFunction('list.distinct(): list', (l: unknown[]) =>
@@ -141,7 +163,11 @@ export function registerLists(env: Environment): void {
     .registerConstant('lists', 'ListsNamespace', new ListsNamespace())
     .registerFunction(
       'ListsNamespace.range(int): list<int>',
-      (_: unknown, n: bigint) =>
-        Array.from({ length: Math.max(0, Number(n)) }, (__, i) => BigInt(i)),
+      (_: unknown, n: bigint) => {
+        checkListLength(Number(n), `lists.range(${n})`);
+        return Array.from({ length: Math.max(0, Number(n)) }, (__, i) =>
+          toBigInt(i),
+        );
+      },
     );
 }

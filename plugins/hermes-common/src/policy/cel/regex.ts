@@ -3,6 +3,7 @@
 // stall the evaluation, and it accepts what Go accepts (`(?i)`, no lookaround).
 import { RE2JS } from 're2js';
 import type { Environment } from '@marcbachmann/cel-js';
+import { spend } from '../limits';
 
 const cache = new Map<string, RE2JS>();
 const CACHE_SIZE = 500;
@@ -26,7 +27,14 @@ export function compileRe2(pattern: string): RE2JS {
 /** The name the built-in (JavaScript RegExp) `matches` is rewritten to before evaluation. */
 export const RE2_MATCHES = 'matchesRE2';
 
+/** Matching is linear in the text; long texts count for more of the rule's budget. */
+function matches(text: string, pattern: string): boolean {
+  spend(text.length >> 6);
+  return compileRe2(pattern).matcher(text).find();
+}
+
 function findAll(text: string, pattern: string, limit: number): string[] {
+  spend(text.length >> 6);
   const matcher = compileRe2(pattern).matcher(text);
   const out: string[] = [];
   let from = 0;
@@ -36,6 +44,7 @@ function findAll(text: string, pattern: string, limit: number): string[] {
     matcher.find(from)
   ) {
     out.push(matcher.group() ?? '');
+    spend();
     from =
       matcher.end() === matcher.start() ? matcher.end() + 1 : matcher.end();
   }
@@ -44,14 +53,8 @@ function findAll(text: string, pattern: string, limit: number): string[] {
 
 export function registerRegex(env: Environment): void {
   env
-    .registerFunction(
-      `string.${RE2_MATCHES}(string): bool`,
-      (s: string, p: string) => compileRe2(p).matcher(s).find(),
-    )
-    .registerFunction(
-      `${RE2_MATCHES}(string, string): bool`,
-      (s: string, p: string) => compileRe2(p).matcher(s).find(),
-    )
+    .registerFunction(`string.${RE2_MATCHES}(string): bool`, matches)
+    .registerFunction(`${RE2_MATCHES}(string, string): bool`, matches)
     .registerFunction(
       'string.find(string): string',
       (s: string, p: string) => findAll(s, p, 1)[0] ?? '',

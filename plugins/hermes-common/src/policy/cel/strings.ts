@@ -1,9 +1,40 @@
 // The extended strings library (cel-go ext.Strings) beyond what the evaluator has built in.
 import type { Environment } from '@marcbachmann/cel-js';
 import { celToString } from './values';
+import { checkListLength, checkStringLength, listLengthLimit } from '../limits';
+
+/** The name the built-in `split` is rewritten to: it stops at the list length limit. */
+export const SPLIT_BOUNDED = 'splitBounded';
+
+function split(s: string, separator: string, limit: number): string[] {
+  if (limit === 0) return [];
+  if (limit < 0) {
+    // One more than the limit is enough to know it is over; the rest is never built.
+    const parts = s.split(separator, listLengthLimit() + 1);
+    checkListLength(parts.length, 'split');
+    return parts;
+  }
+  if (limit === 1) return [s];
+  const head = s.split(separator, limit - 1);
+  if (separator === '')
+    return s.length > head.length ? [...head, s.slice(head.length)] : head;
+  const offset =
+    head.reduce((n, part) => n + part.length, 0) +
+    head.length * separator.length;
+  // Fewer parts than asked for, or nothing after the last one: the split is complete.
+  if (head.length < limit - 1 || offset - separator.length >= s.length)
+    return head;
+  return [...head, s.slice(offset)];
+}
 
 function replace(s: string, from: string, to: string, limit: number): string {
   if (limit === 0) return s;
+  const count = from === '' ? [...s].length + 1 : s.split(from).length - 1;
+  const times = limit < 0 ? count : Math.min(count, limit);
+  checkStringLength(
+    s.length + times * Math.max(0, to.length - from.length),
+    'replace',
+  );
   if (from === '') {
     // Go inserts the replacement before every character and at the end.
     const chars = [...s];
@@ -106,6 +137,14 @@ export function registerStrings(env: Environment): void {
       'string.replace(string, string, int): string',
       (s: string, a: string, b: string, n: bigint) =>
         replace(s, a, b, Number(n)),
+    )
+    .registerFunction(
+      `string.${SPLIT_BOUNDED}(string): list<string>`,
+      (s: string, sep: string) => split(s, sep, -1),
+    )
+    .registerFunction(
+      `string.${SPLIT_BOUNDED}(string, int): list<string>`,
+      (s: string, sep: string, n: bigint) => split(s, sep, Number(n)),
     )
     .registerFunction('string.reverse(): string', (s: string) =>
       [...s].reverse().join(''),
