@@ -131,6 +131,22 @@ function hostileInputs(): Hostile[] {
       ),
     ),
     check(
+      'CEL nested comprehension (ValidatingPolicy)',
+      pod(''),
+      [
+        'apiVersion: policies.kyverno.io/v1',
+        'kind: ValidatingPolicy',
+        'metadata: { name: nested }',
+        'spec:',
+        '  validationActions: [Deny]',
+        '  matchConstraints:',
+        "    resourceRules: [{ apiGroups: [''], apiVersions: [v1], operations: [CREATE], resources: [pods] }]",
+        '  validations:',
+        '    - expression: >-',
+        '        lists.range(3000).all(a, lists.range(3000).all(b, lists.range(3000).exists(c, a + b + c < 0) || true))',
+      ].join('\n'),
+    ),
+    check(
       'regex_match ^(a+)+$ on 28 characters',
       pod(`  annotations:\n    note: "${'a'.repeat(28)}!"\n`),
       policy(
