@@ -161,6 +161,48 @@ describe('evaluateCandidate', () => {
     },
   );
 
+  it('does not count against a harmless rule a finding labelled for another change the rule leaves unknown', () => {
+    // One object, two writers: the autoscaler's annotation and a person's image hotfix,
+    // reverted. The rule covers only the annotation, so the finding would stay unknown.
+    const image = {
+      path: '/spec/template/spec/containers/0/image',
+      attribution: by('kubectl-set', 'human'),
+    };
+    const mixed = labelled('reverted', [annotation(), image]);
+    const alone = evaluateCandidate(
+      knativeRule(),
+      [...harmlessHistory(6), mixed],
+      [],
+    );
+    expect(alone.verdict).toBe('accept');
+    expect(alone.evidence).toMatchObject({
+      support: 6,
+      matched: 6,
+      counterExamples: [],
+    });
+
+    // Once an active rule would call the hotfix harmless too, the rule decides the finding.
+    const hotfixes: TriageRule = {
+      match: { paths: [image.path], managerClasses: ['human'] },
+      classify: 'harmless',
+      reason: 'hotfixes',
+      skill: 'hotfixes',
+    };
+    const together = evaluateCandidate(
+      knativeRule(),
+      [...harmlessHistory(6), mixed],
+      [hotfixes],
+    );
+    expect(together.verdict).toBe('reject');
+    expect(together.evidence.counterExamples).toEqual([
+      {
+        id: mixed.id,
+        fingerprint: mixed.finding.fingerprint,
+        label: 'reverted',
+      },
+    ]);
+  });
+
   it('rejects a critical rule whose matched findings were sometimes committed instead', () => {
     const hotfix = () => annotation('human');
     const history = [

@@ -56,6 +56,26 @@ export function ruleMatchesFinding(
   );
 }
 
+/**
+ * Whether a finding people labelled otherwise counts against the candidate. A critical rule
+ * classifies every finding it matches. A harmless rule decides a finding only when it (alone
+ * or with the active rules) would call the whole finding harmless: where another change of
+ * the finding keeps it unknown or critical, the label is about that change, not the rule's.
+ */
+export function contradictedBy(
+  rule: TriageRule,
+  finding: DriftFinding,
+  activeRules: TriageRule[],
+): boolean {
+  if (rule.classify !== 'harmless') return true;
+  const labels = finding.labels ?? {};
+  return (
+    triageFinding(finding, [rule], labels).classification === 'harmless' ||
+    triageFinding(finding, [...activeRules, rule], labels).classification ===
+      'harmless'
+  );
+}
+
 function checkMinSupport(minSupport: number): void {
   if (!Number.isInteger(minSupport) || minSupport < 1) {
     throw new Error(
@@ -89,7 +109,8 @@ function breadthProblem(rule: TriageRule): string | undefined {
 
 /**
  * Replays a candidate over the labelled history: what it matches (a rule matches a finding
- * when it matches one of its changed fields), how that agrees with people's labels, what it
+ * when it matches one of its changed fields, and a finding labelled otherwise counts only
+ * when the rule would decide it: `contradictedBy`), how that agrees with people's labels, what it
  * adds to the active rules, and whether it would call a finding labelled critical harmless
  * on its own or together with the active rules, which rejects it outright.
  */
@@ -114,9 +135,15 @@ export function evaluateCandidate(
   for (const item of labelled) {
     const finding = item.finding;
     if (!ruleMatchesFinding(candidate, finding)) continue;
+    const label = labelClass(item.label);
+    // A label about another change of the finding says nothing about this rule.
+    if (
+      label !== candidate.classify &&
+      !contradictedBy(candidate, finding, activeRules)
+    )
+      continue;
     matched++;
     audits.add(item.auditId);
-    const label = labelClass(item.label);
     if (label === candidate.classify) support++;
     else {
       counterExamples.push({

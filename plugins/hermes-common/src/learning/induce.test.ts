@@ -191,6 +191,22 @@ describe('induceRules', () => {
     expect(induceRules(labels.map(hotfix), { minSupport: 5 })).toEqual([]);
   });
 
+  it("learns the controller's rule even where a person's reverted change shares the finding", () => {
+    // Drift on one object is one finding; its label is about the person's hotfix.
+    const mixed = [0, 1].map(i => {
+      const finding = knative('reverted', i);
+      const hotfixChange = hotfix('reverted').finding.changes[0];
+      finding.finding.changes.push(hotfixChange);
+      return finding;
+    });
+    const proposed = induceRules([...twelveKnative(), ...mixed], {
+      minSupport: 5,
+    });
+    expect(proposed.map(p => [p.rule.classify, p.rule.match.paths])).toEqual([
+      ['harmless', [`${ANNOTATIONS}/autoscaling.knative.dev~1*`]],
+    ]);
+  });
+
   it('a single finding labelled otherwise blocks the rule', () => {
     const history = [
       ...Array.from({ length: 10 }, () => hpa('team-a')),

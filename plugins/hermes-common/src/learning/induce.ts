@@ -5,7 +5,7 @@ import type {
   ManagerClass,
   Resolution,
 } from '../drift/types';
-import { candidateRule, ruleMatchesFinding } from './gate';
+import { candidateRule, contradictedBy, ruleMatchesFinding } from './gate';
 import { labelClass } from './labels';
 import type { LabelClass, LabelledFinding, TriageRuleInput } from './types';
 
@@ -72,6 +72,8 @@ function replay(match: Match, verdict: Verdict, ctx: Context) {
   for (const { item, label } of ctx.labelled) {
     if (!ruleMatchesFinding(rule, item.finding)) continue;
     if (label === verdict) agreeing.push(item);
+    // Labelled otherwise for another of its changes: not the rule's to decide.
+    else if (!contradictedBy(rule, item.finding, ctx.active)) continue;
     else if (verdict === 'critical' && label === 'action-needed')
       neutral.push(item);
     else against.push(item);
