@@ -13,7 +13,7 @@ export {
   entityAgentRouteRef,
 } from './legacy';
 export { hermesApiRef, HermesClient } from './api';
-export { EntityDriftContent } from './components/Drift';
+export { EntityDriftCard, EntityDriftContent } from './components/Drift';
 export { AgentChat } from './components/Agent';
 export type {
   HermesApi,

@@ -6,7 +6,11 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { Entity } from '@backstage/catalog-model';
 import PsychologyIcon from '@mui/icons-material/Psychology';
 import {
   KUBERNETES_ID_ANNOTATION,
@@ -32,23 +36,37 @@ const hermesPage = PageBlueprint.make({
     // A route ref is what puts the page in the sidebar.
     routeRef: hermesRouteRef,
     title: 'Hermes',
-    loader: () => import('./components/HermesPage').then(m => <m.HermesPage />),
+    // Our own header: the title with a subtitle saying what Hermes does.
+    noHeader: true,
+    loader: () =>
+      import('./components/HermesPage').then(m => <m.HermesPageWithHeader />),
   },
 });
 
-// Shown for entities mapped to Kubernetes workloads, like the Kubernetes plugin's tab.
+// Entities mapped to Kubernetes workloads, as the Kubernetes plugin's tab finds them.
+const hasWorkloads = (entity: Entity) =>
+  Boolean(
+    entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION] ||
+      entity.metadata.annotations?.[KUBERNETES_LABEL_SELECTOR_ANNOTATION],
+  );
+
 const entityDriftContent = EntityContentBlueprint.make({
   name: 'drift',
   params: {
     path: 'drift',
     title: 'Drift',
-    filter: entity =>
-      Boolean(
-        entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION] ||
-          entity.metadata.annotations?.[KUBERNETES_LABEL_SELECTOR_ANNOTATION],
-      ),
+    filter: hasWorkloads,
     loader: () =>
       import('./components/Drift').then(m => <m.EntityDriftContent />),
+  },
+});
+
+// On the Overview page of the same entities: open drift at a glance, the way to the tab.
+const entityDriftCard = EntityCardBlueprint.make({
+  name: 'drift',
+  params: {
+    filter: hasWorkloads,
+    loader: () => import('./components/Drift').then(m => <m.EntityDriftCard />),
   },
 });
 
@@ -74,5 +92,11 @@ export const hermesPlugin = createFrontendPlugin({
   title: 'Hermes',
   icon: <PsychologyIcon fontSize="inherit" />,
   routes: { root: hermesRouteRef },
-  extensions: [hermesApi, hermesPage, entityDriftContent, entityAgentContent],
+  extensions: [
+    hermesApi,
+    hermesPage,
+    entityDriftContent,
+    entityDriftCard,
+    entityAgentContent,
+  ],
 });

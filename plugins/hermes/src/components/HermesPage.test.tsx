@@ -2,7 +2,11 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { HermesStatus } from '@hermes-backstage/plugin-hermes-common';
 import { act, fireEvent, screen } from '@testing-library/react';
 import { hermesApiRef } from '../api';
-import { HermesPage } from './HermesPage';
+import {
+  HERMES_SUBTITLE,
+  HermesPage,
+  HermesPageWithHeader,
+} from './HermesPage';
 import { audit, knativeCandidate } from './Learning/fixtures';
 
 const status: HermesStatus = {
@@ -14,6 +18,29 @@ const status: HermesStatus = {
 };
 
 describe('HermesPage', () => {
+  it('has a page header with the title and what Hermes does', async () => {
+    await act(async () => {
+      await renderInTestApp(<HermesPageWithHeader />, {
+        apis: [
+          [
+            hermesApiRef,
+            {
+              getStatus: async () => status,
+              listAudits: async () => ({ definitions: [], audits: [] }),
+            },
+          ],
+        ],
+      });
+    });
+    expect(
+      screen.getByRole('heading', { level: 1, name: 'Hermes' }),
+    ).toBeVisible();
+    expect(screen.getByText(HERMES_SUBTITLE)).toBeVisible();
+    expect(
+      await screen.findByRole('region', { name: 'Backend' }),
+    ).toBeVisible();
+  });
+
   it('opens on the live status and has the agent chat on its own tab', async () => {
     const listSessions = jest.fn(async () => []);
     await act(async () => {

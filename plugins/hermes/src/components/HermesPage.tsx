@@ -1,4 +1,4 @@
-import { Content } from '@backstage/core-components';
+import { Content, Header, Page } from '@backstage/core-components';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Tab from '@mui/material/Tab';
@@ -31,7 +31,24 @@ const LABELS: Record<PageTab, string> = {
   approvals: 'Approvals',
 };
 
-/** The Hermes page body; the app supplies the page header. */
+/** What Hermes is, under its name in the page header. */
+export const HERMES_SUBTITLE =
+  'Drift audits, runbooks and an operations agent that remembers';
+
+/**
+ * The Hermes page with its header (title and subtitle), for the new frontend system, whose
+ * plugin header has no room for a subtitle.
+ */
+export function HermesPageWithHeader() {
+  return (
+    <Page themeId="tool">
+      <Header title="Hermes" subtitle={HERMES_SUBTITLE} />
+      <HermesPage />
+    </Page>
+  );
+}
+
+/** The Hermes page body, below a page header. */
 export function HermesPage() {
   // The URL names the tab, so every view can be linked to and Back works: `?tab=approvals`
   // (the approvers' notification), `?session=<id>` (memory search and notification links

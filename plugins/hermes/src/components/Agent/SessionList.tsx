@@ -1,8 +1,5 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  AgentSessionSummary,
-  formatUtc,
-} from '@hermes-backstage/plugin-hermes-common';
+import { AgentSessionSummary } from '@hermes-backstage/plugin-hermes-common';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
@@ -25,7 +22,7 @@ import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { hermesApiRef } from '../../api';
-import { errorText, Snippet } from '../shared';
+import { errorText, Snippet, When } from '../shared';
 
 function DeleteDialog(props: {
   session: AgentSessionSummary;
@@ -140,7 +137,7 @@ export function SessionList(props: {
                   session.snippet ? (
                     <Snippet text={session.snippet} />
                   ) : (
-                    formatUtc(session.updatedAt)
+                    <When at={session.updatedAt} />
                   )
                 }
               />

@@ -1,9 +1,6 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  formatUtc,
-  HeldToolCall,
-} from '@hermes-backstage/plugin-hermes-common';
+import { HeldToolCall } from '@hermes-backstage/plugin-hermes-common';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
@@ -15,7 +12,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
-import { DecisionButtons, errorText, Json } from '../shared';
+import { DecisionButtons, errorText, Json, When } from '../shared';
 
 /**
  * The approval inbox: tool calls the agent holds until someone named by the approval rules
@@ -79,7 +76,7 @@ export function ApprovalsContent() {
               <Typography variant="body2" gutterBottom>
                 Asked by {call.askedBy}
                 {call.entityRef && <> about {call.entityRef}</>} in "
-                {call.sessionTitle}" · {formatUtc(call.createdAt)}
+                {call.sessionTitle}" · <When at={call.createdAt} />
               </Typography>
               {call.reason && (
                 <Typography variant="body2" gutterBottom>

@@ -4,7 +4,6 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { formatUtc } from '@hermes-backstage/plugin-hermes-common';
 import Accordion from '@mui/material/Accordion';
 import AccordionDetails from '@mui/material/AccordionDetails';
 import AccordionSummary from '@mui/material/AccordionSummary';
@@ -14,6 +13,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
+import { When } from '../shared';
 
 /** Audit runs with their status and report, and a button to run each configured audit. */
 export function AuditsCard() {
@@ -60,8 +60,8 @@ export function AuditsCard() {
         >
           <AccordionSummary>
             <Typography>
-              {audit.cluster} · {formatUtc(audit.startedAt)} · {audit.trigger} ·{' '}
-              {audit.status}
+              {audit.cluster} · <When at={audit.startedAt} /> · {audit.trigger}{' '}
+              · {audit.status}
               {audit.summary &&
                 ` · ${audit.summary.critical} critical, ${audit.summary.unknown} unknown, ${audit.summary.harmless} harmless`}
             </Typography>

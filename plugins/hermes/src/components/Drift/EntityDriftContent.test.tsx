@@ -1,55 +1,19 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { DriftFindingRecord } from '@hermes-backstage/plugin-hermes-common';
 import { act, fireEvent, screen, within } from '@testing-library/react';
+import { useLocation } from 'react-router-dom';
+import { SWRConfig } from 'swr';
 import { hermesApiRef } from '../../api';
 import { EntityDriftContent } from './EntityDriftContent';
+import { audit, entity, finding, NOW } from './fixtures';
 
-const entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'fraud-detector',
-    annotations: { 'backstage.io/kubernetes-id': 'fraud-detector' },
-  },
-  spec: {
-    type: 'model-endpoint',
-    owner: 'group:ranking',
-    lifecycle: 'production',
-  },
-};
+const noAudits = async () => ({ definitions: [], audits: [] });
 
-const finding: DriftFindingRecord = {
-  id: '7',
-  auditId: 'a1',
-  foundAt: '2026-11-24T10:00:00Z',
-  fingerprint: 'fp',
-  cluster: 'neuroscale-prod',
-  resource: {
-    apiVersion: 'serving.kserve.io/v1beta1',
-    kind: 'InferenceService',
-    namespace: 'serving-stack',
-    name: 'fraud-detector',
-  },
-  labels: { 'backstage.io/kubernetes-id': 'fraud-detector' },
-  type: 'modified',
-  changes: [
-    {
-      path: '/metadata/labels/cost-center',
-      desired: 'cc-4410',
-      live: 'cc-9999',
-    },
-  ],
-  classification: 'unknown',
-  reason: 'no triage rule matches',
-  attribution: {
-    manager: 'kubectl-patch',
-    operation: 'Update',
-    time: '2026-11-23T22:10:00Z',
-    class: 'human',
-  },
-  history: { seen: 3, windowDays: 14, labels: [] },
-};
+beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(NOW));
+afterEach(() => jest.restoreAllMocks());
 
 describe('EntityDriftContent', () => {
   it("lists the entity's findings with the change, who made it, and its history; resolutions are recorded", async () => {
@@ -64,7 +28,12 @@ describe('EntityDriftContent', () => {
           apis: [
             [
               hermesApiRef,
-              { listFindings, resolveFinding, listTasks: async () => [] },
+              {
+                listFindings,
+                resolveFinding,
+                listTasks: async () => [],
+                listAudits: noAudits,
+              },
             ],
           ],
         },
@@ -84,8 +53,12 @@ describe('EntityDriftContent', () => {
       ),
     ).toBeInTheDocument();
     expect(
-      within(row).getByText(/kubectl-patch \(human\) · 2026-11-23 22:10 UTC/),
-    ).toBeInTheDocument();
+      within(row).getByText(/kubectl-patch \(human\) ·/),
+    ).toHaveTextContent('kubectl-patch (human) · 13 h ago');
+    expect(within(row).getByText('13 h ago')).toHaveAttribute(
+      'title',
+      '2026-11-23 22:10 UTC',
+    );
     expect(within(row).getByText('seen 3× in 14 days')).toBeInTheDocument();
 
     await act(async () => {
@@ -144,6 +117,7 @@ describe('EntityDriftContent', () => {
               {
                 listFindings: async () => [suggested],
                 listTasks: async () => [],
+                listAudits: noAudits,
               },
             ],
           ],
@@ -207,6 +181,7 @@ describe('EntityDriftContent', () => {
               {
                 listFindings: async () => [similar],
                 listTasks: async () => [],
+                listAudits: noAudits,
               },
             ],
           ],
@@ -233,7 +208,11 @@ describe('EntityDriftContent', () => {
           apis: [
             [
               hermesApiRef,
-              { listFindings: async () => [], listTasks: async () => [] },
+              {
+                listFindings: async () => [],
+                listTasks: async () => [],
+                listAudits: noAudits,
+              },
             ],
           ],
         },
@@ -245,4 +224,174 @@ describe('EntityDriftContent', () => {
       ),
     ).toBeInTheDocument();
   });
+  it('says when the last audit ran and runs one now for a user allowed to', async () => {
+    const runAudit = jest.fn().mockResolvedValue(audit);
+    const listAudits = jest
+      .fn()
+      .mockResolvedValue({ definitions: ['neuroscale-prod'], audits: [audit] });
+    await renderTab({ listAudits, runAudit });
+
+    const card = await screen.findByText(/^Last audit/);
+    expect(card).toHaveTextContent('Last audit 1 h ago · neuroscale-prod');
+    expect(within(card).getByText('1 h ago')).toHaveAttribute(
+      'title',
+      '2026-11-24 10:00 UTC',
+    );
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Run audit now' }));
+    });
+    expect(runAudit).toHaveBeenCalledWith('neuroscale-prod');
+    // The findings and the audit time are read again after the run.
+    expect(listAudits).toHaveBeenCalledTimes(2);
+  });
+
+  it('offers no audit run to a user the permission policy denies hermes.drift.read', async () => {
+    await renderTab(
+      {
+        listAudits: async () => ({
+          definitions: ['neuroscale-prod'],
+          audits: [audit],
+        }),
+      },
+      { deny: ['hermes.drift.read'] },
+    );
+    expect(await screen.findByText(/^Last audit/)).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Run .*now/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('opens the finding a link names (?finding=), and a click on a row sets the link', async () => {
+    const other: DriftFindingRecord = {
+      ...finding,
+      id: '8',
+      resource: { ...finding.resource, name: 'ranker' },
+    };
+    await renderTab(
+      { listFindings: async () => [finding, other] },
+      { url: '/?finding=7' },
+    );
+    const details = await screen.findByRole('region', {
+      name: 'Finding InferenceService fraud-detector',
+    });
+    expect(
+      within(details).getByText('serving.kserve.io/v1beta1 InferenceService'),
+    ).toBeVisible();
+    expect(
+      within(details).getByText(/^cluster neuroscale-prod · found/),
+    ).toHaveTextContent('cluster neuroscale-prod · found 1 h ago by audit a1');
+    expect(
+      screen.getByRole('button', {
+        name: 'Details of InferenceService fraud-detector',
+      }),
+    ).toHaveAttribute('aria-expanded', 'true');
+    expect(
+      screen.queryByRole('region', { name: 'Finding InferenceService ranker' }),
+    ).not.toBeInTheDocument();
+
+    fireEvent.click(
+      within(
+        screen.getByRole('row', { name: 'InferenceService ranker' }),
+      ).getByText('1 field differs from Git'),
+    );
+    expect(screen.getByTestId('location')).toHaveTextContent('?finding=8');
+    expect(
+      screen.getByRole('region', { name: 'Finding InferenceService ranker' }),
+    ).toBeVisible();
+    expect(
+      screen.queryByRole('region', {
+        name: 'Finding InferenceService fraud-detector',
+      }),
+    ).not.toBeInTheDocument();
+
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Details of InferenceService ranker',
+      }),
+    );
+    expect(screen.getByTestId('location')).toHaveTextContent(/^$/);
+  });
+
+  it('says so when a linked finding is not among the latest', async () => {
+    await renderTab({}, { url: '/?finding=99' });
+    expect(
+      await screen.findByText(/Finding 99 is not among the latest findings/),
+    ).toBeInTheDocument();
+  });
+
+  it('keeps long Kubernetes names on one line, cut, with the whole name on hover', async () => {
+    const name =
+      'require-resource-limits-and-requests-on-every-inference-service-container';
+    const long: DriftFindingRecord = {
+      ...finding,
+      resource: {
+        apiVersion: 'kyverno.io/v1',
+        kind: 'ClusterPolicy',
+        name,
+      },
+    };
+    await renderTab({ listFindings: async () => [long] });
+    const row = await screen.findByRole('row', {
+      name: `ClusterPolicy ${name}`,
+    });
+    const shown = within(row).getByText(`ClusterPolicy ${name}`);
+    expect(shown).toHaveAttribute('title', `ClusterPolicy ${name}`);
+    expect(shown).toHaveStyle({
+      whiteSpace: 'nowrap',
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+    });
+    fireEvent.mouseOver(shown);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      `ClusterPolicy ${name}`,
+    );
+    for (const header of screen.getAllByRole('columnheader')) {
+      expect(header).toHaveStyle({ whiteSpace: 'nowrap' });
+    }
+    expect(
+      screen.getByRole('columnheader', { name: 'Classification' }),
+    ).toBeVisible();
+  });
 });
+
+function Location() {
+  return <div data-testid="location">{useLocation().search}</div>;
+}
+
+async function renderTab(
+  api: Record<string, unknown>,
+  options: { deny?: string[]; url?: string } = {},
+) {
+  const permissionApi = mockApis.permission({
+    authorize: request =>
+      options.deny?.includes(request.permission.name)
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  });
+  await act(async () => {
+    // A fresh permission cache per render: usePermission keeps answers for the app's life.
+    await renderInTestApp(
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <EntityProvider entity={entity}>
+          <EntityDriftContent />
+          <Location />
+        </EntityProvider>
+      </SWRConfig>,
+      {
+        apis: [
+          [
+            hermesApiRef,
+            {
+              listFindings: async () => [finding],
+              listTasks: async () => [],
+              listAudits: noAudits,
+              ...api,
+            },
+          ],
+          [permissionApiRef, permissionApi],
+        ],
+        initialRouteEntries: [options.url ?? '/'],
+      },
+    );
+  });
+}

@@ -13,23 +13,22 @@ import {
 } from '@hermes-backstage/plugin-hermes-common';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
 import { EntityTasksCard } from '../Tasks';
+import { LastAuditText, RunAuditButtons } from './AuditNow';
 import { FindingsTable } from './FindingsTable';
+import { useEntityDrift } from './useEntityDrift';
 
 /**
- * The "Drift" tab: the latest findings about this entity's Kubernetes workloads, and the
- * scheduled tasks about it.
+ * The "Drift" tab: the latest findings about this entity's Kubernetes workloads, when they
+ * were audited (and a button to audit now), and the scheduled tasks about it.
  */
 export function EntityDriftContent() {
   const { entity } = useEntity();
   const hermesApi = useApi(hermesApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => hermesApi.listFindings({ entityRef }),
-    [hermesApi, entityRef],
-  );
+  const drift = useEntityDrift(entityRef);
+  const { value, loading, error, retry } = drift.findings;
   const resolve = async (
     finding: DriftFindingRecord,
     resolution: Resolution,
@@ -42,7 +41,18 @@ export function EntityDriftContent() {
   return (
     <Content>
       <Stack gap={2}>
-        <InfoCard title="Drift between Git and the cluster">
+        <InfoCard
+          title="Drift between Git and the cluster"
+          subheader={<LastAuditText lastAudit={drift.lastAudit} />}
+          action={
+            <RunAuditButtons
+              definitions={drift.definitions}
+              running={drift.running}
+              error={drift.runError}
+              onRun={drift.run}
+            />
+          }
+        >
           {value && value.length > 0 ? (
             <FindingsTable findings={value} onResolve={resolve} />
           ) : (

@@ -1,24 +1,34 @@
 import {
   Classification,
   DriftFindingRecord,
-  FieldChange,
-  formatUtc,
   Resolution,
   RESOLUTIONS,
-  TriageSuggestion,
 } from '@hermes-backstage/plugin-hermes-common';
-import LightbulbOutlinedIcon from '@mui/icons-material/LightbulbOutlined';
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import ButtonGroup from '@mui/material/ButtonGroup';
 import Chip from '@mui/material/Chip';
+import IconButton from '@mui/material/IconButton';
+import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
+import { Fragment, MouseEvent, useEffect, useRef } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { Truncated, When } from '../shared';
+import { FindingDetails } from './FindingDetails';
+import {
+  Change,
+  historyLine,
+  reasonText,
+  Suggestion,
+  what,
+} from './findingParts';
 
 const COLORS: Record<Classification, 'error' | 'warning' | 'success'> = {
   critical: 'error',
@@ -33,196 +43,218 @@ const RESOLUTION_LABELS: Record<Resolution, string> = {
   critical: 'Critical',
 };
 
-function show(value: unknown): string {
-  return value === undefined ? '(absent)' : JSON.stringify(value);
-}
+/** Changes listed in the row; the rest are in the details. */
+const ROW_CHANGES = 3;
 
-function Change(props: { change: FieldChange }) {
-  const { change } = props;
+// Fixed layout with set widths, so a long name or value cannot squeeze another column down
+// to a letter per line; "What changed" takes the rest.
+const COLUMNS: Array<{ title: string; width?: string }> = [
+  { title: 'Classification', width: '140px' },
+  { title: 'Object', width: '22%' },
+  { title: 'What changed' },
+  { title: 'Who and when', width: '22%' },
+  { title: 'Resolve', width: '152px' },
+];
+
+const header = {
+  whiteSpace: 'nowrap',
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+} as const;
+
+function FindingRow(props: {
+  finding: DriftFindingRecord;
+  open: boolean;
+  onToggle: () => void;
+  onResolve: (finding: DriftFindingRecord, resolution: Resolution) => void;
+}) {
+  const { finding: f, open, onToggle, onResolve } = props;
+  const a = f.attribution;
+  const ref = useRef<HTMLTableRowElement>(null);
+  const reason = reasonText(f);
+  // A linked finding (`?finding=`) is brought into view once, when the page opens on it.
+  useEffect(() => {
+    if (open) ref.current?.scrollIntoView?.({ block: 'center' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  // The whole row opens the details, except its own buttons and chips.
+  const click = (event: MouseEvent) => {
+    if ((event.target as HTMLElement).closest('button, a, [role="button"]'))
+      return;
+    onToggle();
+  };
   return (
-    <Typography
-      variant="body2"
-      component="div"
-      sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}
+    <TableRow
+      ref={ref}
+      hover
+      selected={open}
+      aria-label={`${f.resource.kind} ${f.resource.name}`}
+      onClick={click}
+      sx={{ cursor: 'pointer', '& > td': { verticalAlign: 'top' } }}
     >
-      {change.path}:{' '}
-      {change.redacted
-        ? 'Secret value differs (withheld)'
-        : `${show(change.desired)} in Git → ${show(change.live)} live`}
-    </Typography>
-  );
-}
-
-/**
- * The audit model's suggestion for a finding no rule classified. Outlined and dashed, apart
- * from the classification chip: a suggestion never classifies. The reason shows on hover and
- * on click.
- */
-function Suggestion(props: { suggestion: TriageSuggestion }) {
-  const { suggestion: s } = props;
-  const [open, setOpen] = useState(false);
-  const confidence = Math.round(s.confidence * 100) / 100;
-  return (
-    <Box sx={{ mt: 0.5 }}>
-      <Chip
-        size="small"
-        variant="outlined"
-        icon={<LightbulbOutlinedIcon />}
-        label={`suggested: ${s.classification} — model, ${confidence}`}
-        title={s.reason}
-        aria-expanded={open}
-        onClick={() => setOpen(!open)}
-        sx={{ borderStyle: 'dashed' }}
-      />
-      {open && (
+      <TableCell>
+        <Chip
+          size="small"
+          color={COLORS[f.classification]}
+          label={f.classification}
+        />
+        {f.skill && <Truncated text={`skill ${f.skill}`} variant="caption" />}
+        {f.suggestion && <Suggestion suggestion={f.suggestion} />}
+      </TableCell>
+      <TableCell>
+        <Stack direction="row" alignItems="flex-start" gap={0.5}>
+          <Box sx={{ minWidth: 0, flex: 1 }}>
+            <Truncated text={`${f.resource.kind} ${f.resource.name}`} />
+            <Truncated
+              text={`${f.resource.namespace ?? 'cluster-scoped'} · ${
+                f.cluster
+              }`}
+              variant="caption"
+              color="text.secondary"
+            />
+          </Box>
+          <IconButton
+            size="small"
+            aria-label={`Details of ${f.resource.kind} ${f.resource.name}`}
+            aria-expanded={open}
+            onClick={onToggle}
+            sx={{
+              transform: open ? 'rotate(180deg)' : 'none',
+              transition: 'transform 150ms',
+            }}
+          >
+            <ExpandMoreIcon fontSize="small" />
+          </IconButton>
+        </Stack>
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2">{what(f)}</Typography>
+        {f.changes.slice(0, ROW_CHANGES).map(c => (
+          <Change key={c.path} change={c} />
+        ))}
+        {f.changes.length > ROW_CHANGES && (
+          <Typography variant="caption" color="text.secondary">
+            and {f.changes.length - ROW_CHANGES} more in the details
+          </Typography>
+        )}
+        {reason && (
+          <Typography variant="caption" display="block" color="text.secondary">
+            {reason}
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell>
+        {a ? (
+          <Typography variant="body2">
+            {a.manager} ({a.class}
+            {a.subresource ? `, via ${a.subresource}` : ''})
+            {a.user ? ` · ${a.user}` : ''}
+            {a.time && (
+              <>
+                {' '}
+                · <When at={a.time} />
+              </>
+            )}
+          </Typography>
+        ) : (
+          <Typography variant="body2" color="text.secondary">
+            unknown
+          </Typography>
+        )}
         <Typography variant="caption" display="block" color="text.secondary">
-          {s.model}: {s.reason} Only an approved rule classifies drift.
+          {historyLine(f.history)}
         </Typography>
-      )}
-    </Box>
+      </TableCell>
+      <TableCell>
+        <ButtonGroup
+          size="small"
+          orientation="vertical"
+          aria-label={`Resolve ${f.resource.name}`}
+        >
+          {RESOLUTIONS.map(r => (
+            <Button
+              key={r}
+              sx={{ whiteSpace: 'nowrap' }}
+              onClick={() => onResolve(f, r)}
+            >
+              {RESOLUTION_LABELS[r]}
+            </Button>
+          ))}
+        </ButtonGroup>
+      </TableCell>
+    </TableRow>
   );
 }
 
 /**
- * "seen 3× in 14 days · resolved: reverted ×2, harmless (last by user:default/ana) · 3rd manual
- * ClusterPolicy edit in 14 days; previous 2 resolved by reverting"
+ * Findings with what changed, who changed it, history, and buttons to record a resolution.
+ * A row opens its details; the open finding is in the URL (`?finding=<id>`), so it can be
+ * linked to and Back closes it.
  */
-function historyLine(history: DriftFindingRecord['history']): string {
-  const similar = history.similar ? ` · ${history.similar.description}` : '';
-  return `${sameDriftLine(history)}${similar}`;
-}
-
-function sameDriftLine(history: DriftFindingRecord['history']): string {
-  const seen = `seen ${history.seen}× in ${history.windowDays} days`;
-  // Older backends send only the last resolution.
-  const labels =
-    history.labels ?? (history.lastResolution ? [history.lastResolution] : []);
-  if (labels.length === 0) return seen;
-  const counts = new Map<Resolution, number>();
-  for (const l of labels)
-    counts.set(l.resolution, (counts.get(l.resolution) ?? 0) + 1);
-  const resolved = [...counts]
-    .sort(([, a], [, b]) => b - a)
-    .map(([r, n]) => {
-      const name = r === 'committed' ? 'committed to Git' : r;
-      return n > 1 ? `${name} ×${n}` : name;
-    })
-    .join(', ');
-  const last = labels[labels.length - 1];
-  return `${seen} · resolved: ${resolved} (last by ${last.userRef})`;
-}
-
-function what(finding: DriftFindingRecord): string {
-  if (finding.type === 'missing') return 'In Git, not in the cluster';
-  if (finding.type === 'extra') return 'In the cluster, not in Git';
-  return `${finding.changes.length} ${
-    finding.changes.length === 1 ? 'field differs' : 'fields differ'
-  } from Git`;
-}
-
-/** Findings with what changed, who changed it, history, and buttons to record a resolution. */
 export function FindingsTable(props: {
   findings: DriftFindingRecord[];
   onResolve: (finding: DriftFindingRecord, resolution: Resolution) => void;
 }) {
   const { findings, onResolve } = props;
+  const [params, setParams] = useSearchParams();
+  const openId = params.get('finding') ?? undefined;
+  const toggle = (id: string) =>
+    setParams(current => {
+      const updated = new URLSearchParams(current);
+      if (updated.get('finding') === id) updated.delete('finding');
+      else updated.set('finding', id);
+      return updated;
+    });
+  const missing = openId && !findings.some(f => f.id === openId);
   return (
-    <Table size="small" aria-label="Drift findings">
-      <TableHead>
-        <TableRow>
-          <TableCell>Classification</TableCell>
-          <TableCell>Object</TableCell>
-          <TableCell>What changed</TableCell>
-          <TableCell>Who and when</TableCell>
-          <TableCell>History</TableCell>
-          <TableCell>Resolve</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {findings.map(f => {
-          const a = f.attribution;
-          return (
-            <TableRow
-              key={f.id}
-              aria-label={`${f.resource.kind} ${f.resource.name}`}
-            >
-              <TableCell>
-                <Chip
-                  size="small"
-                  color={COLORS[f.classification]}
-                  label={f.classification}
-                />
-                {f.skill && (
-                  <Typography variant="caption" display="block">
-                    skill {f.skill}
-                  </Typography>
-                )}
-                {f.suggestion && <Suggestion suggestion={f.suggestion} />}
-              </TableCell>
-              <TableCell>
-                <Typography variant="body2">
-                  {f.resource.kind} {f.resource.name}
-                </Typography>
-                <Typography variant="caption" color="text.secondary">
-                  {f.resource.namespace ?? 'cluster-scoped'} · {f.cluster}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                <Typography variant="body2">{what(f)}</Typography>
-                {f.changes.map(c => (
-                  <Change key={c.path} change={c} />
-                ))}
-                {f.reason && (
-                  <Typography
-                    variant="caption"
-                    display="block"
-                    color="text.secondary"
-                  >
-                    {/[.!?]$/.test(f.reason) ? f.reason : `${f.reason}.`}
-                    {f.recommend ? ` Recommend: ${f.recommend}` : ''}
-                  </Typography>
-                )}
-              </TableCell>
-              <TableCell>
-                {a ? (
-                  <Typography variant="body2">
-                    {a.manager} ({a.class}
-                    {a.subresource ? `, via ${a.subresource}` : ''})
-                    {a.user ? ` · ${a.user}` : ''}
-                    {a.time ? ` · ${formatUtc(a.time)}` : ''}
-                  </Typography>
-                ) : (
-                  <Typography variant="body2" color="text.secondary">
-                    unknown
-                  </Typography>
-                )}
-              </TableCell>
-              <TableCell>
-                <Typography variant="body2">
-                  {historyLine(f.history)}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                <ButtonGroup
-                  size="small"
-                  orientation="vertical"
-                  aria-label={`Resolve ${f.resource.name}`}
-                >
-                  {RESOLUTIONS.map(r => (
-                    <Button
-                      key={r}
-                      sx={{ whiteSpace: 'nowrap' }}
-                      onClick={() => onResolve(f, r)}
-                    >
-                      {RESOLUTION_LABELS[r]}
-                    </Button>
-                  ))}
-                </ButtonGroup>
-              </TableCell>
+    <>
+      {missing && (
+        <Alert severity="info" sx={{ mb: 1 }}>
+          Finding {openId} is not among the latest findings; it may have been
+          fixed or belong to an older audit.
+        </Alert>
+      )}
+      <Box sx={{ overflowX: 'auto' }}>
+        <Table
+          size="small"
+          aria-label="Drift findings"
+          sx={{ tableLayout: 'fixed', minWidth: 880 }}
+        >
+          <colgroup>
+            {COLUMNS.map(c => (
+              <col key={c.title} style={{ width: c.width }} />
+            ))}
+          </colgroup>
+          <TableHead>
+            <TableRow>
+              {COLUMNS.map(c => (
+                <TableCell key={c.title} sx={header}>
+                  {c.title}
+                </TableCell>
+              ))}
             </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+          </TableHead>
+          <TableBody>
+            {findings.map(f => (
+              <Fragment key={f.id}>
+                <FindingRow
+                  finding={f}
+                  open={f.id === openId}
+                  onToggle={() => toggle(f.id)}
+                  onResolve={onResolve}
+                />
+                {f.id === openId && (
+                  <TableRow selected>
+                    <TableCell colSpan={COLUMNS.length}>
+                      <FindingDetails finding={f} />
+                    </TableCell>
+                  </TableRow>
+                )}
+              </Fragment>
+            ))}
+          </TableBody>
+        </Table>
+      </Box>
+    </>
   );
 }

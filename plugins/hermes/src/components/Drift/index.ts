@@ -1,2 +1,3 @@
 export { EntityDriftContent } from './EntityDriftContent';
+export { EntityDriftCard } from './EntityDriftCard';
 export { AuditsCard } from './AuditsCard';

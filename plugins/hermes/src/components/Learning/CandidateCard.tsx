@@ -15,7 +15,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { CANDIDATE_COLORS, skillLink } from './format';
 import { EvidenceView } from './EvidenceView';
-import { RejectDialog } from '../shared';
+import { RejectDialog, When } from '../shared';
 import { RuleView } from './RuleView';
 
 /** Who decided and when: "by user:default/ana at 2026-05-23 12:00 UTC". */
@@ -88,7 +88,7 @@ export function CandidateCard(props: {
             {candidate.draftVersion
               ? ` as draft version ${candidate.draftVersion}`
               : ''}{' '}
-            · {formatUtc(candidate.createdAt)}
+            · <When at={candidate.createdAt} />
           </Typography>
         </Stack>
         <Typography

@@ -43,6 +43,9 @@ function decided(
   };
 }
 
+// Tests that fix the clock (Date.now) for relative times put it back.
+afterEach(() => jest.restoreAllMocks());
+
 describe('LearningContent candidates', () => {
   it('shows proposed rules first, readably, with their evidence and the skill they go into', async () => {
     await render(learningApi());
@@ -244,6 +247,7 @@ describe('LearningContent candidates', () => {
 
 describe('LearningContent metrics', () => {
   it('charts model calls and unknown findings per audit, with the figures and per-skill effect', async () => {
+    jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-06T15:00:00Z'));
     const audits = [
       audit(1, 12, 14),
       audit(2, 10, 12),
@@ -296,12 +300,13 @@ describe('LearningContent metrics', () => {
     const rows = within(table).getAllByRole('row');
     // Newest first, after the header.
     expect(rows[1]).toHaveAccessibleName('Audit 2026-11-06 12:00 UTC');
+    expect(within(rows[1]).getByTitle('2026-11-06 12:00 UTC')).toBeVisible();
     expect(
       within(rows[1])
         .getAllByRole('cell')
         .map(c => c.textContent),
     ).toEqual([
-      '2026-11-06 12:00 UTC',
+      '3 h ago',
       'neuroscale-prod',
       '20',
       '18',

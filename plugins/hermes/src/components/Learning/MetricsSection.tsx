@@ -19,6 +19,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
 import { percent, skillLink } from './format';
 import { MetricsChart } from './MetricsChart';
+import { When } from '../shared';
 
 const average = (
   items: AuditLearningMetrics[],
@@ -71,7 +72,9 @@ function AuditTable(props: { audits: AuditLearningMetrics[] }) {
             key={a.auditId}
             aria-label={`Audit ${formatUtc(a.startedAt)}`}
           >
-            <TableCell>{formatUtc(a.startedAt)}</TableCell>
+            <TableCell>
+              <When at={a.startedAt} />
+            </TableCell>
             <TableCell>{a.cluster}</TableCell>
             <TableCell align="right">{a.findings}</TableCell>
             <TableCell align="right">{a.byRule}</TableCell>

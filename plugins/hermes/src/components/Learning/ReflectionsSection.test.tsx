@@ -29,6 +29,7 @@ const figures = (item: HTMLElement) =>
 
 describe('LearningContent reflections', () => {
   it('shows each reflection: when, how it went, what it read and cost, and what became of its proposals', async () => {
+    jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-25T10:00:00Z'));
     const api = learningApi();
     await render(api);
 
@@ -45,8 +46,13 @@ describe('LearningContent reflections', () => {
     const done = items[0];
     expect(within(done).getByText('succeeded')).toBeInTheDocument();
     expect(done).toHaveTextContent(
-      '2026-11-25 08:00 UTC · scheduled · read what was recorded since 2026-11-24 08:00 UTC',
+      '2 h ago · scheduled · read what was recorded since 1 d ago',
     );
+    expect(within(done).getByText('2 h ago')).toHaveAttribute(
+      'title',
+      '2026-11-25 08:00 UTC',
+    );
+    jest.restoreAllMocks();
     expect(figures(done)).toBe(
       'Tasks counted15Agent runs read12Findings read30Modellocal/reflect-modelTokens5,200 in / 640 out',
     );

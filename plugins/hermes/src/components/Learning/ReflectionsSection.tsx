@@ -22,6 +22,7 @@ import {
   REFLECTION_STATUS,
   tokens,
 } from './reflectionText';
+import { When } from '../shared';
 
 /** Reflections shown; older ones matter little once their drafts are decided. */
 const SHOWN = 20;
@@ -69,11 +70,14 @@ function ReflectionItem(props: { reflection: Reflection }) {
         <Stack direction="row" gap={1} alignItems="center" flexWrap="wrap">
           <Chip size="small" color={status.color} label={status.label} />
           <Typography variant="body2">
-            {formatUtc(r.startedAt)} ·{' '}
+            <When at={r.startedAt} /> ·{' '}
             {r.trigger === 'scheduled' ? 'scheduled' : 'on demand'}
-            {r.since
-              ? ` · read what was recorded since ${formatUtc(r.since)}`
-              : ''}
+            {r.since && (
+              <>
+                {' · read what was recorded since '}
+                <When at={r.since} />
+              </>
+            )}
           </Typography>
         </Stack>
         <Box

@@ -22,7 +22,7 @@ import { ReactNode, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { hermesApiRef } from '../../api';
-import { errorText, RejectDialog } from '../shared';
+import { errorText, RejectDialog, When } from '../shared';
 import { DeleteDialog } from './DeleteDialog';
 import { Monospace } from './Monospace';
 import { SkillEditor } from './SkillEditor';
@@ -178,6 +178,13 @@ export function SkillPanel(props: {
           )}
           <Typography variant="body2" color="text.secondary">
             {agentUsageText(details.value.usage)}
+            {details.value.usage.loaded > 0 &&
+              details.value.usage.lastUsedAt && (
+                <>
+                  {' · last used '}
+                  <When at={details.value.usage.lastUsedAt} />
+                </>
+              )}
           </Typography>
         </Stack>
         <Typography variant="caption" color="text.secondary">

@@ -295,6 +295,7 @@ describe('SkillsContent', () => {
   });
 
   it('counts a skill whose rules classify drift as used, and shows the evidence of its effect', async () => {
+    jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-24T09:00:00Z'));
     const api = library();
     await renderSkills(api);
 
@@ -320,8 +321,13 @@ describe('SkillsContent', () => {
     expect(figure('Agreement with later labels')).toHaveTextContent('96%');
     expect(figure('Model calls saved')).toHaveTextContent('140');
     expect(effect).toHaveTextContent(
-      'Last classified a finding in the audit of 2026-11-24 06:00 UTC',
+      'Last classified a finding in the audit of 3 h ago.',
     );
+    expect(within(effect).getByText('3 h ago')).toHaveAttribute(
+      'title',
+      '2026-11-24 06:00 UTC',
+    );
+    jest.restoreAllMocks();
     expect(
       within(panel).getByText('Not loaded by the agent in chat yet.'),
     ).toBeInTheDocument();

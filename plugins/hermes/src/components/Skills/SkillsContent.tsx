@@ -142,15 +142,16 @@ export function SkillsContent() {
       <Box
         sx={{
           display: 'grid',
-          gridTemplateColumns: {
-            xs: '1fr',
-            lg: 'minmax(0, 5fr) minmax(0, 7fr)',
-          },
+          // The library takes the width until a skill opens; then it narrows to a list of
+          // names beside the skill.
+          gridTemplateColumns: open
+            ? { xs: '1fr', md: 'minmax(220px, 3fr) minmax(0, 9fr)' }
+            : '1fr',
           gap: 2,
           alignItems: 'start',
         }}
       >
-        <Paper variant="outlined">
+        <Paper variant="outlined" sx={{ minWidth: 0, overflowX: 'auto' }}>
           {skills.loading && !skills.value && <Progress />}
           {skills.error && <ResponseErrorPanel error={skills.error} />}
           {skills.value && listed.length === 0 && (
@@ -163,6 +164,7 @@ export function SkillsContent() {
               skills={listed}
               selected={typeof open === 'object' ? open.skill : undefined}
               onSelect={name => setOpen({ skill: name })}
+              compact={open !== undefined}
             />
           )}
         </Paper>

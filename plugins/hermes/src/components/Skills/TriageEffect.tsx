@@ -1,10 +1,11 @@
-import { formatUtc, SkillEffect } from '@hermes-backstage/plugin-hermes-common';
+import { SkillEffect } from '@hermes-backstage/plugin-hermes-common';
 import Box from '@mui/material/Box';
 import Link from '@mui/material/Link';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { Link as RouterLink } from 'react-router-dom';
 import { percent } from '../Learning/format';
+import { When } from '../shared';
 
 function Figure(props: { label: string; value: string | number }) {
   return (
@@ -48,11 +49,12 @@ export function TriageEffect(props: { effect: SkillEffect }) {
         <Figure label="Model calls saved" value={effect.modelCallsSaved} />
       </Stack>
       <Typography variant="caption" color="text.secondary">
-        {effect.lastClassifiedAt
-          ? `Last classified a finding in the audit of ${formatUtc(
-              effect.lastClassifiedAt,
-            )}. `
-          : ''}
+        {effect.lastClassifiedAt && (
+          <>
+            Last classified a finding in the audit of{' '}
+            <When at={effect.lastClassifiedAt} />.{' '}
+          </>
+        )}
         Every finding a rule classifies is one the audit model is not asked
         about. Every skill compared: the{' '}
         <Link component={RouterLink} to="?tab=learning">

@@ -1,7 +1,4 @@
-import {
-  formatUtc,
-  SkillVersionSummary,
-} from '@hermes-backstage/plugin-hermes-common';
+import { SkillVersionSummary } from '@hermes-backstage/plugin-hermes-common';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
@@ -11,6 +8,7 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { When } from '../shared';
 import { STATUS_COLORS } from './statusColors';
 
 /**
@@ -65,13 +63,18 @@ export function VersionsTable(props: {
                 >
                   {v.status === 'rejected' ? 'Rejected' : 'Approved'} by{' '}
                   {v.reviewedBy}
-                  {v.reviewedAt && ` on ${formatUtc(v.reviewedAt)}`}
+                  {v.reviewedAt && (
+                    <>
+                      {' '}
+                      <When at={v.reviewedAt} />
+                    </>
+                  )}
                   {v.reviewNote && `: ${v.reviewNote}`}
                 </Typography>
               )}
             </TableCell>
             <TableCell sx={{ whiteSpace: 'nowrap' }}>
-              {formatUtc(v.createdAt)}
+              <When at={v.createdAt} />
             </TableCell>
             <TableCell>
               <Stack direction="row" gap={1}>

@@ -1,5 +1,4 @@
 import {
-  formatUtc,
   SkillEffect,
   SkillUsageSummary,
 } from '@hermes-backstage/plugin-hermes-common';
@@ -32,12 +31,11 @@ export function usedText(
   return parts.length > 0 ? parts.join(' · ') : 'not used';
 }
 
-/** The agent's use of a skill, for its panel. */
+/** The agent's use of a skill, for its panel (which adds when it was last used). */
 export function agentUsageText(usage: SkillUsageSummary): string {
-  const { loaded, successes, failures, lastUsedAt } = usage;
+  const { loaded, successes, failures } = usage;
   if (loaded === 0) return 'Not loaded by the agent in chat yet.';
-  const last = lastUsedAt ? ` · last used ${formatUtc(lastUsedAt)}` : '';
   return `Loaded by ${loaded} agent ${
     loaded === 1 ? 'run' : 'runs'
-  }: ${successes} succeeded, ${failures} failed${last}`;
+  }: ${successes} succeeded, ${failures} failed`;
 }

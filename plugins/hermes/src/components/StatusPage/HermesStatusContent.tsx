@@ -18,7 +18,7 @@ import { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { hermesApiRef, ModelCheck } from '../../api';
-import { errorText } from '../shared';
+import { errorText, When } from '../shared';
 
 const DATABASE_NAMES: Record<string, string> = {
   'better-sqlite3': 'SQLite',
@@ -129,11 +129,13 @@ function ModelsSection(props: { models: HermesStatus['models'] }) {
               {checks.loading ? 'Checking models…' : 'Check models'}
             </Button>
             <Typography variant="caption" color="text.secondary">
-              {checks.value
-                ? `Checked ${new Date(
-                    checks.value.checkedAt,
-                  ).toLocaleTimeString()}`
-                : 'Sends each model a one-word prompt.'}
+              {checks.value ? (
+                <>
+                  Checked <When at={checks.value.checkedAt} />
+                </>
+              ) : (
+                'Sends each model a one-word prompt.'
+              )}
             </Typography>
           </Stack>
           {checks.error && (

@@ -1,7 +1,4 @@
-import {
-  DeliveryRecord,
-  formatUtc,
-} from '@hermes-backstage/plugin-hermes-common';
+import { DeliveryRecord } from '@hermes-backstage/plugin-hermes-common';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
@@ -12,6 +9,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { DELIVERY_COLORS } from './StatusChips';
+import { When } from '../shared';
 
 /**
  * Each channel's delivery of one run: its own status (never folded into the run's), how many
@@ -77,7 +75,7 @@ export function DeliveriesTable(props: {
               )}
               {d.status === 'failed' && d.nextAttemptAt && (
                 <Typography variant="caption" display="block">
-                  next attempt {formatUtc(d.nextAttemptAt)}
+                  next attempt <When at={d.nextAttemptAt} />
                 </Typography>
               )}
               {d.status === 'dead' && (
@@ -87,7 +85,7 @@ export function DeliveriesTable(props: {
               )}
               {d.sentAt && (
                 <Typography variant="caption" display="block">
-                  sent {formatUtc(d.sentAt)}
+                  Sent <When at={d.sentAt} />
                   {d.messageId && ` · message ${d.messageId}`}
                 </Typography>
               )}

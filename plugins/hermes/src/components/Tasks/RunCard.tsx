@@ -16,6 +16,7 @@ import { DeliveriesTable } from './DeliveriesTable';
 import { formatDuration, runActive } from './format';
 import { RunReport } from './RunReport';
 import { DeliveryChips, RunStatusChip } from './StatusChips';
+import { When } from '../shared';
 
 const TRIGGERS: Record<TaskRunRecord['trigger'], string> = {
   schedule: 'scheduled',
@@ -58,7 +59,9 @@ export function RunCard(props: {
     >
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
         <Stack direction="row" gap={1} alignItems="center" flexWrap="wrap">
-          <Typography variant="body2">{formatUtc(when)}</Typography>
+          <Typography variant="body2">
+            <When at={when} />
+          </Typography>
           <RunStatusChip status={run.status} reason={run.reason} />
           <Typography variant="body2" color="text.secondary">
             {TRIGGERS[run.trigger]}

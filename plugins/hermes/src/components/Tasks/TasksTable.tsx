@@ -1,6 +1,5 @@
 import { Link } from '@backstage/core-components';
 import {
-  formatUtc,
   TaskRecord,
   TaskRunRecord,
 } from '@hermes-backstage/plugin-hermes-common';
@@ -15,6 +14,7 @@ import Typography from '@mui/material/Typography';
 import { formatInZone } from './format';
 import { DeliveryChips, RunStatusChip } from './StatusChips';
 import { TaskActions } from './TaskActions';
+import { When } from '../shared';
 
 /** Where a task's run history is: `?tab=tasks&task=<id>` on the Hermes page. */
 export function taskLink(id: string): string {
@@ -98,7 +98,7 @@ export function TasksTable(props: {
                   <Stack gap={0.5} alignItems="flex-start">
                     <RunStatusChip status={last.status} reason={last.reason} />
                     <Typography variant="caption" color="text.secondary">
-                      {formatUtc(last.startedAt ?? last.queuedAt)}
+                      <When at={last.startedAt ?? last.queuedAt} />
                     </Typography>
                   </Stack>
                 ) : (

@@ -3,3 +3,5 @@ export { errorText } from './errorText';
 export { Json } from './Json';
 export { Snippet } from './Snippet';
 export { RejectDialog } from './RejectDialog';
+export { relativeTime, useNow, When } from './When';
+export { Truncated } from './Truncated';
