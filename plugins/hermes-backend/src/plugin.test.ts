@@ -449,8 +449,17 @@ describe.each(databases.eachSupportedId())(
         const policyAgain = again.body.findings.find(
           (f: any) => f.resource.name === 'require-resource-limits',
         );
+        // Marked reverted, still drifting at the next audit: open again, and it says why.
+        expect(policyAgain).toMatchObject({
+          state: 'open',
+          verification: 'contradicted',
+          stateReason: expect.stringMatching(
+            /^marked reverted by user:default\/ada .*, still drifting$/,
+          ),
+        });
+        // One episode: the drift never went away between the two runs.
         expect(policyAgain.history).toMatchObject({
-          seen: 2,
+          seen: 1,
           lastResolution: {
             resolution: 'reverted',
             userRef: 'user:default/ada',

@@ -28,3 +28,23 @@ export interface HermesStatus {
     errors: Array<{ location: string; message: string }>;
   };
 }
+
+/** Whether one configured model answered the check, and how fast. @public */
+export interface ModelCheck {
+  purpose: ModelPurpose;
+  provider: string;
+  model: string;
+  /** The API its provider speaks: Chat Completions or OpenAI's Responses API. */
+  api: 'chat' | 'responses';
+  ok: boolean;
+  /** From sending the request to the whole answer, or to the failure. */
+  latencyMs: number;
+  /** Why the model did not answer, with any configured secret masked. */
+  error?: string;
+}
+
+/** The answer to `POST /api/hermes/status/models/check`: one entry per configured purpose. @public */
+export interface ModelChecks {
+  checkedAt: string;
+  models: ModelCheck[];
+}

@@ -13,6 +13,8 @@ const TABLES = [
   'hermes_drift_audits',
   'hermes_drift_findings',
   'hermes_drift_resolutions',
+  'hermes_drift_episodes',
+  'hermes_drift_drifts',
   'hermes_kubernetes_audit_events',
   'hermes_memory_documents',
   'hermes_memory_notes',

@@ -15,8 +15,15 @@ import {
   hermesDriftReadPermission,
   hermesDriftResolvePermission,
 } from '@hermes-backstage/plugin-hermes-common';
-import { AuditRunOptions, DriftCaller, DriftService } from './DriftService';
-import { Resolution, StoredFinding } from './DriftStore';
+import {
+  AuditRunOptions,
+  DriftCaller,
+  DriftService,
+  FindingListOptions,
+  FindingPageOptions,
+  ResolutionRequest,
+} from './DriftService';
+import { StoredFinding } from './DriftStore';
 import { ownersOf, workloadEntities } from './workloads';
 
 /**
@@ -67,12 +74,13 @@ export class AuthorizedDriftService implements DriftService {
     return this.inner.receiveAuditEvents(cluster, events);
   }
 
-  async listFindings(
-    options: Parameters<DriftService['listFindings']>[0],
-  ): Promise<StoredFinding[]> {
-    const findings = await this.inner.listFindings(options);
-    // With an entity, the inner service read it with the caller's credentials already.
-    if (options.entityRef) return findings;
+  async listFindings(options: FindingListOptions): Promise<StoredFinding[]> {
+    return (await this.pageFindings({ ...options, limit: Infinity })).findings;
+  }
+
+  async pageFindings(options: FindingPageOptions) {
+    // With an entity, the inner service reads it with the caller's credentials.
+    if (options.entityRef) return this.inner.pageFindings(options);
     const { credentials } = options;
     const [mapped, readable, readUnmapped] = await Promise.all([
       workloadEntities(
@@ -83,44 +91,69 @@ export class AuthorizedDriftService implements DriftService {
       this.allowed(hermesDriftReadPermission, credentials),
     ]);
     const readableRefs = new Set(readable.map(e => stringifyEntityRef(e)));
-    return findings.filter(finding => {
-      const owners = ownersOf(finding, mapped);
-      return owners.length === 0
-        ? readUnmapped
-        : owners.some(e => readableRefs.has(stringifyEntityRef(e)));
+    // Filtered before paging, so pages and the total count only what the caller may see.
+    return this.inner.pageFindings({
+      ...options,
+      visible: finding => {
+        if (options.visible && !options.visible(finding)) return false;
+        const owners = ownersOf(finding, mapped);
+        return owners.length === 0
+          ? readUnmapped
+          : owners.some(e => readableRefs.has(stringifyEntityRef(e)));
+      },
     });
   }
 
   async resolveFinding(
     id: string,
-    resolution: { resolution: Resolution; note?: string; userRef: string },
+    resolution: ResolutionRequest,
+    caller: DriftCaller = {},
+  ) {
+    await this.requireMayResolve(id, caller);
+    await this.inner.resolveFinding(id, resolution, caller);
+  }
+
+  /**
+   * The author of the last event may undo it if they may still resolve the drift; someone
+   * with hermes.drift.read may undo anyone's.
+   */
+  async undoResolution(
+    id: string,
+    undo: { userRef: string; asAdmin?: boolean },
     caller: DriftCaller = {},
   ) {
     const { credentials } = caller;
-    if (credentials) {
-      const finding = await this.inner.getFinding(id);
-      const owners = ownersOf(
-        finding,
-        await workloadEntities(
-          this.options.catalog,
-          await this.options.auth.getOwnServiceCredentials(),
-        ),
+    const asAdmin =
+      !credentials ||
+      (await this.allowed(hermesDriftReadPermission, credentials));
+    if (!asAdmin) await this.requireMayResolve(id, caller);
+    return this.inner.undoResolution(id, { ...undo, asAdmin }, caller);
+  }
+
+  private async requireMayResolve(id: string, caller: DriftCaller) {
+    const { credentials } = caller;
+    if (!credentials) return;
+    const finding = await this.inner.getFinding(id);
+    const owners = ownersOf(
+      finding,
+      await workloadEntities(
+        this.options.catalog,
+        await this.options.auth.getOwnServiceCredentials(),
+      ),
+    );
+    if (owners.length === 0) {
+      await this.require(
+        hermesDriftResolvePermission,
+        caller,
+        'resolve drift that belongs to no catalog entity',
       );
-      if (owners.length === 0) {
-        await this.require(
-          hermesDriftResolvePermission,
-          caller,
-          'resolve drift that belongs to no catalog entity',
-        );
-      } else if (!(await this.mayResolveForAny(owners, credentials))) {
-        throw new NotAllowedError(
-          `You may not resolve drift of ${owners
-            .map(e => stringifyEntityRef(e))
-            .join(', ')} (${hermesDriftEntityResolvePermission.name})`,
-        );
-      }
+    } else if (!(await this.mayResolveForAny(owners, credentials))) {
+      throw new NotAllowedError(
+        `You may not resolve drift of ${owners
+          .map(e => stringifyEntityRef(e))
+          .join(', ')} (${hermesDriftEntityResolvePermission.name})`,
+      );
     }
-    await this.inner.resolveFinding(id, resolution, caller);
   }
 
   // Labelled findings and metrics span every cluster and entity: drift-wide read access.

@@ -13,7 +13,11 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import {
   AuditLearningMetrics,
   Classification,
+  DriftFindingPage,
+  DriftState,
   LabelledFinding,
+  ResolutionEvent,
+  RESOLUTIONS,
   entityFindingFilter,
   findingBelongsToEntity,
   readAuditEvents,
@@ -30,7 +34,9 @@ import {
   StoredAudit,
   StoredFinding,
 } from './DriftStore';
+import { ListedRow } from './findingQueries';
 import { driftResolutionDocument } from './memoryDocuments';
+import { findingFromRow } from './rows';
 import { AuditRunDependencies, rememberDrift, runAudit } from './runAudit';
 
 /**
@@ -47,6 +53,42 @@ export interface AuditRunOptions extends DriftCaller {
   model?: string;
 }
 
+/** Which findings to list; see `DriftService.listFindings`. */
+export interface FindingListOptions {
+  credentials: BackstageCredentials;
+  auditId?: string;
+  cluster?: string;
+  namespace?: string;
+  entityRef?: string;
+  classification?: Classification;
+  /** Default `open` (silences that expired included); with `auditId`, default `all`. */
+  state?: DriftState | 'all';
+}
+
+/** A page of findings: `limit` default 50 (at most 500), `offset` default 0. */
+export interface FindingPageOptions extends FindingListOptions {
+  limit?: number;
+  offset?: number;
+  /** Which matching findings the caller may see (AuthorizedDriftService sets it). */
+  visible?: (finding: Omit<StoredFinding, 'history'>) => boolean;
+}
+
+/**
+ * A resolution as people send it: `comment` (or `note`, its earlier name), a ticket URL, and
+ * with `silenceUntil` (ISO 8601, within 90 days) a silence instead of a resolution.
+ */
+export interface ResolutionRequest {
+  resolution: Resolution;
+  comment?: string;
+  note?: string;
+  ticket?: string;
+  silenceUntil?: string | Date;
+  userRef: string;
+}
+
+/** How long a silence may last. */
+export const MAX_SILENCE_DAYS = 90;
+
 /** Drift audits: run them, read them, and record how people resolved findings. */
 export interface DriftService {
   definitions(): AuditDefinition[];
@@ -60,16 +102,13 @@ export interface DriftService {
   /** One finding as its audit stored it. */
   getFinding(id: string): Promise<Omit<StoredFinding, 'history'>>;
   /**
-   * The findings of one audit, or of the latest audit of each cluster. With `entityRef`, only
-   * those about the entity's workloads, and only when the caller may read the entity.
+   * The findings of one audit, or each drift once as its latest audit found it (open drift by
+   * default). With `entityRef`, only those about the entity's workloads, and only when the
+   * caller may read the entity. All of them: `pageFindings` pages.
    */
-  listFindings(options: {
-    credentials: BackstageCredentials;
-    auditId?: string;
-    namespace?: string;
-    entityRef?: string;
-    classification?: Classification;
-  }): Promise<StoredFinding[]>;
+  listFindings(options: FindingListOptions): Promise<StoredFinding[]>;
+  /** The same, one page at a time, with how many matched in all. */
+  pageFindings(options: FindingPageOptions): Promise<DriftFindingPage>;
   /**
    * Stores audit events a cluster's API server sent to the webhook: how many writes were
    * stored, and how many items were skipped as null or malformed (only when there were any).
@@ -78,11 +117,21 @@ export interface DriftService {
     cluster: string,
     events: unknown,
   ): Promise<{ stored: number; skipped?: number }>;
+  /** Records a resolution, or a silence, of the finding's drift. */
   resolveFinding(
     id: string,
-    resolution: { resolution: Resolution; note?: string; userRef: string },
+    resolution: ResolutionRequest,
     caller?: DriftCaller,
   ): Promise<void>;
+  /**
+   * Undoes the latest resolution event of the finding's drift. Its author may; `asAdmin`
+   * (someone with hermes.drift.read, or Hermes itself) may undo anyone's.
+   */
+  undoResolution(
+    id: string,
+    undo: { userRef: string; asAdmin?: boolean },
+    caller?: DriftCaller,
+  ): Promise<ResolutionEvent>;
   /**
    * Every drift people resolved: each fingerprint's latest finding (as stored, with changes
    * and attribution) and its label history; with `since`, drift labelled since then. For rule
@@ -180,14 +229,41 @@ export class DefaultDriftService implements DriftService {
     return finding;
   }
 
-  async listFindings(options: {
-    credentials: BackstageCredentials;
-    auditId?: string;
-    namespace?: string;
-    entityRef?: string;
-    classification?: Classification;
-  }): Promise<StoredFinding[]> {
-    const { auditId, namespace, entityRef, classification } = options;
+  async listFindings(options: FindingListOptions): Promise<StoredFinding[]> {
+    return (await this.pageFindings({ ...options, limit: Infinity })).findings;
+  }
+
+  async pageFindings(options: FindingPageOptions): Promise<DriftFindingPage> {
+    const limit = options.limit ?? 50;
+    const offset = options.offset ?? 0;
+    if (!(limit === Infinity || (Number.isInteger(limit) && limit >= 1)))
+      throw new InputError(
+        `limit: expected a whole number from 1, got ${limit}`,
+      );
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new InputError(
+        `offset: expected a whole number from 0, got ${offset}`,
+      );
+    const rows = (await this.matchingFindings(options)).filter(
+      row => !options.visible || options.visible(findingFromRow(row)),
+    );
+    const page = rows.slice(offset, offset + limit);
+    return {
+      findings: await this.options.store.describeFindings(page),
+      total: rows.length,
+      limit: limit === Infinity ? rows.length : limit,
+      offset,
+    };
+  }
+
+  private async matchingFindings(
+    options: FindingListOptions,
+  ): Promise<ListedRow[]> {
+    const { auditId, cluster, namespace, entityRef, classification } = options;
+    const state =
+      options.state === 'all' || (auditId && !options.state)
+        ? undefined
+        : options.state ?? 'open';
     let annotations: Record<string, string> | undefined;
     if (entityRef) {
       // Reading the entity with the caller's credentials applies catalog permissions.
@@ -202,15 +278,18 @@ export class DefaultDriftService implements DriftService {
     }
     const entity = annotations && entityFindingFilter(annotations);
     if (annotations && !entity) return [];
-    const findings = await this.options.store.listFindings({
+    const rows = await this.options.store.queryFindings({
       auditId,
+      cluster,
       namespace,
+      classification,
+      state,
       entity,
     });
-    return findings.filter(
-      f =>
-        (!classification || f.classification === classification) &&
-        (!annotations || findingBelongsToEntity(f, annotations)),
+    return rows.filter(
+      row =>
+        !annotations ||
+        findingBelongsToEntity(findingFromRow(row), annotations),
     );
   }
 
@@ -231,16 +310,19 @@ export class DefaultDriftService implements DriftService {
     return skipped ? { stored, skipped } : { stored };
   }
 
-  async resolveFinding(
-    id: string,
-    resolution: { resolution: Resolution; note?: string; userRef: string },
-  ) {
-    if (resolution.note && resolution.note.length > 2000)
-      throw new InputError('note: at most 2000 characters');
-    const finding = await this.options.store.resolveFinding(id, resolution);
+  async resolveFinding(id: string, request: ResolutionRequest) {
+    const input = validateResolution(request);
+    const finding = await this.options.store.resolveFinding(id, input);
     await rememberDrift(this.options, [
-      driftResolutionDocument(finding, resolution),
+      driftResolutionDocument(finding, input),
     ]);
+  }
+
+  async undoResolution(
+    id: string,
+    undo: { userRef: string; asAdmin?: boolean },
+  ) {
+    return (await this.options.store.undoResolution(id, undo)).undone;
   }
 
   listLabelledFindings(options?: { since?: Date }) {
@@ -250,4 +332,67 @@ export class DefaultDriftService implements DriftService {
   triageMetrics(options?: { limit?: number }) {
     return this.options.store.triageMetrics(options);
   }
+}
+
+/** Checks what a person sent before anything is stored, naming what was wrong. */
+export function validateResolution(request: ResolutionRequest) {
+  const { resolution, comment, note, ticket, silenceUntil, userRef } = request;
+  if (!RESOLUTIONS.includes(resolution))
+    throw new InputError(
+      `resolution: expected one of ${RESOLUTIONS.join(
+        ', ',
+      )}, got "${resolution}"`,
+    );
+  if (comment !== undefined && note !== undefined && comment !== note)
+    throw new InputError(
+      'comment and note are the same field (note is its earlier name); send one',
+    );
+  const text = comment ?? note;
+  if (text && text.length > 2000)
+    throw new InputError('comment: at most 2000 characters');
+  if (ticket !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(ticket);
+    } catch {
+      url = undefined;
+    }
+    if (
+      !url ||
+      !['http:', 'https:'].includes(url.protocol) ||
+      ticket.length > 2000
+    )
+      throw new InputError(
+        `ticket: expected an http(s) URL of at most 2000 characters, got "${ticket.slice(
+          0,
+          100,
+        )}"`,
+      );
+  }
+  let until: Date | undefined;
+  if (silenceUntil !== undefined) {
+    until = new Date(silenceUntil);
+    if (Number.isNaN(until.getTime()))
+      throw new InputError(
+        `silenceUntil: expected an ISO 8601 time, got "${String(
+          silenceUntil,
+        ).slice(0, 100)}"`,
+      );
+    const now = Date.now();
+    if (until.getTime() <= now)
+      throw new InputError(
+        `silenceUntil: ${until.toISOString()} is not in the future`,
+      );
+    if (until.getTime() > now + MAX_SILENCE_DAYS * 86_400_000)
+      throw new InputError(
+        `silenceUntil: at most ${MAX_SILENCE_DAYS} days ahead, got ${until.toISOString()}`,
+      );
+  }
+  return {
+    resolution,
+    ...(text ? { note: text } : {}),
+    ...(ticket ? { ticket } : {}),
+    ...(until ? { silenceUntil: until } : {}),
+    userRef,
+  };
 }

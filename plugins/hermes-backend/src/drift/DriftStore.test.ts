@@ -94,7 +94,7 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
-    it('counts the same drift across audits and remembers how it was resolved', async () => {
+    it('counts the same drift once across audits while it lasts, and remembers how it was resolved', async () => {
       const store = await createStore();
       for (let run = 0; run < 3; run++) {
         const id = await store.startAudit(source);
@@ -104,9 +104,12 @@ describe.each(databases.eachSupportedId())(
           warnings: [],
         });
       }
-      // The latest audit of each cluster, by default.
+      // Each drift once, as its latest audit found it; three runs of one episode are seen once.
       const [latest] = await store.listFindings();
-      expect(latest.history.seen).toBe(3);
+      expect(latest.history).toMatchObject({ seen: 1, episodes: 1 });
+      expect(Date.parse(latest.history.lastSeen!)).toBeGreaterThan(
+        Date.parse(latest.history.firstSeen!),
+      );
       await store.resolveFinding(latest.id, {
         resolution: 'reverted',
         note: 'restored Enforce',
@@ -298,12 +301,16 @@ describe.each(databases.eachSupportedId())(
         warnings: [],
       });
       const [unlabelled] = await store.listFindings({ auditId: other });
-      // `seen` counts findings on the same object of the same type, whatever the fingerprint.
-      // Its labels are its own; the labelled drift on the same object is similar drift.
+      // `seen` counts this drift's own episodes: it is new. Its labels are its own; the
+      // labelled drift on the same object is similar drift.
       expect(unlabelled.history).toEqual({
-        seen: 3,
+        seen: 1,
         windowDays: 14,
         labels: [],
+        firstSeen: expect.any(String),
+        lastSeen: expect.any(String),
+        episodes: 1,
+        previousEpisodes: [],
         similar: {
           count: 2,
           resolutions: { harmless: 0, reverted: 0, committed: 0, critical: 1 },

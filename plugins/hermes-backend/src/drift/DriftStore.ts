@@ -1,10 +1,11 @@
-import { NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuditLearningMetrics,
   Classification,
   DriftAuditRecord,
   DriftFinding,
   DriftFindingRecord,
+  DriftState,
   KubernetesAuditEvent,
   LabelledFinding,
   Resolution,
@@ -15,35 +16,70 @@ import {
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { toIso } from '../database/dates';
 import { connect } from '../database/migrations';
 import {
   fingerprintHistory,
   FingerprintHistory,
-  labelsByFingerprint,
   listLabelledFindings,
   triageMetrics,
 } from './labels';
-import { auditFromRow, findingFromRow } from './rows';
+import {
+  describeFindings,
+  FindingQuery,
+  ListedRow,
+  queryFindings,
+} from './findingQueries';
+import {
+  applyResolution,
+  recomputeAfterUndo,
+  trackEpisodes,
+} from './lifecycle';
+import { SourceLinks } from './links';
+import { addAuditEvents, listAuditEvents } from './auditEventRows';
+import { auditFromRow, eventFromRow, findingFromRow } from './rows';
 import { similarHistory } from './similar';
-import { AuditEventRow, AuditRow, FindingRow } from './tables';
+import { AuditRow, DriftRow, FindingRow, ResolutionRow } from './tables';
 
 export type StoredAudit = DriftAuditRecord;
 export type StoredFinding = DriftFindingRecord;
 export type { Resolution, FingerprintHistory };
 export { RESOLUTIONS };
 
-/** An audit's findings as stored: each may carry the audit model's suggestion. */
-export type FindingToStore = DriftFinding & { suggestion?: TriageSuggestion };
+/**
+ * An audit's findings as stored: each may carry the audit model's suggestion and links to its
+ * desired source.
+ */
+export type FindingToStore = DriftFinding & {
+  suggestion?: TriageSuggestion;
+  links?: SourceLinks;
+};
+
+/** What a person records on a drift: a resolution, or with `silenceUntil`, a silence. */
+export interface ResolutionInput {
+  resolution: Resolution;
+  /** Why; `note` in earlier clients. */
+  note?: string;
+  ticket?: string;
+  silenceUntil?: Date;
+  userRef: string;
+}
+
+export type { FindingQuery, ListedRow, DriftState };
 
 /** Persistence of audits, findings and resolutions. */
 export interface DriftStore {
+  /** `name`: the hermes.audits entry; its runs open and close its drift. */
   startAudit(
     audit: Pick<
       StoredAudit,
       'cluster' | 'trigger' | 'desiredSource' | 'liveSource'
-    >,
+    > & { name?: string },
   ): Promise<string>;
+  /**
+   * Stores the findings and tracks each drift's lifecycle: episodes opened, continued and
+   * closed, resolutions verified. Without `reportsExtra` (default true), drift of objects not
+   * in Git is not closed, as the audit could not look for it.
+   */
   finishAudit(
     id: string,
     result: {
@@ -53,6 +89,7 @@ export interface DriftStore {
       narrative?: string;
       /** What went to the audit model for suggestions; absent without a model. */
       triageModel?: StoredAudit['triageModel'];
+      reportsExtra?: boolean;
     },
   ): Promise<void>;
   failAudit(id: string, error: string, warnings?: string[]): Promise<void>;
@@ -62,16 +99,20 @@ export interface DriftStore {
   }): Promise<StoredAudit[]>;
   getAudit(id: string): Promise<StoredAudit | undefined>;
   /**
-   * Findings of one audit, or of the latest successful audit of each cluster. With `entity`,
-   * only findings carrying those labels in that namespace (or cluster-scoped): a superset of
-   * an entity's findings, which the caller checks exactly.
+   * Findings of one audit, or each drift once as its latest audit found it, with history.
+   * With `entity`, only findings carrying those labels in that namespace (or cluster-scoped):
+   * a superset of an entity's findings, which the caller checks exactly.
    */
-  listFindings(options?: {
-    auditId?: string;
-    namespace?: string;
-    entity?: { labels: Record<string, string>; namespace?: string };
-    windowDays?: number;
-  }): Promise<StoredFinding[]>;
+  listFindings(
+    options?: FindingQuery & { windowDays?: number },
+  ): Promise<StoredFinding[]>;
+  /** The same, without history: to filter and page before describing. */
+  queryFindings(options: FindingQuery): Promise<ListedRow[]>;
+  /** History, lifecycle and links of rows from `queryFindings`. */
+  describeFindings(
+    rows: ListedRow[],
+    windowDays?: number,
+  ): Promise<StoredFinding[]>;
   /** Stores the writes among audit events (reads and failures are dropped); returns how many. */
   addAuditEvents(
     cluster: string,
@@ -83,11 +124,22 @@ export interface DriftStore {
     since: Date,
   ): Promise<KubernetesAuditEvent[]>;
   getFinding(id: string): Promise<Omit<StoredFinding, 'history'> | undefined>;
-  /** Records a resolution; returns the finding it resolves. */
+  /** Records a resolution (or silence) of the finding's drift; returns the finding. */
   resolveFinding(
     id: string,
-    resolution: { resolution: Resolution; note?: string; userRef: string },
+    resolution: ResolutionInput,
   ): Promise<Omit<StoredFinding, 'history'>>;
+  /**
+   * Undoes the latest event of the finding's drift: only its author may, unless `asAdmin`.
+   * Returns the finding and the event undone.
+   */
+  undoResolution(
+    id: string,
+    undo: { userRef: string; asAdmin?: boolean },
+  ): Promise<{
+    finding: Omit<StoredFinding, 'history'>;
+    undone: ReturnType<typeof eventFromRow>;
+  }>;
   /** Per fingerprint: findings within `windowDays` (default 14) and every label. */
   fingerprintHistory(
     fingerprints: string[],
@@ -108,13 +160,6 @@ export interface DriftStore {
   triageMetrics(options?: { limit?: number }): Promise<AuditLearningMetrics[]>;
 }
 
-// A JSON text column holds `"key":"value"` exactly as JSON.stringify wrote it; LIKE's own
-// wildcards in it are escaped.
-function jsonPairPattern(key: string, value: string): string {
-  const pair = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
-  return `%${pair.replace(/[\\%_]/g, c => `\\${c}`)}%`;
-}
-
 export class KnexDriftStore implements DriftStore {
   private constructor(private readonly db: Knex) {}
 
@@ -128,11 +173,12 @@ export class KnexDriftStore implements DriftStore {
     audit: Pick<
       StoredAudit,
       'cluster' | 'trigger' | 'desiredSource' | 'liveSource'
-    >,
+    > & { name?: string },
   ) {
     const id = randomUUID();
     await this.db('hermes_drift_audits').insert({
       id,
+      name: audit.name ?? null,
       cluster: audit.cluster,
       status: 'running',
       trigger: audit.trigger,
@@ -151,6 +197,7 @@ export class KnexDriftStore implements DriftStore {
       warnings: string[];
       narrative?: string;
       triageModel?: StoredAudit['triageModel'];
+      reportsExtra?: boolean;
     },
   ) {
     const summary: Record<Classification, number> = {
@@ -182,9 +229,32 @@ export class KnexDriftStore implements DriftStore {
         suggestion_reason: f.suggestion?.reason ?? null,
         suggestion_confidence: f.suggestion?.confidence ?? null,
         suggestion_model: f.suggestion?.model ?? null,
+        links: f.links ? JSON.stringify(f.links) : null,
       }));
       for (let i = 0; i < rows.length; i += 200)
         await tx('hermes_drift_findings').insert(rows.slice(i, i + 200));
+      const audit: AuditRow = await tx('hermes_drift_audits')
+        .where({ id })
+        .first();
+      await trackEpisodes(tx, {
+        auditId: id,
+        // Audits from before names were stored, and store users without one, by cluster.
+        scope: audit.name ?? audit.cluster,
+        now,
+        reportsExtra: result.reportsExtra ?? true,
+        seen: await tx('hermes_drift_findings')
+          .select(
+            'id',
+            'fingerprint',
+            'cluster',
+            'kind',
+            'namespace',
+            'name',
+            'type',
+          )
+          .where({ audit_id: id })
+          .orderBy('id'),
+      });
       await tx('hermes_drift_audits')
         .where({ id })
         .update({
@@ -228,165 +298,28 @@ export class KnexDriftStore implements DriftStore {
   }
 
   async listFindings(
-    options: {
-      auditId?: string;
-      namespace?: string;
-      entity?: { labels: Record<string, string>; namespace?: string };
-      windowDays?: number;
-    } = {},
-  ) {
-    const windowDays = options.windowDays ?? 14;
-    let auditIds: string[];
-    if (options.auditId) auditIds = [options.auditId];
-    else {
-      // The latest successful audit of each cluster.
-      const latest: Array<{ cluster: string; started: Date | string }> =
-        await this.db('hermes_drift_audits')
-          .select('cluster')
-          .max({ started: 'started_at' })
-          .where({ status: 'succeeded' })
-          .groupBy('cluster');
-      const audits = await Promise.all(
-        latest.map(l =>
-          this.db('hermes_drift_audits')
-            .select('id')
-            .where({
-              cluster: l.cluster,
-              status: 'succeeded',
-              started_at: l.started,
-            })
-            .first(),
-        ),
-      );
-      auditIds = audits.flatMap(a => (a ? [a.id] : []));
-    }
-    if (auditIds.length === 0) return [];
-    const query = this.db<FindingRow>('hermes_drift_findings')
-      .whereIn('audit_id', auditIds)
-      .orderBy('id');
-    if (options.namespace) query.where({ namespace: options.namespace });
-    const { entity } = options;
-    if (entity) {
-      for (const [key, value] of Object.entries(entity.labels))
-        query.whereRaw(`labels LIKE ? ESCAPE '\\'`, [
-          jsonPairPattern(key, value),
-        ]);
-      if (entity.namespace)
-        query.where(q =>
-          q.where({ namespace: entity.namespace }).orWhereNull('namespace'),
-        );
-    }
-    const rows: FindingRow[] = await query;
-    const since = new Date(Date.now() - windowDays * 86_400_000);
-    // History for all listed findings in two grouped queries, not two per finding.
-    const objectKey = (
-      r: Pick<FindingRow, 'cluster' | 'kind' | 'namespace' | 'name' | 'type'>,
-    ) => [r.cluster, r.kind, r.namespace ?? '', r.name, r.type].join('\u0000');
-    const counts = new Map<string, number>();
-    type CountRow = Pick<
-      FindingRow,
-      'cluster' | 'kind' | 'namespace' | 'name' | 'type'
-    > & { n: number | string };
-    const grouped: CountRow[] = await this.db('hermes_drift_findings')
-      .select('cluster', 'kind', 'namespace', 'name', 'type')
-      .count({ n: '*' })
-      .whereIn('name', [...new Set(rows.map(r => r.name))])
-      .andWhere('found_at', '>=', since)
-      .groupBy('cluster', 'kind', 'namespace', 'name', 'type');
-    for (const g of grouped) counts.set(objectKey(g), Number(g.n));
-    const labels = await labelsByFingerprint(
-      this.db,
-      rows.map(r => r.fingerprint),
+    options: FindingQuery & { windowDays?: number } = {},
+  ): Promise<StoredFinding[]> {
+    return this.describeFindings(
+      await this.queryFindings(options),
+      options.windowDays,
     );
-    const listed = rows.map(row => findingFromRow(row));
-    const similar = await similarHistory(this.db, listed, windowDays);
-    return listed.map((finding, i): StoredFinding => {
-      const history = labels.get(finding.fingerprint) ?? [];
-      const lastResolution = history[history.length - 1];
-      const like = similar.get(finding.fingerprint);
-      return {
-        ...finding,
-        history: {
-          seen: counts.get(objectKey(rows[i])) ?? 0,
-          windowDays,
-          ...(lastResolution ? { lastResolution } : {}),
-          labels: history,
-          ...(like ? { similar: like } : {}),
-        },
-      };
-    });
   }
 
-  async addAuditEvents(
-    cluster: string,
-    events: KubernetesAuditEvent[],
-  ): Promise<number> {
-    // Cut to the column widths (and without NUL, which PostgreSQL refuses): a hostile or
-    // broken event is stored as far as it fits instead of failing the whole batch.
-    const fit = <T extends string | undefined>(value: T, width = 255): T =>
-      value?.replaceAll('\u0000', '').slice(0, width) as T;
-    const rows = events
-      .filter(
-        e =>
-          ['create', 'update', 'patch'].includes(e.verb ?? '') &&
-          (e.stage === undefined || e.stage === 'ResponseComplete') &&
-          (e.responseStatus?.code === undefined ||
-            e.responseStatus.code < 300) &&
-          e.objectRef?.name &&
-          e.user?.username,
-      )
-      .map(e => ({
-        cluster,
-        event_time: new Date(
-          e.stageTimestamp ?? e.requestReceivedTimestamp ?? Date.now(),
-        ),
-        verb: e.verb!,
-        username: fit(e.user!.username!),
-        api_group: fit(e.objectRef!.apiGroup ?? ''),
-        resource: fit(e.objectRef!.resource) ?? null,
-        namespace: fit(e.objectRef!.namespace) ?? null,
-        name: fit(e.objectRef!.name!),
-        subresource: fit(e.objectRef!.subresource, 64) ?? null,
-        field_manager:
-          fit(/[?&]fieldManager=([^&]+)/.exec(e.requestURI ?? '')?.[1]) ?? null,
-      }));
-    for (let i = 0; i < rows.length; i += 200) {
-      await this.db('hermes_kubernetes_audit_events').insert(
-        rows.slice(i, i + 200),
-      );
-    }
-    return rows.length;
+  queryFindings(options: FindingQuery) {
+    return queryFindings(this.db, options);
   }
 
-  async listAuditEvents(
-    cluster: string,
-    since: Date,
-  ): Promise<KubernetesAuditEvent[]> {
-    const rows: AuditEventRow[] = await this.db(
-      'hermes_kubernetes_audit_events',
-    )
-      .where({ cluster })
-      .andWhere('event_time', '>=', since)
-      .orderBy('event_time');
-    return rows.map(row => {
-      const time = toIso(row.event_time);
-      return {
-        verb: row.verb,
-        stage: 'ResponseComplete',
-        user: { username: row.username },
-        objectRef: {
-          apiGroup: row.api_group,
-          ...(row.resource ? { resource: row.resource } : {}),
-          ...(row.namespace ? { namespace: row.namespace } : {}),
-          name: row.name,
-          ...(row.subresource ? { subresource: row.subresource } : {}),
-        },
-        ...(row.field_manager
-          ? { requestURI: `?fieldManager=${row.field_manager}` }
-          : {}),
-        stageTimestamp: time,
-      };
-    });
+  describeFindings(rows: ListedRow[], windowDays = 14) {
+    return describeFindings(this.db, rows, windowDays);
+  }
+
+  addAuditEvents(cluster: string, events: KubernetesAuditEvent[]) {
+    return addAuditEvents(this.db, cluster, events);
+  }
+
+  listAuditEvents(cluster: string, since: Date) {
+    return listAuditEvents(this.db, cluster, since);
   }
 
   async getFinding(id: string) {
@@ -398,21 +331,68 @@ export class KnexDriftStore implements DriftStore {
     return row ? findingFromRow(row) : undefined;
   }
 
-  async resolveFinding(
+  async resolveFinding(id: string, resolution: ResolutionInput) {
+    const finding = await this.getFinding(id);
+    if (!finding) throw new NotFoundError(`No drift finding with id ${id}`);
+    await this.db.transaction(async tx => {
+      const drift: DriftRow | undefined = await tx<DriftRow>(
+        'hermes_drift_drifts',
+      )
+        .where({ fingerprint: finding.fingerprint })
+        .first();
+      await tx('hermes_drift_resolutions').insert({
+        finding_id: Number(finding.id),
+        fingerprint: finding.fingerprint,
+        resolution: resolution.resolution,
+        note: resolution.note ?? null,
+        ticket: resolution.ticket ?? null,
+        silence_until: resolution.silenceUntil ?? null,
+        // A resolution after the drift is gone labels its last episode.
+        episode_id: drift?.last_episode_id ?? null,
+        user_ref: resolution.userRef,
+        created_at: new Date(),
+      });
+      await applyResolution(tx, finding.fingerprint, resolution);
+    });
+    return finding;
+  }
+
+  async undoResolution(
     id: string,
-    resolution: { resolution: Resolution; note?: string; userRef: string },
+    undo: { userRef: string; asAdmin?: boolean },
   ) {
     const finding = await this.getFinding(id);
     if (!finding) throw new NotFoundError(`No drift finding with id ${id}`);
-    await this.db('hermes_drift_resolutions').insert({
-      finding_id: Number(finding.id),
-      fingerprint: finding.fingerprint,
-      resolution: resolution.resolution,
-      note: resolution.note ?? null,
-      user_ref: resolution.userRef,
-      created_at: new Date(),
+    return this.db.transaction(async tx => {
+      const last: ResolutionRow | undefined = await tx<ResolutionRow>(
+        'hermes_drift_resolutions',
+      )
+        .where({ fingerprint: finding.fingerprint })
+        .whereNull('undone_at')
+        .orderBy('id', 'desc')
+        .first();
+      if (!last)
+        throw new NotFoundError(
+          `Drift finding ${id} has no resolution left to undo`,
+        );
+      if (!undo.asAdmin && last.user_ref !== undo.userRef)
+        throw new NotAllowedError(
+          `Only ${last.user_ref}, who recorded the last resolution, or someone with hermes.drift.read may undo it`,
+        );
+      const now = new Date();
+      await tx('hermes_drift_resolutions')
+        .where({ id: last.id })
+        .update({ undone_at: now, undone_by: undo.userRef });
+      await recomputeAfterUndo(tx, finding.fingerprint, now);
+      return {
+        finding,
+        undone: eventFromRow({
+          ...last,
+          undone_at: now,
+          undone_by: undo.userRef,
+        }),
+      };
     });
-    return finding;
   }
 
   fingerprintHistory(fingerprints: string[], windowDays = 14) {

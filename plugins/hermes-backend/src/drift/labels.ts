@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import {
   AuditLearningMetrics,
+  DriftEpisode,
   DriftFinding,
   LabelledFinding,
   SimilarDrift,
@@ -8,15 +9,31 @@ import {
 import { Knex } from 'knex';
 import { toIso } from '../database/dates';
 import { findingFromRow, Label, labelFromRow } from './rows';
-import { AuditRow, FindingRow, ResolutionRow } from './tables';
+import { currentEvent, stillDrifting } from './lifecycle';
+import {
+  AuditRow,
+  DriftRow,
+  EpisodeRow,
+  FindingRow,
+  ResolutionRow,
+} from './tables';
 
 // Queries of the learning loop over the drift tables: labels (people's resolutions) by the
 // drift's fingerprint, labelled findings, and how each audit's findings were classified.
 
 /** How often the same drift (same fingerprint) was seen before, and how people resolved it. */
 export interface FingerprintHistory {
-  /** Findings with the fingerprint within the window, before the audit that asks. */
+  /** Earlier episodes of the drift (first seen → gone) that ended within the window. */
   seen: number;
+  /** When an audit first saw the drift, and its episodes ever (absent for new drift). */
+  firstSeen?: string;
+  episodes?: number;
+  /** Whether the drift was still drifting at the previous audit (this audit continues it). */
+  ongoing?: boolean;
+  /** Finished episodes, oldest first, with how each was resolved. */
+  previousEpisodes?: DriftEpisode[];
+  /** A reverted/committed resolution of the ongoing episode that this audit contradicts. */
+  reopened?: string;
   windowDays: number;
   /** Every resolution, oldest first. */
   labels: Label[];
@@ -26,7 +43,7 @@ export interface FingerprintHistory {
 
 // Keeps `IN (...)` lists well under SQLite's and PostgreSQL's bound-parameter limits.
 const CHUNK = 500;
-async function inChunks<T>(
+export async function inChunks<T>(
   values: string[],
   query: (chunk: string[]) => Promise<T[]>,
 ): Promise<T[]> {
@@ -44,8 +61,10 @@ export async function labelsByFingerprint(
   const rows = await inChunks(
     [...new Set(fingerprints)],
     chunk =>
+      // An undone resolution is no longer a label.
       db<ResolutionRow>('hermes_drift_resolutions')
         .whereIn('fingerprint', chunk)
+        .whereNull('undone_at')
         .orderBy('id') as Promise<ResolutionRow[]>,
   );
   rows.sort((a, b) => Number(a.id) - Number(b.id));
@@ -65,30 +84,99 @@ export async function fingerprintHistory(
 ): Promise<Map<string, FingerprintHistory>> {
   const unique = [...new Set(fingerprints)];
   const since = new Date(Date.now() - windowDays * 86_400_000);
-  const counts = await inChunks(
+  // Episodes, not audit runs: one that ended within the window counts once; the ongoing one
+  // is the audit's own and is counted by whoever reports it.
+  const episodes = await inChunks(
     unique,
     chunk =>
-      db('hermes_drift_findings')
-        .select('fingerprint')
-        .count({ n: '*' })
+      db<EpisodeRow>('hermes_drift_episodes')
         .whereIn('fingerprint', chunk)
-        .andWhere('found_at', '>=', since)
-        .groupBy('fingerprint') as Promise<
-        Array<{ fingerprint: string; n: number | string }>
-      >,
+        .orderBy('id') as Promise<EpisodeRow[]>,
   );
-  const seen = new Map(counts.map(c => [c.fingerprint, Number(c.n)]));
+  const drifts = new Map(
+    (
+      await inChunks(
+        unique,
+        chunk =>
+          db<DriftRow>('hermes_drift_drifts').whereIn(
+            'fingerprint',
+            chunk,
+          ) as Promise<DriftRow[]>,
+      )
+    ).map(d => [d.fingerprint, d]),
+  );
   const labels = await labelsByFingerprint(db, unique);
+  const events = await eventsByFingerprint(db, unique);
+  const now = new Date();
   return new Map(
-    unique.map(fp => [
-      fp,
-      {
-        seen: seen.get(fp) ?? 0,
-        windowDays,
-        labels: labels.get(fp) ?? [],
-      },
-    ]),
+    unique.map(fp => {
+      const drift = drifts.get(fp);
+      const ended = episodes.filter(
+        e => e.fingerprint === fp && e.ended_at !== null,
+      );
+      const earlier = ended.filter(e => new Date(e.ended_at!) >= since).length;
+      const previousEpisodes = ended.map((e): DriftEpisode => {
+        const last = (events.get(fp) ?? [])
+          .filter(ev => !ev.undone_at && String(ev.episode_id) === String(e.id))
+          .at(-1);
+        return {
+          startedAt: toIso(e.started_at),
+          endedAt: toIso(e.ended_at!),
+          ...(last
+            ? { resolution: last.resolution, resolvedBy: last.user_ref }
+            : {}),
+          ...(e.verification ? { verification: e.verification } : {}),
+        };
+      });
+      const event = drift
+        ? currentEvent(events.get(fp) ?? [], drift)
+        : undefined;
+      const reopened =
+        drift?.current_episode_id &&
+        drift.state === 'resolved' &&
+        event &&
+        ['reverted', 'committed'].includes(event.resolution)
+          ? stillDrifting(event, now)
+          : undefined;
+      return [
+        fp,
+        {
+          seen: earlier,
+          windowDays,
+          labels: labels.get(fp) ?? [],
+          ...(drift
+            ? {
+                firstSeen: toIso(drift.first_seen),
+                episodes: Number(drift.episodes),
+                ongoing: drift.current_episode_id !== null,
+                previousEpisodes,
+              }
+            : {}),
+          ...(reopened ? { reopened } : {}),
+        },
+      ];
+    }),
   );
+}
+
+/** Every resolution event of each fingerprint, undone ones included, oldest first. */
+export async function eventsByFingerprint(
+  db: Knex,
+  fingerprints: string[],
+): Promise<Map<string, ResolutionRow[]>> {
+  const rows = await inChunks(
+    [...new Set(fingerprints)],
+    chunk =>
+      db<ResolutionRow>('hermes_drift_resolutions').whereIn(
+        'fingerprint',
+        chunk,
+      ) as Promise<ResolutionRow[]>,
+  );
+  rows.sort((a, b) => Number(a.id) - Number(b.id));
+  const events = new Map<string, ResolutionRow[]>();
+  for (const row of rows)
+    events.set(row.fingerprint, [...(events.get(row.fingerprint) ?? []), row]);
+  return events;
 }
 
 /**
@@ -99,7 +187,9 @@ export async function listLabelledFindings(
   db: Knex,
   options: { since?: Date } = {},
 ): Promise<LabelledFinding[]> {
-  const query = db('hermes_drift_resolutions').distinct('fingerprint');
+  const query = db('hermes_drift_resolutions')
+    .distinct('fingerprint')
+    .whereNull('undone_at');
   if (options.since) query.where('created_at', '>=', options.since);
   const fingerprints: string[] = (await query).map(
     (r: { fingerprint: string }) => r.fingerprint,

@@ -218,9 +218,13 @@ describe('drift findings under a permission policy', () => {
     expect(unmapped.body.error.message).toBe(
       'You may not resolve drift that belongs to no catalog entity (hermes.drift.resolve)',
     );
-    // Nothing was recorded for the refused ones.
-    const after = await request(server)
+    // Nothing was recorded for the refused ones. The resolved one left the open list.
+    const open = await request(server)
       .get('/api/hermes/drift/findings')
+      .set('Authorization', grace);
+    expect(names(open.body)).not.toContain('InferenceService/fraud-detector');
+    const after = await request(server)
+      .get('/api/hermes/drift/findings?state=all')
       .set('Authorization', grace);
     const resolved = after.body.findings
       .filter((f: any) => f.history.lastResolution)

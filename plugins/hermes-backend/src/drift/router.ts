@@ -12,16 +12,40 @@ const filter = z
   .optional()
   .transform(v => v || undefined);
 
+const whole = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform(v => (v ? Number(v) : undefined))
+    .refine(
+      v => v === undefined || (Number.isInteger(v) && v >= min && v <= max),
+      `${name}: expected a whole number from ${min} to ${max}`,
+    );
+
 const findingsQuery = z.object({
   auditId: filter,
+  cluster: filter,
   namespace: filter,
   entityRef: filter,
-  classification: z.enum(['critical', 'harmless', 'unknown']).optional(),
+  classification: z
+    .enum(['critical', 'harmless', 'unknown', ''])
+    .optional()
+    .transform(v => v || undefined),
+  state: z
+    .enum(['open', 'resolved', 'silenced', 'all', ''])
+    .optional()
+    .transform(v => v || undefined),
+  limit: whole('limit', 1, 500),
+  offset: whole('offset', 0, 1_000_000),
 });
 
+// `note` is the earlier name of `comment`; the service refuses two different texts.
 const resolutionBody = z.object({
   resolution: z.enum(RESOLUTIONS as [string, ...string[]]),
+  comment: z.string().max(2000).optional(),
   note: z.string().max(2000).optional(),
+  ticket: z.string().max(2000).optional(),
+  silenceUntil: z.string().max(100).optional(),
 });
 
 export function createDriftRouter(options: {
@@ -69,7 +93,7 @@ export function createDriftRouter(options: {
       allow: ['user', 'service'],
     });
     const query = parseInput(findingsQuery, req.query, 'findings query');
-    res.json({ findings: await drift.listFindings({ ...query, credentials }) });
+    res.json(await drift.pageFindings({ ...query, credentials }));
   });
 
   router.post('/drift/findings/:id/resolution', async (req, res) => {
@@ -78,13 +102,24 @@ export function createDriftRouter(options: {
     await drift.resolveFinding(
       req.params.id,
       {
+        ...body,
         resolution: body.resolution as (typeof RESOLUTIONS)[number],
-        note: body.note,
         userRef: credentials.principal.userEntityRef,
       },
       { credentials },
     );
     res.status(204).end();
+  });
+
+  // Undoes the drift's latest resolution event: its author, or someone with hermes.drift.read.
+  router.delete('/drift/findings/:id/resolution', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const undone = await drift.undoResolution(
+      req.params.id,
+      { userRef: credentials.principal.userEntityRef },
+      { credentials },
+    );
+    res.json({ undone });
   });
 
   return router;

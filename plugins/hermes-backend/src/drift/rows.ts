@@ -1,6 +1,7 @@
 import {
   DriftAuditRecord,
   DriftFindingRecord,
+  ResolutionEvent,
 } from '@hermes-backstage/plugin-hermes-common';
 import { toIso } from '../database/dates';
 import { AuditRow, FindingRow, ResolutionRow } from './tables';
@@ -76,6 +77,22 @@ export function findingFromRow(
 }
 
 export type Label = DriftFindingRecord['history']['labels'][number];
+
+/** A resolution event as the API shows it (`note` is its comment). */
+export function eventFromRow(row: ResolutionRow): ResolutionEvent {
+  return {
+    id: String(row.id),
+    findingId: String(row.finding_id),
+    resolution: row.resolution,
+    userRef: row.user_ref,
+    at: toIso(row.created_at),
+    ...(row.note ? { comment: row.note } : {}),
+    ...(row.ticket ? { ticket: row.ticket } : {}),
+    ...(row.silence_until ? { silenceUntil: toIso(row.silence_until) } : {}),
+    ...(row.undone_at ? { undoneAt: toIso(row.undone_at) } : {}),
+    ...(row.undone_by ? { undoneBy: row.undone_by } : {}),
+  };
+}
 
 export function labelFromRow(row: ResolutionRow): Label {
   return {

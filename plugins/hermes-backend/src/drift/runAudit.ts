@@ -25,6 +25,7 @@ import { DriftStore, StoredAudit } from './DriftStore';
 import { driftAuditDocuments } from './memoryDocuments';
 import { narrateReport } from './narrative';
 import { notifyOwnersOfCriticalDrift } from './notifyOwners';
+import { sourceLinks } from './links';
 import { readDesired, readLive, splitKind } from './sources';
 import { reportHistory, suggestForAudit } from './suggestions';
 
@@ -83,6 +84,7 @@ export async function runAudit(
     ? `snapshot ${path.resolve(audit.liveSnapshot)}`
     : `cluster ${audit.cluster}`;
   const id = await store.startAudit({
+    name,
     cluster: audit.cluster,
     trigger,
     desiredSource,
@@ -166,12 +168,42 @@ export async function runAudit(
       warnings,
     });
     const narrative = await narrateReport(deps.models, report, warnings, model);
+    const links = sourceLinks(triage.findings, {
+      ...(audit.desired.url
+        ? {
+            tree: { url: audit.desired.url, revision: desired.revision },
+            files: desired.objects.map(o => ({
+              resource: {
+                apiVersion: o.object.apiVersion,
+                kind: o.object.kind,
+                namespace: o.object.metadata.namespace,
+                name: o.object.metadata.name ?? '',
+              },
+              file: o.source,
+              line: o.line,
+            })),
+          }
+        : {}),
+      ...(audit.desired.argocdApplication && deps.argocd
+        ? {
+            argocd: {
+              baseUrl: deps.argocd.baseUrl,
+              application: audit.desired.argocdApplication,
+            },
+          }
+        : {}),
+    });
     await store.finishAudit(id, {
-      findings: triage.findings,
+      findings: triage.findings.map(f => {
+        const link = links.get(f);
+        return link ? { ...f, links: link } : f;
+      }),
       report,
       warnings,
       narrative,
       triageModel: triage.usage,
+      // Without the whole desired state, objects not in Git were not looked for.
+      reportsExtra: desired.problems.length === 0,
     });
     await rememberDrift(
       deps,

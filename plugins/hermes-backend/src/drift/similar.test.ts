@@ -148,9 +148,13 @@ describe.each(databases.eachSupportedId())(
       expect(byName.get('require-labels')?.similar?.description).toBe(
         '2nd manual ClusterPolicy edit in 14 days; the previous one resolved by committing to Git',
       );
-      // Its own label is the same drift's history, not a similar one's.
+      // Its own label is the same drift's history, not a similar one's. Still drifting after
+      // "committed", it is one episode, reopened.
+      expect(
+        listed.find(f => f.resource.name === 'require-limits'),
+      ).toMatchObject({ state: 'open', verification: 'contradicted' });
       expect(byName.get('require-limits')).toMatchObject({
-        seen: 2,
+        seen: 1,
         lastResolution: { resolution: 'committed' },
         similar: {
           count: 2,

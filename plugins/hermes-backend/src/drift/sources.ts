@@ -63,16 +63,22 @@ function localTree(root: string): FileTree {
   };
 }
 
-/** A tree read through the URL reader (any Git integration), held in memory. */
+/**
+ * A tree read through the URL reader (any Git integration), held in memory, with the revision
+ * the reader names (for Git hosts, the commit id).
+ */
 async function urlTree(
   urlReader: UrlReaderService,
   url: string,
-): Promise<FileTree> {
+): Promise<{ tree: FileTree; revision?: string }> {
   const response = await urlReader.readTree(url);
   const files = new Map<string, Uint8Array>();
   for (const file of await response.files())
     files.set(file.path, await file.content());
-  return memoryFileTree(files);
+  return {
+    tree: memoryFileTree(files),
+    ...(response.etag ? { revision: response.etag } : {}),
+  };
 }
 
 export function splitKind(selector: string): LiveKind {
@@ -87,7 +93,9 @@ export function splitKind(selector: string): LiveKind {
 export async function readDesired(
   audit: AuditDefinition,
   sources: { urlReader: UrlReaderService; argocd?: ArgoCdConnection },
-): Promise<DesiredState & { ignoreDifferences: IgnoreDifference[] }> {
+): Promise<
+  DesiredState & { ignoreDifferences: IgnoreDifference[]; revision?: string }
+> {
   const { argocdApplication, url, directory } = audit.desired;
   if (argocdApplication) {
     const app = await readArgoCdApplication(sources.argocd!, argocdApplication);
@@ -111,11 +119,13 @@ export async function readDesired(
   // A tree is read whole, starting from the audit's folder inside it, so kustomizations may
   // refer to sibling folders of the same repository.
   if (url) {
-    const state = await loadDesiredState(
-      await urlTree(sources.urlReader, url),
-      audit.desired.path ?? '',
-    );
-    return { ...state, ignoreDifferences: [] };
+    const { tree, revision } = await urlTree(sources.urlReader, url);
+    const state = await loadDesiredState(tree, audit.desired.path ?? '');
+    return {
+      ...state,
+      ignoreDifferences: [],
+      ...(revision ? { revision } : {}),
+    };
   }
   const start = await fs.realpath(path.resolve(directory!));
   const root = await checkoutRoot(start);

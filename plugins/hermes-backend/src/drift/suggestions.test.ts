@@ -216,9 +216,10 @@ describe.each(databases.eachSupportedId())(
         userRef: 'user:default/bob',
       });
       const second = await drift.runAudit('demo', 'manual');
-      // The report says what history says, under the finding.
+      // The report says what history says, under the finding. The re-run continues the same
+      // episode, so it is not "seen 2×".
       expect(second.report).toContain(
-        '           history: seen 2× in 14 days · resolved 2× before (reverted ×1, critical ×1) · last resolved: critical by user:default/bob',
+        '           history: resolved 2× before (reverted ×1, critical ×1) · last resolved: critical by user:default/bob',
       );
 
       const request = requests[2];
@@ -246,7 +247,7 @@ describe.each(databases.eachSupportedId())(
           time: '2026-11-24T00:30:00Z',
         },
         history: {
-          seenBefore: 1,
+          seenBefore: 0,
           windowDays: 14,
           resolutions: [
             {

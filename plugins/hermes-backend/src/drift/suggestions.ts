@@ -288,17 +288,27 @@ export async function suggestForAudit(options: {
   };
 }
 
-/** History as the audit's report shows it: this audit's finding counts as seen too. */
+/**
+ * History as the audit's report shows it: the episode this audit's finding belongs to (new, or
+ * still going on) counts as seen too.
+ */
 export function reportHistory(
   history: FingerprintHistory | undefined,
 ): DriftFindingRecord['history'] | undefined {
   if (!history) return undefined;
   const last = history.labels[history.labels.length - 1];
+  const episodes = (history.episodes ?? 0) + (history.ongoing ? 0 : 1);
   return {
     seen: history.seen + 1,
     windowDays: history.windowDays,
     ...(last ? { lastResolution: last } : {}),
     labels: history.labels,
     ...(history.similar ? { similar: history.similar } : {}),
+    ...(history.firstSeen ? { firstSeen: history.firstSeen } : {}),
+    episodes,
+    ...(history.previousEpisodes?.length
+      ? { previousEpisodes: history.previousEpisodes }
+      : {}),
+    ...(history.reopened ? { reopened: history.reopened } : {}),
   };
 }

@@ -22,6 +22,8 @@ export type AuditRow = {
   suggestion_calls: number | null;
   suggestion_findings: number | null;
   suggestion_tokens: number | null;
+  /** The hermes.audits entry (migrations/20261130000010_lifecycle.js); null before it. */
+  name?: string | null;
 };
 
 /** hermes_drift_findings; `id` is a bigint, which PostgreSQL returns as a string. */
@@ -49,6 +51,8 @@ export type FindingRow = {
   /** float: PostgreSQL's real comes back as a number. */
   suggestion_confidence: number | string | null;
   suggestion_model: string | null;
+  /** JSON: `{ git?, argocd? }` web links of the desired source. */
+  links?: string | null;
 };
 
 /** hermes_drift_resolutions */
@@ -60,6 +64,45 @@ export type ResolutionRow = {
   note: string | null;
   user_ref: string;
   created_at: DbTime;
+  ticket?: string | null;
+  silence_until?: DbTime | null;
+  episode_id?: number | string | null;
+  undone_at?: DbTime | null;
+  undone_by?: string | null;
+};
+
+/** hermes_drift_episodes: one stretch of a drift, first seen → gone. */
+export type EpisodeRow = {
+  id: number | string;
+  fingerprint: string;
+  started_at: DbTime;
+  last_seen_at: DbTime;
+  ended_at: DbTime | null;
+  first_audit_id: string;
+  last_audit_id: string;
+  verification: 'confirmed' | 'contradicted' | null;
+};
+
+/** hermes_drift_drifts: each drift (fingerprint) once, with its lifecycle. */
+export type DriftRow = {
+  fingerprint: string;
+  scope: string;
+  cluster: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+  type: 'modified' | 'missing' | 'extra';
+  state: 'open' | 'resolved' | 'silenced';
+  silence_until: DbTime | null;
+  verification: 'confirmed' | 'contradicted' | null;
+  state_reason: string | null;
+  reopened_at: DbTime | null;
+  first_seen: DbTime;
+  last_seen: DbTime;
+  episodes: number | string;
+  current_episode_id: number | string | null;
+  last_episode_id: number | string;
+  last_finding_id: number | string;
 };
 
 /** hermes_kubernetes_audit_events */

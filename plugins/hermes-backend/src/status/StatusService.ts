@@ -2,9 +2,8 @@ import { HermesStatus } from '@hermes-backstage/plugin-hermes-common';
 import { ClusterDefinition } from '../kubernetes/clusters';
 import { ModelRegistry } from '../models/ModelRegistry';
 import { SkillsService } from '../skills/SkillsService';
-import { checkModels, ModelChecks } from './modelChecks';
-
-export type { ModelCheck, ModelChecks } from './modelChecks';
+import { ModelChecks } from '@hermes-backstage/plugin-hermes-common';
+import { checkModels } from './modelChecks';
 
 /** What the status needs of the model registry: what is configured, and a way to call it. */
 export type ConfiguredModels = Pick<

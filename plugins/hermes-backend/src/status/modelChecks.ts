@@ -1,27 +1,11 @@
 import {
+  ModelCheck,
+  ModelChecks,
   ModelPurpose,
   redactSecrets,
 } from '@hermes-backstage/plugin-hermes-common';
 import { APICallError, generateText } from 'ai';
-import { ModelApi, ModelRegistry } from '../models/ModelRegistry';
-
-/** Whether one configured model answered a small request, and how fast. */
-export interface ModelCheck {
-  purpose: ModelPurpose;
-  provider: string;
-  model: string;
-  api: ModelApi;
-  ok: boolean;
-  /** From sending the request to the whole answer, or to the failure. */
-  latencyMs: number;
-  /** Why the model did not answer, with any configured secret masked. */
-  error?: string;
-}
-
-export interface ModelChecks {
-  checkedAt: string;
-  models: ModelCheck[];
-}
+import { ModelRegistry } from '../models/ModelRegistry';
 
 // Enough for any model to say something, and OpenAI's smallest accepted output limit.
 const MAX_OUTPUT_TOKENS = 16;

@@ -67,8 +67,9 @@ export function describeSuggestion(suggestion: TriageSuggestion): string {
 
 /**
  * What history says about a finding: "seen 3× in 14 days · resolved 2× before (reverted ×2) ·
- * last resolved: reverted by user:default/ana · 3rd manual ClusterPolicy edit in 14 days;
- * previous 2 resolved by reverting"; undefined when there is nothing to say.
+ * last resolved: reverted by user:default/ana · previous episodes: reverted ×2 (confirmed ×1) ·
+ * 3rd manual ClusterPolicy edit in 14 days; previous 2 resolved by reverting"; undefined when
+ * there is nothing to say. `seen` counts episodes (first seen → gone), not audit runs.
  */
 export function describeHistory(
   history: DriftFindingRecord['history'] | undefined,
@@ -77,6 +78,7 @@ export function describeHistory(
   const { seen, windowDays, lastResolution } = history;
   const labels = history.labels ?? [];
   const parts: string[] = [];
+  if (history.reopened) parts.push(`reopened: ${history.reopened}`);
   if (seen > 1) parts.push(`seen ${seen}× in ${windowDays} days`);
   if (labels.length > 1) {
     const counts = new Map<string, number>();
@@ -88,10 +90,26 @@ export function describeHistory(
         .join(', ')})`,
     );
   }
-  if (lastResolution)
+  if (lastResolution && !history.reopened)
     parts.push(
       `last resolved: ${lastResolution.resolution} by ${lastResolution.userRef}`,
     );
+  const episodes = history.previousEpisodes ?? [];
+  if (episodes.length) {
+    const counts = new Map<string, number>();
+    for (const e of episodes) {
+      const how = e.resolution ?? 'gone unresolved';
+      counts.set(how, (counts.get(how) ?? 0) + 1);
+    }
+    const confirmed = episodes.filter(
+      e => e.verification === 'confirmed',
+    ).length;
+    parts.push(
+      `previous episodes: ${[...counts]
+        .map(([r, n]) => `${r} ×${n}`)
+        .join(', ')}${confirmed ? ` (confirmed ×${confirmed})` : ''}`,
+    );
+  }
   if (history.similar) parts.push(history.similar.description);
   return parts.length ? parts.join(' · ') : undefined;
 }

@@ -67,6 +67,56 @@ export const RESOLUTIONS: Resolution[] = [
   'critical',
 ];
 
+/** Where a drift stands: open, resolved by a person (or gone), or silenced until a time. */
+export type DriftState = 'open' | 'resolved' | 'silenced';
+export const DRIFT_STATES: DriftState[] = ['open', 'resolved', 'silenced'];
+
+/**
+ * What the audit after a resolution found: `confirmed`, the drift marked reverted or committed
+ * was gone; `contradicted`, it was still drifting (and the drift reopened).
+ */
+export type Verification = 'confirmed' | 'contradicted';
+
+/** One resolution (or silence) a person recorded on a drift; undone events are kept, marked. */
+export interface ResolutionEvent {
+  id: string;
+  /** The finding it was recorded on (any finding of the drift). */
+  findingId: string;
+  resolution: Resolution;
+  userRef: string;
+  at: string;
+  comment?: string;
+  /** URL of a ticket about it. */
+  ticket?: string;
+  /** For a silence: hidden from open drift until this time. */
+  silenceUntil?: string;
+  undoneAt?: string;
+  undoneBy?: string;
+}
+
+/** Portal and source links of a finding. */
+export interface FindingLinks {
+  /** The desired manifest's file at the audited revision, when desired state came from a Git tree URL. */
+  git?: string;
+  /** The resource in Argo CD's UI, when desired state came from an Argo CD application. */
+  argocd?: string;
+  /** The audit run in the portal, e.g. `/hermes?tab=drift&audit=<id>`. */
+  report: string;
+  /** The skill whose rule classified it, e.g. `/hermes?tab=skills&skill=<name>`. */
+  skill?: string;
+}
+
+/** An earlier, finished episode of a drift (first seen → gone) and how it ended. */
+export interface DriftEpisode {
+  startedAt: string;
+  /** When an audit saw it gone. */
+  endedAt: string;
+  /** The person's last (not undone) resolution during it, if any. */
+  resolution?: Resolution;
+  resolvedBy?: string;
+  verification?: Verification;
+}
+
 /** One run of a drift audit, as the API returns it. */
 export interface DriftAuditRecord {
   id: string;
@@ -112,8 +162,26 @@ export interface DriftFindingRecord extends DriftFinding {
   foundAt: string;
   /** The audit model's suggestion for a finding no rule classified; never a classification. */
   suggestion?: TriageSuggestion;
+  /**
+   * Lifecycle of the drift (all findings with this fingerprint); absent on findings stored
+   * before lifecycles existed.
+   */
+  state?: DriftState;
+  /** For `silenced`: until when. After it the drift counts as open again. */
+  silenceUntil?: string;
+  verification?: Verification;
+  /** Why the state is what it is, e.g. "marked reverted by user:default/ada 2 h ago, still drifting". */
+  stateReason?: string;
+  /** The resolution event behind the current state (absent when open and never resolved). */
+  resolution?: ResolutionEvent;
+  /** Every resolution event of the drift, oldest first, undone ones included (marked). */
+  events?: ResolutionEvent[];
+  links?: FindingLinks;
   history: {
-    /** Findings on the same object of the same type within the window, this one included. */
+    /**
+     * Distinct episodes of this drift (first seen → gone) within the window, the current one
+     * included: an audit re-run while it drifts does not count again.
+     */
     seen: number;
     windowDays: number;
     lastResolution?: {
@@ -131,5 +199,21 @@ export interface DriftFindingRecord extends DriftFinding {
     }>;
     /** Similar drift (other fingerprints) within the window; absent when there is none. */
     similar?: SimilarDrift;
+    /** First and last time an audit saw this drift, and its episodes ever. */
+    firstSeen?: string;
+    lastSeen?: string;
+    episodes?: number;
+    /** Finished episodes, oldest first, with how each was resolved. */
+    previousEpisodes?: DriftEpisode[];
+    /** Set when this audit found drift a person had marked reverted or committed. */
+    reopened?: string;
   };
+}
+
+/** One page of findings and how many matched in all. */
+export interface DriftFindingPage {
+  findings: DriftFindingRecord[];
+  total: number;
+  limit: number;
+  offset: number;
 }

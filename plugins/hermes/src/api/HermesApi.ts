@@ -15,7 +15,7 @@ import {
   HermesStatus,
   LearningCandidate,
   LearningRun,
-  ModelPurpose,
+  ModelChecks,
   Reflection,
   Resolution,
   SkillDetails,
@@ -29,6 +29,11 @@ import {
   TaskSchedule,
 } from '@hermes-backstage/plugin-hermes-common';
 import type { ChatTransport, UIMessage } from 'ai';
+
+export type {
+  ModelCheck,
+  ModelChecks,
+} from '@hermes-backstage/plugin-hermes-common';
 
 /**
  * A chat message as the agent streams and stores it: with the runs that produced it, and
@@ -157,25 +162,6 @@ export interface HermesApi {
   rejectCandidate(id: string, reason?: string): Promise<LearningCandidate>;
   /** Per audit (oldest first, the last 60) and per skill: what rules and the model did. */
   learningMetrics(): Promise<LearningMetrics>;
-}
-
-/** Whether one configured model answered the check, and how fast. @public */
-export interface ModelCheck {
-  purpose: ModelPurpose;
-  provider: string;
-  model: string;
-  /** The API its provider speaks: Chat Completions or OpenAI's Responses API. */
-  api: 'chat' | 'responses';
-  ok: boolean;
-  latencyMs: number;
-  /** Why it did not answer; secrets are masked by the backend. */
-  error?: string;
-}
-
-/** The answer to a model check: one entry per configured purpose. @public */
-export interface ModelChecks {
-  checkedAt: string;
-  models: ModelCheck[];
 }
 
 /** What the learning loop changed, per audit and per skill. @public */
