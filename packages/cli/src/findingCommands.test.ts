@@ -79,7 +79,7 @@ describe('hermes drift findings and resolve', () => {
       'kube-controller-manager —',
       'harmless by user:default/ana 2026-05-22 08:00 UTC',
     ]);
-    expect(summary).toBe('2 findings, 1 critical without a resolution');
+    expect(summary).toBe('2 findings, 1 critical and open');
 
     // Once the critical finding is resolved, the same listing passes.
     portal.findings[0].history.lastResolution = {
@@ -111,13 +111,38 @@ describe('hermes drift findings and resolve', () => {
     );
     expect(code).toBe(0);
     expect(portal.requests.at(-1)?.url).toBe(
-      '/api/hermes/drift/findings?auditId=audit-1&entityRef=component%3Adefault%2Ffraud-detector&classification=harmless',
+      '/api/hermes/drift/findings?auditId=audit-1&entityRef=component%3Adefault%2Ffraud-detector&classification=harmless&limit=500&offset=0',
     );
     expect(JSON.parse(out).findings.map((f: any) => f.id)).toEqual(['f-2']);
     await expect(
       run('drift', 'findings', '--classification', 'bad'),
     ).rejects.toThrow(
       '--classification must be critical, harmless, unknown, not "bad"',
+    );
+  });
+
+  it('reads every page, and --state picks which drift: a resolved critical one passes', async () => {
+    for (let i = 0; i < 1203; i++)
+      portal.findings.push(
+        makeFinding(`h-${i}`, { classification: 'harmless' }),
+      );
+    portal.findings.push(
+      makeFinding('c-1', { classification: 'critical', state: 'resolved' }),
+    );
+    const open = await run('drift', 'findings', '--output', 'json');
+    expect(open.code).toBe(0);
+    expect(JSON.parse(open.out).findings).toHaveLength(1203);
+    expect(
+      portal.requests.filter(r => r.url.includes('/drift/findings')),
+    ).toHaveLength(3);
+
+    const all = await run('drift', 'findings', '--state', 'all');
+    expect(all.code).toBe(0);
+    expect(all.out.trim().split('\n').at(-1)).toBe(
+      '1204 findings, 0 critical and open',
+    );
+    await expect(run('drift', 'findings', '--state', 'gone')).rejects.toThrow(
+      '--state must be open, resolved, silenced, all, not "gone"',
     );
   });
 

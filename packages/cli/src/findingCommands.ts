@@ -13,9 +13,13 @@ const RESOLUTIONS: Resolution[] = [
   'critical',
 ];
 const CLASSIFICATIONS = ['critical', 'harmless', 'unknown'];
+const STATES = ['open', 'resolved', 'silenced', 'all'];
+const PAGE = 500;
 
 export const FINDING_USAGE = `  hermes drift findings [--audit-id <id>] [--namespace ns] [--entity <ref>] [--classification critical|harmless|unknown]
-                        latest audit of each cluster; exits 1 when a critical finding has no resolution
+                        [--state open|resolved|silenced|all]
+                        each drift as its latest audit found it (open ones unless --state says otherwise);
+                        exits 1 when a critical finding is open
   hermes drift resolve <finding-id> ${RESOLUTIONS.join('|')} [--note "<why>"]
     findings and resolve: --portal <url> or HERMES_PORTAL_URL, token in HERMES_TOKEN (resolve needs a user token)`;
 
@@ -25,6 +29,7 @@ interface Options {
   values: {
     portal?: string;
     'audit-id'?: string;
+    state?: string;
     namespace?: string[];
     entity?: string;
     classification?: string;
@@ -68,17 +73,34 @@ async function findings(options: Options): Promise<number> {
       )}, not "${classification}"`,
     );
   }
+  const state = values.state;
+  if (state && !STATES.includes(state)) {
+    throw new CliError(`--state must be ${STATES.join(', ')}, not "${state}"`);
+  }
   const query = new URLSearchParams();
+  if (state) query.set('state', state);
   if (values['audit-id']) query.set('auditId', values['audit-id']);
   if (values.namespace?.[0]) query.set('namespace', values.namespace[0]);
   if (values.entity) query.set('entityRef', values.entity);
   if (classification) query.set('classification', classification);
-  const text = query.toString();
-  const answer = await connectPortal(values.portal).request<{
-    findings: DriftFindingRecord[];
-  }>('GET', `/drift/findings${text ? `?${text}` : ''}`);
+  // Every page: the portal answers at most PAGE findings at a time.
+  const portal = connectPortal(values.portal);
+  const answer = { findings: [] as DriftFindingRecord[], total: 0 };
+  do {
+    query.set('limit', String(PAGE));
+    query.set('offset', String(answer.findings.length));
+    const page = await portal.request<{
+      findings: DriftFindingRecord[];
+      total?: number;
+    }>('GET', `/drift/findings?${query}`);
+    answer.findings.push(...page.findings);
+    answer.total = page.total ?? answer.findings.length;
+    if (page.findings.length === 0) break;
+  } while (answer.findings.length < answer.total);
   const open = answer.findings.filter(
-    f => f.classification === 'critical' && !f.history.lastResolution,
+    f =>
+      f.classification === 'critical' &&
+      (f.state ? f.state === 'open' : !f.history.lastResolution),
   );
   if (json) print(JSON.stringify(answer, null, 2));
   else if (answer.findings.length === 0) print('No drift findings.');
@@ -118,7 +140,7 @@ async function findings(options: Options): Promise<number> {
     print(
       `${answer.findings.length} finding${
         answer.findings.length === 1 ? '' : 's'
-      }, ${open.length} critical without a resolution`,
+      }, ${open.length} critical and open`,
     );
   }
   return open.length ? 1 : 0;

@@ -148,12 +148,21 @@ export async function startLibraryPortal(tokens: {
     } else if (req.method === 'GET' && p === '/drift/findings') {
       const classification = url.searchParams.get('classification');
       const namespace = url.searchParams.get('namespace');
+      const state = url.searchParams.get('state') ?? 'open';
+      const matching = findings.filter(
+        f =>
+          (!classification || f.classification === classification) &&
+          (!namespace || f.resource.namespace === namespace) &&
+          (state === 'all' || (f.state ?? 'open') === state),
+      );
+      // Pages as the portal does: at most `limit` from `offset`, with the total.
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const limit = Number(url.searchParams.get('limit') ?? 50);
       send(200, {
-        findings: findings.filter(
-          f =>
-            (!classification || f.classification === classification) &&
-            (!namespace || f.resource.namespace === namespace),
-        ),
+        findings: matching.slice(offset, offset + limit),
+        total: matching.length,
+        limit,
+        offset,
       });
     } else if (req.method === 'POST' && resolution) {
       if (!userOnly()) return;
