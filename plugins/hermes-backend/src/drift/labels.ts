@@ -61,10 +61,11 @@ export async function labelsByFingerprint(
   const rows = await inChunks(
     [...new Set(fingerprints)],
     chunk =>
-      // An undone resolution is no longer a label.
+      // An undone resolution is no longer a label, and a silence never was one.
       db<ResolutionRow>('hermes_drift_resolutions')
         .whereIn('fingerprint', chunk)
         .whereNull('undone_at')
+        .whereNull('silence_until')
         .orderBy('id') as Promise<ResolutionRow[]>,
   );
   rows.sort((a, b) => Number(a.id) - Number(b.id));
@@ -189,7 +190,8 @@ export async function listLabelledFindings(
 ): Promise<LabelledFinding[]> {
   const query = db('hermes_drift_resolutions')
     .distinct('fingerprint')
-    .whereNull('undone_at');
+    .whereNull('undone_at')
+    .whereNull('silence_until');
   if (options.since) query.where('created_at', '>=', options.since);
   const fingerprints: string[] = (await query).map(
     (r: { fingerprint: string }) => r.fingerprint,

@@ -172,6 +172,8 @@ describe.each(databases.eachSupportedId())(
       expect(silenced.map(f => [f.resource.name, f.silenceUntil])).toEqual([
         ['settings', until.toISOString()],
       ]);
+      // Silencing is not a judgement: the learning loop gets no label from it.
+      expect(await drift.listLabelledFindings()).toEqual([]);
       await run();
       expect(await find('settings')).toBeUndefined();
       await new Promise(resolve => setTimeout(resolve, 1600));

@@ -52,7 +52,7 @@ export async function similarHistory(
         'r.id',
         '=',
         db.raw(
-          '(select max(r2.id) from hermes_drift_resolutions r2 where r2.fingerprint = f.fingerprint and r2.undone_at is null)',
+          '(select max(r2.id) from hermes_drift_resolutions r2 where r2.fingerprint = f.fingerprint and r2.undone_at is null and r2.silence_until is null)',
         ),
       ),
     )

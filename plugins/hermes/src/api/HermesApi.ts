@@ -9,7 +9,10 @@ import {
   DeliveryChannelInfo,
   DeliveryRecord,
   DriftAuditRecord,
+  DriftFindingPage,
   DriftFindingRecord,
+  DriftState,
+  Classification,
   FeedbackRating,
   HeldToolCall,
   HermesStatus,
@@ -18,6 +21,7 @@ import {
   ModelChecks,
   Reflection,
   Resolution,
+  ResolutionEvent,
   SkillDetails,
   SkillFile,
   SkillListItem,
@@ -61,13 +65,21 @@ export interface HermesApi {
   /** Configured audit names, and recent runs (newest first). */
   listAudits(): Promise<{ definitions: string[]; audits: DriftAuditRecord[] }>;
   runAudit(name: string): Promise<DriftAuditRecord>;
-  /** Latest findings; for an entity, only those about its workloads. */
-  listFindings(options?: { entityRef?: string }): Promise<DriftFindingRecord[]>;
+  /**
+   * Open findings (each drift once; `state` changes that, `auditId` lists one audit's); for an
+   * entity, only those about its workloads. The first page only: see `pageFindings`.
+   */
+  listFindings(options?: FindingQuery): Promise<DriftFindingRecord[]>;
+  /** One page of findings and how many matched in all. */
+  pageFindings(options?: FindingQuery): Promise<DriftFindingPage>;
+  /** Records a resolution, or with `silenceUntil` a silence, of the finding's drift. */
   resolveFinding(
     id: string,
     resolution: Resolution,
-    note?: string,
+    details?: ResolutionDetails,
   ): Promise<void>;
+  /** Undoes the drift's latest resolution event (404 when there is none); returns it, marked. */
+  undoResolution(id: string): Promise<ResolutionEvent>;
   /** The user's conversations, newest first; with `q`, those matching it, with snippets. */
   listSessions(options?: {
     q?: string;
@@ -162,6 +174,28 @@ export interface HermesApi {
   rejectCandidate(id: string, reason?: string): Promise<LearningCandidate>;
   /** Per audit (oldest first, the last 60) and per skill: what rules and the model did. */
   learningMetrics(): Promise<LearningMetrics>;
+}
+
+/** Which findings to list; empty values mean no filter. @public */
+export interface FindingQuery {
+  auditId?: string;
+  cluster?: string;
+  namespace?: string;
+  entityRef?: string;
+  classification?: Classification;
+  /** Default `open`; with `auditId`, default `all`. */
+  state?: DriftState | 'all';
+  limit?: number;
+  offset?: number;
+}
+
+/** What a person adds to a resolution. @public */
+export interface ResolutionDetails {
+  comment?: string;
+  /** URL of a ticket about it. */
+  ticket?: string;
+  /** ISO 8601: silences the drift until then instead of resolving it. */
+  silenceUntil?: string;
 }
 
 /** What the learning loop changed, per audit and per skill. @public */

@@ -7,6 +7,7 @@ import {
   DeliveryChannelInfo,
   DeliveryRecord,
   DriftAuditRecord,
+  DriftFindingPage,
   DriftFindingRecord,
   FeedbackRating,
   HeldToolCall,
@@ -15,6 +16,7 @@ import {
   LearningRun,
   Reflection,
   Resolution,
+  ResolutionEvent,
   SkillDetails,
   SkillFile,
   SkillVersion,
@@ -26,8 +28,10 @@ import {
 import type { ChatTransport } from 'ai';
 import { createHermesChatTransport } from './chatTransport';
 import {
+  FindingQuery,
   HermesApi,
   HermesUIMessage,
+  ResolutionDetails,
   LearningMetrics,
   ModelChecks,
   SkillListEntry,
@@ -63,28 +67,37 @@ export class HermesClient implements HermesApi {
   }
 
   async listFindings(
-    options: { entityRef?: string } = {},
+    options: FindingQuery = {},
   ): Promise<DriftFindingRecord[]> {
-    const query = options.entityRef
-      ? `?entityRef=${encodeURIComponent(options.entityRef)}`
-      : '';
-    return (
-      await this.request<{ findings: DriftFindingRecord[] }>(
-        `/drift/findings${query}`,
-      )
-    ).findings;
+    return (await this.pageFindings(options)).findings;
+  }
+
+  pageFindings(options: FindingQuery = {}): Promise<DriftFindingPage> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(options)) {
+      if (value !== undefined && value !== '') query.set(key, String(value));
+    }
+    const text = query.toString();
+    return this.request(`/drift/findings${text ? `?${text}` : ''}`);
   }
 
   async resolveFinding(
     id: string,
     resolution: Resolution,
-    note?: string,
+    details: ResolutionDetails = {},
   ): Promise<void> {
-    await this.request(`/drift/findings/${encodeURIComponent(id)}/resolution`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ resolution, note }),
+    await this.send('POST', `${findingPath(id)}/resolution`, {
+      resolution,
+      ...details,
     });
+  }
+
+  async undoResolution(id: string): Promise<ResolutionEvent> {
+    const { undone } = await this.request<{ undone: ResolutionEvent }>(
+      `${findingPath(id)}/resolution`,
+      { method: 'DELETE' },
+    );
+    return undone;
   }
 
   async listSessions(
@@ -331,6 +344,10 @@ export class HermesClient implements HermesApi {
     }
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
+}
+
+function findingPath(id: string): string {
+  return `/drift/findings/${encodeURIComponent(id)}`;
 }
 
 function taskPath(id: string): string {

@@ -1,6 +1,10 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { HermesStatus } from '@hermes-backstage/plugin-hermes-common';
-import { act, fireEvent, screen } from '@testing-library/react';
+import {
+  DriftFindingRecord,
+  HermesStatus,
+} from '@hermes-backstage/plugin-hermes-common';
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import { finding } from './Drift/fixtures';
 import { hermesApiRef } from '../api';
 import {
   HERMES_SUBTITLE,
@@ -250,5 +254,105 @@ describe('HermesPage', () => {
       }),
     ).toBeVisible();
     expect(listCandidates).toHaveBeenCalledWith({});
+  });
+
+  it('has a Drift tab with drift of every cluster, objects no entity owns included, paged', async () => {
+    // A Kyverno policy: cluster-scoped, owned by no catalog entity.
+    const unmapped: DriftFindingRecord = {
+      ...finding,
+      id: '21',
+      cluster: 'neuroscale-staging',
+      resource: {
+        apiVersion: 'kyverno.io/v1',
+        kind: 'ClusterPolicy',
+        name: 'require-resource-limits',
+      },
+      labels: {},
+      state: 'open',
+    };
+    const pageFindings = jest.fn(async (query: { offset?: number }) => ({
+      findings: query.offset ? [{ ...finding, id: '99' }] : [unmapped],
+      total: 26,
+      limit: 25,
+      offset: query.offset ?? 0,
+    }));
+    await act(async () => {
+      await renderInTestApp(<HermesPage />, {
+        apis: [
+          [
+            hermesApiRef,
+            {
+              getStatus: async () => status,
+              listAudits: async () => ({ definitions: [], audits: [] }),
+              pageFindings,
+            },
+          ],
+        ],
+        initialRouteEntries: ['/?tab=drift'],
+      });
+    });
+    expect(screen.getByRole('tab', { name: 'Drift' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    const row = await screen.findByRole('row', {
+      name: 'ClusterPolicy require-resource-limits',
+    });
+    expect(row).toHaveTextContent('cluster-scoped · neuroscale-staging');
+    expect(pageFindings).toHaveBeenLastCalledWith(
+      expect.objectContaining({ state: 'open', limit: 25, offset: 0 }),
+    );
+    expect(screen.getByText('1–25 of 26')).toBeVisible();
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Go to next page' }));
+    });
+    expect(pageFindings).toHaveBeenLastCalledWith(
+      expect.objectContaining({ limit: 25, offset: 25 }),
+    );
+    expect(
+      await screen.findByRole('row', {
+        name: 'InferenceService fraud-detector',
+      }),
+    ).toBeVisible();
+    expect(screen.getByText('26–26 of 26')).toBeVisible();
+  });
+
+  it("lists one audit's findings, whatever their state, where finding reports link", async () => {
+    const pageFindings = jest.fn(async () => ({
+      findings: [{ ...finding, state: 'resolved' as const }],
+      total: 1,
+      limit: 25,
+      offset: 0,
+    }));
+    await act(async () => {
+      await renderInTestApp(<HermesPage />, {
+        apis: [
+          [
+            hermesApiRef,
+            {
+              listAudits: async () => ({ definitions: [], audits: [] }),
+              pageFindings,
+            },
+          ],
+        ],
+        initialRouteEntries: ['/hermes?tab=drift&audit=a1'],
+      });
+    });
+    expect(screen.getByText('Findings of audit a1.')).toBeVisible();
+    const row = await screen.findByRole('row', {
+      name: 'InferenceService fraud-detector',
+    });
+    expect(within(row).getByLabelText('state resolved')).toBeVisible();
+    expect(pageFindings).toHaveBeenCalledWith(
+      expect.objectContaining({ auditId: 'a1', state: 'all' }),
+    );
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Show all drift' }));
+    });
+    expect(pageFindings).toHaveBeenLastCalledWith(
+      expect.objectContaining({ auditId: undefined, state: 'open' }),
+    );
   });
 });

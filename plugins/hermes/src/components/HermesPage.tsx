@@ -1,13 +1,12 @@
 import { Content, Header, Page } from '@backstage/core-components';
 import Box from '@mui/material/Box';
-import Stack from '@mui/material/Stack';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { AgentChat } from './Agent';
 import { ApprovalsContent } from './Approvals';
-import { AuditsCard } from './Drift';
+import { DriftContent } from './Drift';
 import { LearningContent } from './Learning';
 import { SkillsContent } from './Skills';
 import { HermesStatusContent } from './StatusPage';
@@ -15,6 +14,7 @@ import { TasksContent } from './Tasks';
 
 const TABS = [
   'status',
+  'drift',
   'agent',
   'tasks',
   'skills',
@@ -24,6 +24,7 @@ const TABS = [
 type PageTab = (typeof TABS)[number];
 const LABELS: Record<PageTab, string> = {
   status: 'Status',
+  drift: 'Drift',
   agent: 'Agent',
   tasks: 'Tasks',
   skills: 'Skills',
@@ -52,13 +53,15 @@ export function HermesPageWithHeader() {
 export function HermesPage() {
   // The URL names the tab, so every view can be linked to and Back works: `?tab=approvals`
   // (the approvers' notification), `?session=<id>` (memory search and notification links
-  // open that conversation), `?tab=tasks&task=<id>` (a task's run history).
+  // open that conversation), `?tab=tasks&task=<id>` (a task's run history),
+  // `?tab=drift&audit=<id>` (an audit's findings, where finding links point).
   const [params, setParams] = useSearchParams();
   const session = params.get('session') ?? undefined;
   const asked = TABS.find(t => t === params.get('tab'));
   let tab: PageTab = asked ?? 'status';
   if (!asked && session) tab = 'agent';
   else if (!asked && params.has('task')) tab = 'tasks';
+  else if (!asked && params.has('audit')) tab = 'drift';
   // A tab mounts on first visit and then stays, so switching tabs never cuts an answer off
   // or loses an edit.
   const [opened, setOpened] = useState<ReadonlySet<PageTab>>(
@@ -77,12 +80,10 @@ export function HermesPage() {
   const content = (t: PageTab) => {
     switch (t) {
       case 'status':
-        return (
-          <Stack gap={2}>
-            <HermesStatusContent />
-            <AuditsCard />
-          </Stack>
-        );
+        return <HermesStatusContent />;
+      case 'drift':
+        // A new audit link starts a fresh view (its own filters and page).
+        return <DriftContent key={params.get('audit') ?? ''} />;
       case 'agent':
         return <AgentChat sessionId={session} />;
       case 'tasks':

@@ -126,6 +126,24 @@ describe('EntityDriftCard', () => {
     );
   });
 
+  it('counts by lifecycle state: silenced and resolved drift is not open, reopened drift is', async () => {
+    const listFindings = jest.fn().mockResolvedValue([
+      { ...critical, state: 'silenced' },
+      { ...harmless, state: 'resolved' },
+      // Marked reverted before this audit, still drifting: open again.
+      { ...resolved, state: 'open', verification: 'contradicted' },
+    ]);
+    await renderCard({ listFindings });
+    const counts = await screen.findByRole('list', {
+      name: 'Open findings by classification',
+    });
+    expect(
+      within(counts)
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual(['1 critical', '0 unknown', '0 harmless']);
+  });
+
   it('runs the audit now and shows the counts it found', async () => {
     const listFindings = jest
       .fn()

@@ -61,11 +61,14 @@ describe('EntityDriftContent', () => {
     );
     expect(within(row).getByText('seen 3× in 14 days')).toBeInTheDocument();
 
+    // A resolution asks for an optional comment and ticket first (FindingLifecycle.test).
+    fireEvent.click(within(row).getByRole('button', { name: 'Reverted' }));
     await act(async () => {
-      fireEvent.click(within(row).getByRole('button', { name: 'Reverted' }));
+      fireEvent.click(screen.getByRole('button', { name: 'Record' }));
     });
-    expect(resolveFinding).toHaveBeenCalledWith('7', 'reverted');
+    expect(resolveFinding).toHaveBeenCalledWith('7', 'reverted', {});
     expect(listFindings).toHaveBeenCalledTimes(2);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
   it("shows the model's suggestion apart from the classification, and how the drift was resolved before", async () => {

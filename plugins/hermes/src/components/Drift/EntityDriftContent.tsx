@@ -7,16 +7,13 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import {
-  DriftFindingRecord,
-  Resolution,
-} from '@hermes-backstage/plugin-hermes-common';
+import { DriftFindingRecord } from '@hermes-backstage/plugin-hermes-common';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { hermesApiRef } from '../../api';
 import { EntityTasksCard } from '../Tasks';
 import { LastAuditText, RunAuditButtons } from './AuditNow';
-import { FindingsTable } from './FindingsTable';
+import { FindingsTable, ResolveHandler } from './FindingsTable';
 import { useEntityDrift } from './useEntityDrift';
 
 /**
@@ -29,11 +26,12 @@ export function EntityDriftContent() {
   const entityRef = stringifyEntityRef(entity);
   const drift = useEntityDrift(entityRef);
   const { value, loading, error, retry } = drift.findings;
-  const resolve = async (
-    finding: DriftFindingRecord,
-    resolution: Resolution,
-  ) => {
-    await hermesApi.resolveFinding(finding.id, resolution);
+  const resolve: ResolveHandler = async (finding, resolution, details) => {
+    await hermesApi.resolveFinding(finding.id, resolution, details);
+    retry();
+  };
+  const undo = async (finding: DriftFindingRecord) => {
+    await hermesApi.undoResolution(finding.id);
     retry();
   };
   if (loading && !value) return <Progress />;
@@ -54,7 +52,7 @@ export function EntityDriftContent() {
           }
         >
           {value && value.length > 0 ? (
-            <FindingsTable findings={value} onResolve={resolve} />
+            <FindingsTable findings={value} onResolve={resolve} onUndo={undo} />
           ) : (
             <Typography>
               No drift found for this entity's workloads in the latest audit.

@@ -8,6 +8,13 @@ import {
   resolutionName,
   resolutionsOf,
 } from './findingParts';
+import {
+  EpisodeList,
+  EventList,
+  FindingLinkList,
+  HistoryLine,
+  StateReason,
+} from './lifecycleParts';
 
 function Section(props: { title: string; children: React.ReactNode }) {
   return (
@@ -20,13 +27,35 @@ function Section(props: { title: string; children: React.ReactNode }) {
   );
 }
 
+/** Resolution events; older backends send only resolutions in the history. */
+function Resolutions(props: { finding: DriftFindingRecord }) {
+  const { finding: f } = props;
+  if (f.events && f.events.length > 0) return <EventList finding={f} />;
+  const resolutions = resolutionsOf(f.history);
+  if (resolutions.length === 0)
+    return (
+      <Typography variant="body2" color="text.secondary">
+        Never resolved.
+      </Typography>
+    );
+  return (
+    <>
+      {resolutions.map((l, i) => (
+        <Typography key={i} variant="body2">
+          {resolutionName(l.resolution)} by {l.userRef} · <When at={l.at} />
+          {l.note ? ` — ${l.note}` : ''}
+        </Typography>
+      ))}
+    </>
+  );
+}
+
 /** Everything about one finding, shown under its row when opened (`?finding=<id>`). */
 export function FindingDetails(props: { finding: DriftFindingRecord }) {
   const { finding: f } = props;
   const r = f.resource;
   const a = f.attribution;
   const reason = reasonText(f);
-  const resolutions = resolutionsOf(f.history);
   return (
     <Box
       role="region"
@@ -99,19 +128,22 @@ export function FindingDetails(props: { finding: DriftFindingRecord }) {
           </Typography>
         )}
       </Section>
+      <Section title="State">
+        <Typography variant="body2">
+          {f.state ?? 'unknown (found before lifecycles)'}
+          {f.verification ? ` · ${f.verification} by the next audit` : ''}
+        </Typography>
+        <StateReason finding={f} />
+      </Section>
       <Section title="Resolved before">
-        {resolutions.length === 0 ? (
-          <Typography variant="body2" color="text.secondary">
-            Never resolved.
-          </Typography>
-        ) : (
-          resolutions.map((l, i) => (
-            <Typography key={i} variant="body2">
-              {resolutionName(l.resolution)} by {l.userRef} · <When at={l.at} />
-              {l.note ? ` — ${l.note}` : ''}
-            </Typography>
-          ))
-        )}
+        <Resolutions finding={f} />
+      </Section>
+      <Section title="History">
+        <HistoryLine history={f.history} />
+        <EpisodeList history={f.history} />
+      </Section>
+      <Section title="Links">
+        <FindingLinkList finding={f} />
       </Section>
     </Box>
   );

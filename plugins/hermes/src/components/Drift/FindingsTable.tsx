@@ -18,23 +18,35 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { Fragment, MouseEvent, useEffect, useRef } from 'react';
+import { Fragment, MouseEvent, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { Truncated, When } from '../shared';
+import { ResolutionDetails } from '../../api/HermesApi';
+import { errorText, Truncated, When } from '../shared';
 import { FindingDetails } from './FindingDetails';
+import { Change, reasonText, Suggestion, what } from './findingParts';
 import {
-  Change,
-  historyLine,
-  reasonText,
-  Suggestion,
-  what,
-} from './findingParts';
+  HistoryLine,
+  lastEvent,
+  StateChip,
+  StateReason,
+} from './lifecycleParts';
+import { ResolveDialog } from './ResolveDialog';
 
 const COLORS: Record<Classification, 'error' | 'warning' | 'success'> = {
   critical: 'error',
   unknown: 'warning',
   harmless: 'success',
 };
+
+/** How long "Silence" hides a drift from open findings. */
+export const SILENCE_DAYS = 7;
+
+/** Records a resolution (with `silenceUntil`, a silence) of a finding's drift. */
+export type ResolveHandler = (
+  finding: DriftFindingRecord,
+  resolution: Resolution,
+  details?: ResolutionDetails,
+) => Promise<void> | void;
 
 const RESOLUTION_LABELS: Record<Resolution, string> = {
   harmless: 'Harmless',
@@ -62,13 +74,29 @@ const header = {
   textOverflow: 'ellipsis',
 } as const;
 
+/** A resolution or silence waiting for its comment and ticket. */
+interface Ask {
+  finding: DriftFindingRecord;
+  resolution: Resolution;
+  silence?: boolean;
+}
+
+function askTitle(ask: Ask): string {
+  const name = `${ask.finding.resource.kind} ${ask.finding.resource.name}`;
+  return ask.silence
+    ? `Silence ${name} for ${SILENCE_DAYS} days?`
+    : `Mark ${name} ${RESOLUTION_LABELS[ask.resolution].toLowerCase()}?`;
+}
+
 function FindingRow(props: {
   finding: DriftFindingRecord;
   open: boolean;
   onToggle: () => void;
-  onResolve: (finding: DriftFindingRecord, resolution: Resolution) => void;
+  onAsk: (ask: Ask) => void;
+  onUndo?: (finding: DriftFindingRecord) => void;
 }) {
-  const { finding: f, open, onToggle, onResolve } = props;
+  const { finding: f, open, onToggle, onAsk, onUndo } = props;
+  const undoable = onUndo && lastEvent(f);
   const a = f.attribution;
   const ref = useRef<HTMLTableRowElement>(null);
   const reason = reasonText(f);
@@ -98,6 +126,7 @@ function FindingRow(props: {
           color={COLORS[f.classification]}
           label={f.classification}
         />
+        <StateChip finding={f} />
         {f.skill && <Truncated text={`skill ${f.skill}`} variant="caption" />}
         {f.suggestion && <Suggestion suggestion={f.suggestion} />}
       </TableCell>
@@ -128,6 +157,7 @@ function FindingRow(props: {
         </Stack>
       </TableCell>
       <TableCell>
+        <StateReason finding={f} />
         <Typography variant="body2">{what(f)}</Typography>
         {f.changes.slice(0, ROW_CHANGES).map(c => (
           <Change key={c.path} change={c} />
@@ -161,9 +191,7 @@ function FindingRow(props: {
             unknown
           </Typography>
         )}
-        <Typography variant="caption" display="block" color="text.secondary">
-          {historyLine(f.history)}
-        </Typography>
+        <HistoryLine history={f.history} />
       </TableCell>
       <TableCell>
         <ButtonGroup
@@ -175,12 +203,32 @@ function FindingRow(props: {
             <Button
               key={r}
               sx={{ whiteSpace: 'nowrap' }}
-              onClick={() => onResolve(f, r)}
+              onClick={() => onAsk({ finding: f, resolution: r })}
             >
               {RESOLUTION_LABELS[r]}
             </Button>
           ))}
+          <Button
+            sx={{ whiteSpace: 'nowrap' }}
+            onClick={() =>
+              onAsk({ finding: f, resolution: 'harmless', silence: true })
+            }
+          >
+            Silence {SILENCE_DAYS} days
+          </Button>
         </ButtonGroup>
+        {undoable && (
+          <Button
+            size="small"
+            sx={{ mt: 0.5, whiteSpace: 'nowrap' }}
+            aria-label={`Undo ${
+              undoable.silenceUntil ? 'silence' : undoable.resolution
+            } of ${f.resource.name}`}
+            onClick={() => onUndo(f)}
+          >
+            Undo {undoable.silenceUntil ? 'silence' : undoable.resolution}
+          </Button>
+        )}
       </TableCell>
     </TableRow>
   );
@@ -193,9 +241,23 @@ function FindingRow(props: {
  */
 export function FindingsTable(props: {
   findings: DriftFindingRecord[];
-  onResolve: (finding: DriftFindingRecord, resolution: Resolution) => void;
+  onResolve: ResolveHandler;
+  /** Undoes the drift's latest resolution event; without it there is no Undo. */
+  onUndo?: (finding: DriftFindingRecord) => Promise<void> | void;
 }) {
-  const { findings, onResolve } = props;
+  const { findings, onResolve, onUndo } = props;
+  const [ask, setAsk] = useState<Ask | undefined>();
+  const [undoError, setUndoError] = useState<Error | undefined>();
+  const undo =
+    onUndo &&
+    (async (finding: DriftFindingRecord) => {
+      setUndoError(undefined);
+      try {
+        await onUndo(finding);
+      } catch (e) {
+        setUndoError(e as Error);
+      }
+    });
   const [params, setParams] = useSearchParams();
   const openId = params.get('finding') ?? undefined;
   const toggle = (id: string) =>
@@ -208,6 +270,11 @@ export function FindingsTable(props: {
   const missing = openId && !findings.some(f => f.id === openId);
   return (
     <>
+      {undoError && (
+        <Alert severity="error" sx={{ mb: 1 }}>
+          Could not undo: {errorText(undoError)}
+        </Alert>
+      )}
       {missing && (
         <Alert severity="info" sx={{ mb: 1 }}>
           Finding {openId} is not among the latest findings; it may have been
@@ -241,7 +308,8 @@ export function FindingsTable(props: {
                   finding={f}
                   open={f.id === openId}
                   onToggle={() => toggle(f.id)}
-                  onResolve={onResolve}
+                  onAsk={setAsk}
+                  onUndo={undo}
                 />
                 {f.id === openId && (
                   <TableRow selected>
@@ -255,6 +323,27 @@ export function FindingsTable(props: {
           </TableBody>
         </Table>
       </Box>
+      {ask && (
+        <ResolveDialog
+          title={askTitle(ask)}
+          confirmLabel={ask.silence ? 'Silence' : 'Record'}
+          onClose={() => setAsk(undefined)}
+          onConfirm={async details => {
+            // The silence runs from when it is recorded, not from when the dialog opened.
+            const until = ask.silence
+              ? {
+                  silenceUntil: new Date(
+                    Date.now() + SILENCE_DAYS * 86_400_000,
+                  ).toISOString(),
+                }
+              : {};
+            await onResolve(ask.finding, ask.resolution, {
+              ...details,
+              ...until,
+            });
+          }}
+        />
+      )}
     </>
   );
 }

@@ -93,7 +93,12 @@ export function resolutionName(r: Resolution): string {
 }
 
 function sameDriftLine(history: DriftFindingRecord['history']): string {
-  const seen = `seen ${history.seen}× in ${history.windowDays} days`;
+  // `seen` counts episodes in the window; `episodes` counts them ever.
+  const ever =
+    history.episodes !== undefined && history.episodes > history.seen
+      ? ` (${history.episodes} episodes ever)`
+      : '';
+  const seen = `seen ${history.seen}× in ${history.windowDays} days${ever}`;
   const labels = resolutionsOf(history);
   if (labels.length === 0) return seen;
   const counts = new Map<Resolution, number>();

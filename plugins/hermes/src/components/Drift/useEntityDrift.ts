@@ -16,10 +16,11 @@ export interface LastAudit {
 }
 
 /**
- * A finding nobody has resolved since this audit found it: no resolution of the same drift
- * was recorded at or after `foundAt`.
+ * An open finding, by its lifecycle state. Findings stored before lifecycles carry none: for
+ * them, no resolution of the same drift was recorded at or after `foundAt`.
  */
 export function isOpen(finding: DriftFindingRecord): boolean {
+  if (finding.state) return finding.state === 'open';
   const found = Date.parse(finding.foundAt);
   const labels = finding.history.labels ?? [];
   return !labels.some(l => Date.parse(l.at) >= found);

@@ -279,7 +279,7 @@ describe('TasksContent', () => {
     );
     fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Enabled' }));
     // The list reloads after the edit and after the delete (and on its own timer too).
-    const loads = () => api.listTasks.mock.calls.length;
+    const loads = () => (api.listTasks as jest.Mock).mock.calls.length;
     const beforeSave = loads();
     await act(async () => {
       fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));

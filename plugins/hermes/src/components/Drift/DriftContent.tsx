@@ -1,0 +1,189 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  Classification,
+  DriftFindingRecord,
+  DriftState,
+} from '@hermes-backstage/plugin-hermes-common';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import TablePagination from '@mui/material/TablePagination';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { hermesApiRef } from '../../api';
+import { AuditsCard } from './AuditsCard';
+import { FindingsTable, ResolveHandler } from './FindingsTable';
+
+type StateFilter = DriftState | 'all';
+const STATES: StateFilter[] = ['open', 'silenced', 'resolved', 'all'];
+const CLASSIFICATIONS: Array<Classification | ''> = [
+  '',
+  'critical',
+  'unknown',
+  'harmless',
+];
+const PAGE_SIZES = [25, 50, 100];
+
+interface Filters {
+  cluster: string;
+  namespace: string;
+  classification: Classification | '';
+  state: StateFilter;
+}
+
+/**
+ * The Drift tab of the Hermes page: drift across all clusters, including objects no catalog
+ * entity owns, filtered and paged; or, with `?audit=<id>` (the report links), one audit's
+ * findings. The audit runs are above it.
+ */
+export function DriftContent() {
+  const hermesApi = useApi(hermesApiRef);
+  const [params, setParams] = useSearchParams();
+  const auditId = params.get('audit') || undefined;
+  const [filters, setFilters] = useState<Filters>({
+    cluster: '',
+    namespace: '',
+    classification: '',
+    // One audit's findings are all it found, whatever became of them since.
+    state: auditId ? 'all' : 'open',
+  });
+  const [limit, setLimit] = useState(PAGE_SIZES[0]);
+  const [offset, setOffset] = useState(0);
+  const page = useAsyncRetry(
+    () =>
+      hermesApi.pageFindings({
+        ...filters,
+        // An empty filter means any.
+        classification: filters.classification || undefined,
+        auditId,
+        limit,
+        offset,
+      }),
+    [hermesApi, filters, auditId, limit, offset],
+  );
+  const filter = (change: Partial<Filters>) => {
+    setFilters(current => ({ ...current, ...change }));
+    setOffset(0);
+  };
+  const allDrift = () => {
+    setParams(current => {
+      const updated = new URLSearchParams(current);
+      updated.delete('audit');
+      return updated;
+    });
+    filter({ state: 'open' });
+  };
+  const resolve: ResolveHandler = async (finding, resolution, details) => {
+    await hermesApi.resolveFinding(finding.id, resolution, details);
+    page.retry();
+  };
+  const undo = async (finding: DriftFindingRecord) => {
+    await hermesApi.undoResolution(finding.id);
+    page.retry();
+  };
+  const value = page.value;
+  return (
+    <Stack gap={2}>
+      <AuditsCard />
+      <InfoCard title="Drift findings">
+        {auditId && (
+          <Alert
+            severity="info"
+            sx={{ mb: 2 }}
+            action={<Button onClick={allDrift}>Show all drift</Button>}
+          >
+            Findings of audit {auditId}.
+          </Alert>
+        )}
+        <Stack
+          direction="row"
+          gap={2}
+          flexWrap="wrap"
+          sx={{ mb: 2 }}
+          component="form"
+          role="search"
+          aria-label="Filter findings"
+          onSubmit={e => e.preventDefault()}
+        >
+          <TextField
+            size="small"
+            label="Cluster"
+            value={filters.cluster}
+            onChange={e => filter({ cluster: e.target.value })}
+          />
+          <TextField
+            size="small"
+            label="Namespace"
+            value={filters.namespace}
+            onChange={e => filter({ namespace: e.target.value })}
+          />
+          <TextField
+            select
+            size="small"
+            label="Classification"
+            value={filters.classification}
+            sx={{ minWidth: 160 }}
+            onChange={e =>
+              filter({ classification: e.target.value as Classification })
+            }
+          >
+            {CLASSIFICATIONS.map(c => (
+              <MenuItem key={c} value={c}>
+                {c || 'any'}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            select
+            size="small"
+            label="State"
+            value={filters.state}
+            sx={{ minWidth: 140 }}
+            onChange={e => filter({ state: e.target.value as StateFilter })}
+          >
+            {STATES.map(s => (
+              <MenuItem key={s} value={s}>
+                {s}
+              </MenuItem>
+            ))}
+          </TextField>
+        </Stack>
+        {page.loading && !value && <Progress />}
+        {page.error && <ResponseErrorPanel error={page.error} />}
+        {value && value.findings.length === 0 && (
+          <Typography>No findings match.</Typography>
+        )}
+        {value && value.findings.length > 0 && (
+          <FindingsTable
+            findings={value.findings}
+            onResolve={resolve}
+            onUndo={undo}
+          />
+        )}
+        {value && (
+          <TablePagination
+            component="div"
+            count={value.total}
+            page={Math.floor(offset / limit)}
+            rowsPerPage={limit}
+            rowsPerPageOptions={PAGE_SIZES}
+            onPageChange={(_, next) => setOffset(next * limit)}
+            onRowsPerPageChange={e => {
+              setLimit(Number(e.target.value));
+              setOffset(0);
+            }}
+          />
+        )}
+      </InfoCard>
+    </Stack>
+  );
+}
