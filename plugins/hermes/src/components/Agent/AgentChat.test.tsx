@@ -113,6 +113,9 @@ function ask(question: string) {
   fireEvent.keyDown(input, { key: 'Enter' });
 }
 
+// Streamed answers render step by step: on a loaded CI machine a test takes seconds.
+jest.setTimeout(30_000);
+
 describe('AgentChat', () => {
   it('asks about the entity on its Agent tab and streams a Markdown answer with the tool calls and skills it used', async () => {
     const { api, requests, respond } = hermesApi();
