@@ -172,9 +172,44 @@ test("a model endpoint's Drift tab shows the attributed findings of the demo aud
   await expect(policy.getByText('skill kyverno-drift-response')).toBeVisible();
   await expect(policy.getByText(/kubectl-edit \(human\)/)).toBeVisible();
   await policy.getByRole('button', { name: 'Reverted' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Comment').fill('failureAction back to Enforce');
+  await dialog.getByRole('button', { name: 'Record' }).click();
+  await expect(policy.getByLabel('state resolved')).toBeVisible();
   await expect(
-    policy.getByText(/resolved: reverted \(last by user:development\/guest\)/),
+    policy.getByRole('button', { name: /^Undo reverted/ }),
   ).toBeVisible();
+
+  // The next audit checks the claim: the policy still drifts, so it opens again, saying why.
+  await page.goto('/hermes?tab=drift');
+  const run = page.getByRole('button', { name: 'Run neuroscale-prod now' });
+  await run.click();
+  await expect(run).toBeEnabled({ timeout: 60_000 });
+  await page.goto('/catalog/default/component/kyverno/drift');
+  await expect(policy.getByLabel('state open')).toBeVisible();
+  await expect(
+    policy.getByText(
+      /marked reverted by user:development\/guest .*still drifting/,
+    ),
+  ).toBeVisible();
+
+  // The cluster-wide view holds at 1280 and 1920 px: no header wraps letter by letter.
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.goto('/hermes?tab=drift');
+    await expect(
+      page.getByRole('row', { name: 'Deployment feature-server' }),
+    ).toBeVisible();
+    for (const header of await page.getByRole('columnheader').all()) {
+      expect((await header.boundingBox())!.height).toBeLessThan(60);
+    }
+    const shot = testInfo.outputPath(`drift-view-${width}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach(`drift-view-${width}`, {
+      path: shot,
+      contentType: 'image/png',
+    });
+  }
 
   const screenshot = testInfo.outputPath('drift-tab.png');
   await page.screenshot({ path: screenshot, fullPage: true });
@@ -294,7 +329,11 @@ test('a guest labels a finding harmless, approves the rule Hermes learns, and th
   });
   await expect(row.getByText('unknown', { exact: true })).toBeVisible();
   await row.getByRole('button', { name: 'Harmless' }).click();
-  await expect(row.getByText(/resolved: harmless/)).toBeVisible();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: 'Record' })
+    .click();
+  await expect(row.getByLabel('state resolved')).toBeVisible();
 
   // Induction (no model) proposes a rule from the label, with its evidence, as a skill draft.
   await page.goto('/hermes?tab=learning');
@@ -310,7 +349,7 @@ test('a guest labels a finding harmless, approves the rule Hermes learns, and th
   await expect(rule.getByText('approved', { exact: true })).toBeVisible();
 
   // The next audit reads the approved rule: the drift is harmless, by the learned skill.
-  await page.goto('/hermes?tab=status');
+  await page.goto('/hermes?tab=drift');
   await page.getByRole('button', { name: 'Run neuroscale-prod now' }).click();
   await expect(
     page.getByRole('button', { name: 'Run neuroscale-prod now' }),

@@ -96,6 +96,7 @@ describe('EntityDriftCard', () => {
 
     expect(listFindings).toHaveBeenCalledWith({
       entityRef: 'component:default/fraud-detector',
+      state: 'all',
     });
     const counts = await screen.findByRole('list', {
       name: 'Open findings by classification',

@@ -42,6 +42,7 @@ describe('EntityDriftContent', () => {
 
     expect(listFindings).toHaveBeenCalledWith({
       entityRef: 'component:default/fraud-detector',
+      state: 'all',
     });
     const row = await screen.findByRole('row', {
       name: 'InferenceService fraud-detector',

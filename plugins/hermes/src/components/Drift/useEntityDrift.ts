@@ -74,7 +74,8 @@ export function auditsFor(
 export function useEntityDrift(entityRef: string) {
   const hermesApi = useApi(hermesApiRef);
   const findings = useAsyncRetry(
-    () => hermesApi.listFindings({ entityRef }),
+    // Every state: the entity's tab shows what was resolved or silenced too, with its state.
+    () => hermesApi.listFindings({ entityRef, state: 'all' }),
     [hermesApi, entityRef],
   );
   // Listing audits takes hermes.drift.read; without it the findings still show.
