@@ -10,7 +10,9 @@ import {
   parseKubernetesYaml,
 } from '@hermes-backstage/plugin-hermes-common';
 import { loadAll } from 'js-yaml';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { benchPolicies, celBenchPolicies } from './policies';
 
@@ -191,6 +193,67 @@ function main() {
     'pattern rate / CEL rate',
     `${(patternRate / celRate).toFixed(2)} (target <= 2)`,
   );
+  const { cli, parseOnly } = endToEnd(text);
+  line(
+    'hermes policy check, end to end',
+    `${cli.toFixed(2)} s; a js-yaml-only parse process ${parseOnly.toFixed(
+      2,
+    )} s: ${(cli / parseOnly).toFixed(2)}x (target <= 2)`,
+  );
+}
+
+/**
+ * `hermes policy check` end to end (a new process, as a user runs it: start, read, parse,
+ * check, report) beside a process that only parses the same file with js-yaml.
+ */
+function endToEnd(text: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-bench-policy-'));
+  try {
+    const file = path.join(dir, 'manifests.yaml');
+    const policyDir = path.join(dir, 'policies');
+    fs.writeFileSync(file, text);
+    fs.mkdirSync(policyDir);
+    for (const f of fs.readdirSync(path.join(kyverno, 'policies')))
+      fs.copyFileSync(
+        path.join(kyverno, 'policies', f),
+        path.join(policyDir, f),
+      );
+    benchPolicies.forEach((policy, i) =>
+      fs.writeFileSync(path.join(policyDir, `bench-${i}.yaml`), policy),
+    );
+    const wall = (args: string[]) => {
+      const start = process.hrtime.bigint();
+      const result = spawnSync(process.execPath, args, {
+        cwd: path.resolve(__dirname, '../..'),
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      });
+      if (result.status === null || result.status > 1)
+        throw new Error(`${args.join(' ')}: ${result.stderr}`);
+      return seconds(start);
+    };
+    const cli = wall([
+      'packages/cli/bin/hermes',
+      'policy',
+      'check',
+      file,
+      '--policies',
+      policyDir,
+      '--max-bytes',
+      String(1e9),
+      '--output',
+      'json',
+    ]);
+    const parseOnly = wall([
+      '-e',
+      `require('js-yaml').loadAll(require('fs').readFileSync(${JSON.stringify(
+        file,
+      )}, 'utf8'))`,
+    ]);
+    return { cli, parseOnly };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main();
