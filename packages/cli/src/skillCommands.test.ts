@@ -71,15 +71,11 @@ describe('hermes skills, offline on a directory', () => {
         files: ['SKILL.md', 'references/checklist.md'],
       },
     ]);
-    expect(answer.problems).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^${path.join(
-            tmp,
-            'bad/SKILL.md',
-          )}: invalid YAML in front matter at line \\d+`,
-        ),
-      ),
+    const [bad, ...rest] = answer.problems;
+    // The temporary path is text, not a pattern: compare it as a prefix.
+    expect(bad.startsWith(`${path.join(tmp, 'bad/SKILL.md')}: `)).toBe(true);
+    expect(bad).toMatch(/: invalid YAML in front matter at line \d+/);
+    expect(rest).toEqual([
       `${path.join(tmp, 'twin')}: skill "good" is also in ${path.join(
         tmp,
         'good',

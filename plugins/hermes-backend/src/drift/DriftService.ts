@@ -12,9 +12,8 @@ import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   AuditLearningMetrics,
-  Classification,
   DriftFindingPage,
-  DriftState,
+  DriftFindingFilters,
   LabelledFinding,
   ResolutionEvent,
   RESOLUTIONS,
@@ -53,16 +52,9 @@ export interface AuditRunOptions extends DriftCaller {
   model?: string;
 }
 
-/** Which findings to list; see `DriftService.listFindings`. */
-export interface FindingListOptions {
+/** Which findings to list, for whom; see `DriftService.listFindings`. */
+export interface FindingListOptions extends DriftFindingFilters {
   credentials: BackstageCredentials;
-  auditId?: string;
-  cluster?: string;
-  namespace?: string;
-  entityRef?: string;
-  classification?: Classification;
-  /** Default `open` (silences that expired included); with `auditId`, default `all`. */
-  state?: DriftState | 'all';
 }
 
 /** A page of findings: `limit` default 50 (at most 500), `offset` default 0. */

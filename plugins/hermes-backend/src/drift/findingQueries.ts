@@ -1,12 +1,16 @@
 import {
   Classification,
-  DriftEpisode,
   DriftFindingRecord,
   DriftState,
 } from '@hermes-backstage/plugin-hermes-common';
 import { Knex } from 'knex';
 import { DbTime, toIso } from '../database/dates';
-import { eventsByFingerprint, inChunks, labelsByFingerprint } from './labels';
+import {
+  endedEpisode,
+  eventsByFingerprint,
+  inChunks,
+  labelsByFingerprint,
+} from './labels';
 import { currentEvent } from './lifecycle';
 import { reportLink, skillLink, SourceLinks } from './links';
 import { eventFromRow, findingFromRow, parse } from './rows';
@@ -142,19 +146,7 @@ export async function describeFindings(
     const mine = episodes.filter(e => e.fingerprint === fp);
     const previous = mine
       .filter(e => e.ended_at !== null)
-      .map((e): DriftEpisode => {
-        const last = all
-          .filter(ev => !ev.undone_at && String(ev.episode_id) === String(e.id))
-          .at(-1);
-        return {
-          startedAt: toIso(e.started_at),
-          endedAt: toIso(e.ended_at!),
-          ...(last
-            ? { resolution: last.resolution, resolvedBy: last.user_ref }
-            : {}),
-          ...(e.verification ? { verification: e.verification } : {}),
-        };
-      });
+      .map(e => endedEpisode(e, all));
     const seen = mine.filter(
       e => e.ended_at === null || new Date(e.ended_at) >= since,
     ).length;

@@ -53,6 +53,13 @@ export async function inChunks<T>(
   return out;
 }
 
+/** The resolution events that are labels: an undone one no longer is, a silence never was. */
+function labelEvents(db: Knex) {
+  return db<ResolutionRow>('hermes_drift_resolutions')
+    .whereNull('undone_at')
+    .whereNull('silence_until');
+}
+
 /** Every label of each fingerprint, oldest first. */
 export async function labelsByFingerprint(
   db: Knex,
@@ -61,12 +68,9 @@ export async function labelsByFingerprint(
   const rows = await inChunks(
     [...new Set(fingerprints)],
     chunk =>
-      // An undone resolution is no longer a label, and a silence never was one.
-      db<ResolutionRow>('hermes_drift_resolutions')
-        .whereIn('fingerprint', chunk)
-        .whereNull('undone_at')
-        .whereNull('silence_until')
-        .orderBy('id') as Promise<ResolutionRow[]>,
+      labelEvents(db).whereIn('fingerprint', chunk).orderBy('id') as Promise<
+        ResolutionRow[]
+      >,
   );
   rows.sort((a, b) => Number(a.id) - Number(b.id));
   const labels = new Map<string, Label[]>();
@@ -116,19 +120,9 @@ export async function fingerprintHistory(
         e => e.fingerprint === fp && e.ended_at !== null,
       );
       const earlier = ended.filter(e => new Date(e.ended_at!) >= since).length;
-      const previousEpisodes = ended.map((e): DriftEpisode => {
-        const last = (events.get(fp) ?? [])
-          .filter(ev => !ev.undone_at && String(ev.episode_id) === String(e.id))
-          .at(-1);
-        return {
-          startedAt: toIso(e.started_at),
-          endedAt: toIso(e.ended_at!),
-          ...(last
-            ? { resolution: last.resolution, resolvedBy: last.user_ref }
-            : {}),
-          ...(e.verification ? { verification: e.verification } : {}),
-        };
-      });
+      const previousEpisodes = ended.map(e =>
+        endedEpisode(e, events.get(fp) ?? []),
+      );
       const event = drift
         ? currentEvent(events.get(fp) ?? [], drift)
         : undefined;
@@ -160,6 +154,22 @@ export async function fingerprintHistory(
   );
 }
 
+/** An ended episode of a drift, with the last resolution recorded in it (not undone). */
+export function endedEpisode(
+  episode: EpisodeRow,
+  events: ResolutionRow[],
+): DriftEpisode {
+  const last = events
+    .filter(ev => !ev.undone_at && String(ev.episode_id) === String(episode.id))
+    .at(-1);
+  return {
+    startedAt: toIso(episode.started_at),
+    endedAt: toIso(episode.ended_at!),
+    ...(last ? { resolution: last.resolution, resolvedBy: last.user_ref } : {}),
+    ...(episode.verification ? { verification: episode.verification } : {}),
+  };
+}
+
 /** Every resolution event of each fingerprint, undone ones included, oldest first. */
 export async function eventsByFingerprint(
   db: Knex,
@@ -188,10 +198,7 @@ export async function listLabelledFindings(
   db: Knex,
   options: { since?: Date } = {},
 ): Promise<LabelledFinding[]> {
-  const query = db('hermes_drift_resolutions')
-    .distinct('fingerprint')
-    .whereNull('undone_at')
-    .whereNull('silence_until');
+  const query = labelEvents(db).distinct('fingerprint');
   if (options.since) query.where('created_at', '>=', options.since);
   const fingerprints: string[] = (await query).map(
     (r: { fingerprint: string }) => r.fingerprint,

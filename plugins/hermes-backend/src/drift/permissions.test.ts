@@ -1,4 +1,3 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -14,72 +13,19 @@ import {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { Entity } from '@backstage/catalog-model';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import fs from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import {
   hermesDriftEntityResolvePermission,
   hermesDriftReadPermission,
   hermesDriftResolvePermission,
 } from '@hermes-backstage/plugin-hermes-common';
 import permissionPlugin from '@backstage/plugin-permission-backend';
-import path from 'node:path';
 import request from 'supertest';
-import { demoAudit, examples } from '../__testUtils__/demo';
+import { demoAudit } from '../__testUtils__/demo';
+import {
+  catalogAsSeenByCaller,
+  policyModule,
+} from '../__testUtils__/teamPortal';
 import { hermesPlugin } from '../plugin';
-
-/** The demo catalog, as `examples/catalog` describes it. */
-const entities: Entity[] = ['inference-platform.yaml', 'org.yaml'].flatMap(
-  file =>
-    parseAllDocuments(
-      fs.readFileSync(path.join(examples, 'catalog', file), 'utf8'),
-    ).map(doc => {
-      const entity = doc.toJS() as Entity;
-      entity.metadata.namespace ??= 'default';
-      return entity;
-    }),
-);
-
-/**
- * The catalog as each caller may read it, as the catalog's own permission rules would give
- * it: linus (ranking team) reads the entities his team owns and the org; grace, and plugins
- * acting as themselves, read everything.
- */
-function catalogAsSeenBy(all: Entity[]) {
-  const visible = (credentials: any) => {
-    const user = credentials?.principal?.userEntityRef;
-    if (user !== 'user:default/linus') return all;
-    return all.filter(
-      e =>
-        e.kind === 'Group' ||
-        e.kind === 'User' ||
-        (e.spec as any)?.owner === 'group:ranking',
-    );
-  };
-  return createServiceFactory({
-    service: catalogServiceRef,
-    deps: {},
-    factory: () => {
-      const catalog = (credentials: unknown) =>
-        catalogServiceMock({ entities: visible(credentials) });
-      // Every method answers from the entities the caller may read.
-      const methods = Object.getOwnPropertyNames(
-        Object.getPrototypeOf(catalogServiceMock({ entities: [] })),
-      ).filter(name => name !== 'constructor');
-      return Object.fromEntries(
-        methods.map(method => [
-          method,
-          (query: unknown, options?: { credentials: unknown }) =>
-            (catalog(options?.credentials) as any)[method](query, options),
-        ]),
-      ) as any;
-    },
-  });
-}
 
 /**
  * An organisation's policy for Hermes, not allow-all: grace (platform team) may do
@@ -106,18 +52,7 @@ class TeamPolicy implements PermissionPolicy {
   }
 }
 
-const teamPolicy = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'team-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new TeamPolicy());
-      },
-    });
-  },
-});
+const teamPolicy = policyModule(new TeamPolicy());
 
 describe('drift findings under a permission policy', () => {
   jest.setTimeout(60_000);
@@ -126,7 +61,7 @@ describe('drift findings under a permission policy', () => {
     const { server } = await startTestBackend({
       features: [
         hermesPlugin,
-        catalogAsSeenBy(entities),
+        catalogAsSeenByCaller,
         permissionPlugin,
         teamPolicy,
         mockServices.rootConfig.factory({

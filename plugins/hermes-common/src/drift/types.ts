@@ -72,6 +72,20 @@ export type DriftState = 'open' | 'resolved' | 'silenced';
 export const DRIFT_STATES: DriftState[] = ['open', 'resolved', 'silenced'];
 
 /**
+ * Which findings `GET /api/hermes/drift/findings` lists: each drift once as its latest audit
+ * found it, or one audit's findings. Absent filters mean any. @public
+ */
+export interface DriftFindingFilters {
+  auditId?: string;
+  cluster?: string;
+  namespace?: string;
+  entityRef?: string;
+  classification?: Classification;
+  /** Default `open` (silences that expired included); with `auditId`, default `all`. */
+  state?: DriftState | 'all';
+}
+
+/**
  * What the audit after a resolution found: `confirmed`, the drift marked reverted or committed
  * was gone; `contradicted`, it was still drifting (and the drift reopened).
  */

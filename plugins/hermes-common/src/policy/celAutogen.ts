@@ -38,20 +38,25 @@ function canAutogen(match: MatchResources | undefined): boolean {
   );
 }
 
+// The references autogen rewrites, built once from fixed names (no input reaches a pattern;
+// each one matches in linear time): `object.spec`, `oldObject.metadata`, ... as whole words,
+// but not `.metadata.namespace`, which stays the Pod controller's own.
+const REFERENCES = ['spec', 'metadata'].flatMap(field =>
+  ['object', 'oldObject'].map(root => ({
+    pattern: new RegExp(
+      `(?<![A-Za-z0-9_])${root}\\.${field}(?!\\.namespace(?![A-Za-z0-9_]))(?![A-Za-z0-9_])`,
+      'g',
+    ),
+    root,
+    field,
+  })),
+);
+
 /** Kyverno's text replacement: `object.spec` → the template's spec, except `.namespace`. */
 export function replaceForTemplate(text: string, template: string): string {
   let out = text;
-  for (const field of ['spec', 'metadata']) {
-    for (const root of ['object', 'oldObject']) {
-      out = out.replace(
-        new RegExp(
-          `(?<![A-Za-z0-9_])${root}\\.${field}(?!\\.namespace(?![A-Za-z0-9_]))(?![A-Za-z0-9_])`,
-          'g',
-        ),
-        `${root}.${template}.${field}`,
-      );
-    }
-  }
+  for (const { pattern, root, field } of REFERENCES)
+    out = out.replace(pattern, `${root}.${template}.${field}`);
   return out;
 }
 

@@ -11,8 +11,7 @@ import {
   DriftAuditRecord,
   DriftFindingPage,
   DriftFindingRecord,
-  DriftState,
-  Classification,
+  DriftFindingFilters,
   FeedbackRating,
   HeldToolCall,
   HermesStatus,
@@ -176,15 +175,8 @@ export interface HermesApi {
   learningMetrics(): Promise<LearningMetrics>;
 }
 
-/** Which findings to list; empty values mean no filter. @public */
-export interface FindingQuery {
-  auditId?: string;
-  cluster?: string;
-  namespace?: string;
-  entityRef?: string;
-  classification?: Classification;
-  /** Default `open`; with `auditId`, default `all`. */
-  state?: DriftState | 'all';
+/** Which findings to list, a page at a time; empty values mean no filter. @public */
+export interface FindingQuery extends DriftFindingFilters {
   limit?: number;
   offset?: number;
 }

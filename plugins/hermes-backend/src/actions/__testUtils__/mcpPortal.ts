@@ -1,15 +1,8 @@
 import {
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
@@ -22,7 +15,6 @@ import {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   hermesDriftReadPermission,
   hermesTasksAdminPermission,
@@ -30,61 +22,18 @@ import {
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Knex } from 'knex';
-import fs from 'node:fs';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { demoAudit, examples } from '../../__testUtils__/demo';
+import {
+  catalogAsSeenByCaller,
+  LINUS,
+  policyModule,
+} from '../../__testUtils__/teamPortal';
 import { hermesPlugin } from '../../plugin';
 
 export const GRACE = 'user:default/grace';
-export const LINUS = 'user:default/linus';
-
-/** The demo catalog, as `examples/catalog` describes it. */
-const entities: Entity[] = ['inference-platform.yaml', 'org.yaml'].flatMap(
-  file =>
-    parseAllDocuments(
-      fs.readFileSync(path.join(examples, 'catalog', file), 'utf8'),
-    ).map(doc => {
-      const entity = doc.toJS() as Entity;
-      entity.metadata.namespace ??= 'default';
-      return entity;
-    }),
-);
-
-/**
- * The catalog as each caller may read it, as catalog permission rules would give it: linus
- * reads his team's (ranking) entities and the org; everyone else reads everything.
- */
-const catalogAsSeenByCaller = createServiceFactory({
-  service: catalogServiceRef,
-  deps: {},
-  factory: () => {
-    const visible = (credentials: any) =>
-      credentials?.principal?.userEntityRef === LINUS
-        ? entities.filter(
-            e =>
-              e.kind === 'Group' ||
-              e.kind === 'User' ||
-              (e.spec as any)?.owner === 'group:ranking',
-          )
-        : entities;
-    const methods = Object.getOwnPropertyNames(
-      Object.getPrototypeOf(catalogServiceMock({ entities: [] })),
-    ).filter(name => name !== 'constructor');
-    return Object.fromEntries(
-      methods.map(method => [
-        method,
-        (query: unknown, options?: { credentials: unknown }) =>
-          (
-            catalogServiceMock({
-              entities: visible(options?.credentials),
-            }) as any
-          )[method](query, options),
-      ]),
-    ) as any;
-  },
-});
+export { LINUS };
 
 /**
  * An organisation's policy: linus may neither read all drift nor administer tasks; the rest
@@ -105,18 +54,7 @@ class TeamPolicy implements PermissionPolicy {
   }
 }
 
-const teamPolicy = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'team-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new TeamPolicy());
-      },
-    });
-  },
-});
+const teamPolicy = policyModule(new TeamPolicy());
 
 /**
  * A portal as an organisation runs it for MCP: Hermes with the demo audit, policies, skills and

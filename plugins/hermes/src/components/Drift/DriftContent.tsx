@@ -19,6 +19,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useDebounce from 'react-use/esm/useDebounce';
 import { hermesApiRef } from '../../api';
 import { AuditsCard } from './AuditsCard';
 import { FindingsTable, ResolveHandler } from './FindingsTable';
@@ -74,6 +75,19 @@ export function DriftContent() {
     setFilters(current => ({ ...current, ...change }));
     setOffset(0);
   };
+  // Typed names query once typing pauses, not on every keystroke.
+  const [typed, setTyped] = useState({ cluster: '', namespace: '' });
+  useDebounce(
+    () => {
+      if (
+        typed.cluster !== filters.cluster ||
+        typed.namespace !== filters.namespace
+      )
+        filter(typed);
+    },
+    300,
+    [typed],
+  );
   const allDrift = () => {
     setParams(current => {
       const updated = new URLSearchParams(current);
@@ -117,14 +131,14 @@ export function DriftContent() {
           <TextField
             size="small"
             label="Cluster"
-            value={filters.cluster}
-            onChange={e => filter({ cluster: e.target.value })}
+            value={typed.cluster}
+            onChange={e => setTyped({ ...typed, cluster: e.target.value })}
           />
           <TextField
             size="small"
             label="Namespace"
-            value={filters.namespace}
-            onChange={e => filter({ namespace: e.target.value })}
+            value={typed.namespace}
+            onChange={e => setTyped({ ...typed, namespace: e.target.value })}
           />
           <TextField
             select
