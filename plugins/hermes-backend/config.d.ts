@@ -238,6 +238,58 @@ export interface Config {
       timeout?: string | { [unit: string]: number };
     };
 
+    /**
+     * How long Hermes keeps its history. A cleaner on Backstage's scheduler (task
+     * `hermes-retention`, once across replicas) deletes what is older. Each key takes a
+     * duration — `'90d'`, an ISO 8601 duration such as `'P90D'`, or `{ days: 90 }` — or
+     * `false` to keep that history forever.
+     */
+    retention?: {
+      /**
+       * Drift audit runs with their reports, and findings first seen by them. A run is kept
+       * while its findings are still seen, are a drift's latest or carry a person's label.
+       * Default { days: 365 }: the learning loop's labelled history.
+       */
+      auditRuns?: string | { [unit: string]: number } | false;
+      /**
+       * Traces of agent turns (tools, skills, tokens, feedback), the learning loop's input:
+       * a trace older than this goes with its feedback, whether or not a reflection read it;
+       * the conversation stays. Default { days: 90 }.
+       */
+      traces?: string | { [unit: string]: number } | false;
+      /**
+       * Finished task runs (succeeded, failed, skipped) with their reports, by when they
+       * finished. Never the task, never a queued or running run. Default { days: 90 }.
+       */
+      taskRuns?: string | { [unit: string]: number } | false;
+      /**
+       * Outbox rows that were sent or went dead, by when that happened. A delivery still on
+       * its way (queued, sending, or failed and waiting to retry) is never deleted.
+       * Default { days: 90 }, as task runs, so a run still shows where its report went.
+       */
+      deliveries?: string | { [unit: string]: number } | false;
+      /**
+       * How often the cleaner runs. Default every hour, first run 10 minutes after start-up,
+       * timeout 15 minutes: each pass deletes about an hour's worth of rows in short
+       * statements, and nothing outlives its retention by more than an hour.
+       */
+      schedule?: {
+        frequency?: { cron: string } | { [unit: string]: number } | string;
+        timeout?: { [unit: string]: number } | string;
+        initialDelay?: { [unit: string]: number } | string;
+      };
+    };
+
+    /** Stand-ins the demo portal uses for services it cannot reach. */
+    demo?: {
+      /**
+       * Directory of the local Git repository that the `hermes:publish:local-git` scaffolder
+       * step commits to, one new branch per task; created (with one commit on `main`) when
+       * missing. Relative to the backend's working directory.
+       */
+      gitRepository?: string;
+    };
+
     /** Model providers: any OpenAI-compatible endpoint (OpenAI, OpenRouter, Ollama, vLLM). */
     model?: {
       providers?: {

@@ -219,6 +219,123 @@ test("a model endpoint's Drift tab shows the attributed findings of the demo aud
   });
 });
 
+/** A guest's Backstage token, for calls the UI makes too (the guest provider needs no cookie). */
+async function guestToken(page: Page): Promise<string> {
+  const res = await page.request.get(
+    'http://localhost:7007/api/auth/guest/refresh',
+    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+  );
+  expect(res.ok()).toBe(true);
+  return (await res.json()).backstageIdentity.token;
+}
+
+test('in the cluster-wide Drift view a guest resolves an unmapped finding, silences one until it expires and follows the links', async ({
+  page,
+}, testInfo) => {
+  // Many pages in one story, on a development build of the portal.
+  test.setTimeout(300_000);
+  await signInAsGuest(page);
+  await page.goto('/hermes?tab=drift');
+
+  // The HPA-scaled feature-server Deployment maps to no catalog entity: it is resolved here.
+  const unmapped = page.getByRole('row', { name: 'Deployment feature-server' });
+  // The audit at start-up may still be running on a busy machine.
+  await expect(async () => {
+    await page.reload();
+    await expect(unmapped).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 120_000 });
+  await unmapped.getByRole('button', { name: 'Harmless' }).click();
+  let dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Comment').fill('the HPA owns replicas');
+  await dialog.getByRole('button', { name: 'Record' }).click();
+  // Resolved, it leaves open drift and is listed under "resolved".
+  await expect(unmapped).toHaveCount(0);
+  await page.getByRole('combobox', { name: 'State' }).click();
+  await page.getByRole('option', { name: 'resolved' }).click();
+  await expect(unmapped.getByLabel('state resolved')).toBeVisible();
+  await page.goto('/hermes?tab=drift');
+
+  // Silenced for 7 days: gone from open drift, listed under "silenced" with its expiry.
+  const service = page.getByRole('row', { name: /^Service recommender/ });
+  await service.getByRole('button', { name: 'Silence 7 days' }).click();
+  dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Silence' }).click();
+  await page.reload();
+  await expect(
+    page.getByRole('row', { name: /^ClusterPolicy/ }).first(),
+  ).toBeVisible();
+  await expect(service).toHaveCount(0);
+  await page.getByRole('combobox', { name: 'State' }).click();
+  await page.getByRole('option', { name: 'silenced' }).click();
+  await expect(service.getByText(/silenced until/)).toBeVisible();
+
+  // A silence that expires: recorded through the API the dialog uses, 4 s long.
+  const token = await guestToken(page);
+  const api = 'http://localhost:7007/api/hermes/drift';
+  const headers = { authorization: `Bearer ${token}` };
+  const list = await page.request.get(`${api}/findings?state=open&limit=100`, {
+    headers,
+  });
+  const target = (await list.json()).findings.find(
+    (f: any) => f.resource.name === 'fraud-detector',
+  );
+  const until = new Date(Date.now() + 4_000).toISOString();
+  const silenced = await page.request.post(
+    `${api}/findings/${target.id}/resolution`,
+    { headers, data: { resolution: 'harmless', silenceUntil: until } },
+  );
+  expect(silenced.status()).toBe(204);
+  await page.goto('/hermes?tab=drift');
+  const fraud = page.getByRole('row', {
+    name: 'InferenceService fraud-detector',
+  });
+  await expect(
+    page.getByRole('row', { name: /^ClusterPolicy/ }).first(),
+  ).toBeVisible();
+  await expect(fraud).toHaveCount(0);
+  await page.waitForTimeout(4_500);
+  await page.reload();
+  await expect(fraud).toBeVisible();
+
+  // A finding's links: the audit report page, with the desired and live YAML side by side and
+  // commands to revert or commit, then the skill that classified it.
+  await page.goto('/hermes?tab=drift');
+  const policy = page.getByRole('row', {
+    name: 'ClusterPolicy require-resource-limits',
+  });
+  await policy.click();
+  const details = page.getByRole('region', {
+    name: 'Finding ClusterPolicy require-resource-limits',
+  });
+  await details.getByRole('link', { name: 'Audit report' }).click();
+  await expect(page.getByText('Drift audit of neuroscale-prod')).toBeVisible();
+  const card = page.getByRole('article', {
+    name: 'ClusterPolicy require-resource-limits',
+  });
+  await expect(card.getByText('decided by skill')).toBeVisible();
+  await expect(
+    card.getByRole('group', { name: 'Revert to Git' }),
+  ).toBeVisible();
+  await expect(
+    card.getByRole('group', { name: 'Commit to Git' }),
+  ).toContainText('kubectl');
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await card.scrollIntoViewIfNeeded();
+    const shot = testInfo.outputPath(`drift-report-${width}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach(`drift-report-${width}`, {
+      path: shot,
+      contentType: 'image/png',
+    });
+  }
+  await card.getByRole('link', { name: 'kyverno-drift-response' }).click();
+  await expect(page).toHaveURL(/tab=skills&skill=kyverno-drift-response/);
+  await expect(
+    page.getByRole('heading', { name: 'kyverno-drift-response' }),
+  ).toBeVisible();
+});
+
 test('a guest asks the Agent tab of a model endpoint and sees the streamed answer and the tool call', async ({
   page,
 }, testInfo) => {

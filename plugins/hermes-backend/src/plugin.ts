@@ -34,6 +34,11 @@ import { DefaultDeliveryService } from './delivery/DefaultDeliveryService';
 import { DefaultTasksService } from './tasks/TasksService';
 import { DefaultLearningService } from './learning/LearningService';
 import { skillEffectSource } from './learning/metrics';
+import { KnexTraceStore } from './agent/TraceStore';
+import { KnexTaskStore } from './tasks/TaskStore';
+import { KnexDeliveryStore } from './delivery/DeliveryStore';
+import { DefaultRetentionService } from './retention/RetentionService';
+import { storeTargets } from './retention/targets';
 
 /**
  * The Hermes backend plugin. Only wiring lives here; each capability is in its own folder.
@@ -188,6 +193,24 @@ export const hermesPlugin = createBackendPlugin({
           traces: await DefaultTraceReader.create({ database }),
         });
         await learning.start(scheduler);
+        // Old history deleted on a schedule, once across replicas, as hermes.retention says.
+        // Each store that keeps history passes its target in this list.
+        const retention = DefaultRetentionService.create({
+          config,
+          logger: logger.child({ capability: 'retention' }),
+          targets: [
+            {
+              name: 'auditRuns',
+              deleteOlderThan: cutoff => audits.deleteAuditsBefore(cutoff),
+            },
+            ...storeTargets({
+              traces: await KnexTraceStore.create({ database }),
+              taskRuns: await KnexTaskStore.create({ database }),
+              deliveries: await KnexDeliveryStore.create({ database }),
+            }),
+          ],
+        });
+        await retention.start(scheduler);
         const status = new DefaultStatusService({
           version: readPackageVersion(),
           databaseClient: String(
@@ -212,6 +235,7 @@ export const hermesPlugin = createBackendPlugin({
             memory,
             tasks,
             learning,
+            catalog,
             skillEffects: skillEffectSource({
               drift: audits,
               skills,

@@ -2,6 +2,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { DriftService } from './drift/DriftService';
@@ -41,6 +42,8 @@ export function createRouter(options: {
   learning: LearningService;
   /** Each skill's triage effect, shown with its usage. */
   skillEffects?: SkillEffectSource;
+  /** Which skills apply to an entity needs the entity. */
+  catalog?: Pick<CatalogService, 'getEntityByRef'>;
 }): express.Router {
   const router = Router();
   // Large enough for an imported skill folder or a batch of Kubernetes audit events.

@@ -5,3 +5,4 @@
  */
 export { scaffolderModuleHermes as default } from './module';
 export { createPolicyPrecheckAction } from './actions/precheck';
+export { createLocalGitPublishAction } from './actions/localGit';

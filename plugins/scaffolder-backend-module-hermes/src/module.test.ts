@@ -3,6 +3,8 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import fs from 'node:fs';
@@ -45,7 +47,7 @@ const compliant = {
   cpu: '2',
   memory: '4Gi',
   runtimeVersion: 'v0.14.1',
-  openPullRequest: false,
+  publish: 'none',
 };
 
 describe('hermes:policy:precheck in the real scaffolder', () => {
@@ -104,5 +106,132 @@ describe('hermes:policy:precheck in the real scaffolder', () => {
     expect(message).toContain(
       '- InferenceService serving-stack/fraud-detector-v4 (inferenceservice.yaml): require-resource-limits/require-predictor-resources: validation error:',
     );
+  });
+});
+
+describe('the template publishing to the local Git repository', () => {
+  jest.setTimeout(60_000);
+
+  const git = (repo: string, ...args: string[]) =>
+    execFileSync('/usr/bin/git', ['-C', repo, ...args], { encoding: 'utf8' });
+
+  // A real task of the real scaffolder, as the portal runs it: the template comes from the
+  // catalog (here its file on disk), the steps run in order, the output is rendered.
+  async function runTask(values: Record<string, unknown>, repository: string) {
+    const template = parse(
+      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
+    );
+    template.metadata.namespace = 'default';
+    template.metadata.annotations = {
+      'backstage.io/managed-by-location': `file:${path.join(
+        templateDir,
+        'template.yaml',
+      )}`,
+    };
+    const { server } = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        scaffolderModuleHermes,
+        catalogServiceMock.factory({ entities: [template] }),
+        mockServices.rootConfig.factory({
+          data: {
+            hermes: {
+              policies: { sources: [policiesDir] },
+              demo: { gitRepository: repository },
+            },
+          },
+        }),
+      ],
+    });
+    const user = mockCredentials.user.header();
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', user)
+      .send({ templateRef: 'template:default/kserve-model-endpoint', values });
+    expect(created.status).toBe(201);
+    for (;;) {
+      const events = await request(server)
+        .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+        .set('Authorization', user);
+      const completion = events.body.find((e: any) => e.type === 'completion');
+      if (completion)
+        return {
+          ...completion.body,
+          log: events.body.map((e: any) => e.body.message).join('\n'),
+        };
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+  }
+
+  it('commits the checked manifests on a new branch, creating the repository, and says where', async () => {
+    const repository = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-gitops-')),
+      'gitops',
+    );
+    const result = await runTask(
+      { ...compliant, publish: 'local' },
+      repository,
+    );
+    expect(result.message).toBe('Run completed with status: completed');
+    const commit = result.output.text[1].content.match(
+      /commit `([0-9a-f]{40})`/,
+    )?.[1];
+    expect(result.output.text[1]).toEqual({
+      title: 'Published',
+      content: `Committed on branch \`model-endpoint/fraud-detector-v4\` (commit \`${commit}\`) of the local Git repository \`${repository}\`, in \`apps/serving-stack/fraud-detector-v4\`. See it with \`git -C ${repository} show model-endpoint/fraud-detector-v4\`.`,
+    });
+
+    expect(
+      git(repository, 'rev-parse', 'model-endpoint/fraud-detector-v4'),
+    ).toBe(`${commit}\n`);
+    // A branch off the repository's first commit on main, which the working tree still shows.
+    expect(
+      git(repository, 'log', '--format=%s', 'model-endpoint/fraud-detector-v4'),
+    ).toBe(
+      'Add model endpoint fraud-detector-v4\nCreate the demo GitOps repository\n',
+    );
+    expect(git(repository, 'branch', '--show-current')).toBe('main\n');
+    expect(
+      git(repository, 'show', '--name-only', '--format=', commit!).split('\n'),
+    ).toEqual([
+      'apps/serving-stack/fraud-detector-v4/catalog-info.yaml',
+      'apps/serving-stack/fraud-detector-v4/inferenceservice.yaml',
+      '',
+    ]);
+    const manifest = git(
+      repository,
+      'show',
+      `${commit}:apps/serving-stack/fraud-detector-v4/inferenceservice.yaml`,
+    );
+    expect(manifest).toContain('name: fraud-detector-v4');
+    expect(manifest).toContain('storageUri: s3://models/fraud/v4');
+    expect(manifest).toContain('cost-center: cc-4410');
+
+    // The same endpoint again: the branch exists, the task fails saying so, nothing moves.
+    const again = await runTask({ ...compliant, publish: 'local' }, repository);
+    expect(again.message).toBe('Run completed with status: failed');
+    expect(again.log).toContain(
+      `Error: branchName: branch "model-endpoint/fraud-detector-v4" already exists in ${repository}; choose another name`,
+    );
+    expect(
+      git(repository, 'rev-parse', 'model-endpoint/fraud-detector-v4'),
+    ).toBe(`${commit}\n`);
+  });
+
+  it('publishes nothing when the pre-check fails', async () => {
+    const repository = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-gitops-')),
+      'gitops',
+    );
+    const result = await runTask(
+      { ...compliant, publish: 'local', runtimeImage: 'nginx:latest' },
+      repository,
+    );
+    expect(result.message).toBe('Run completed with status: failed');
+    expect(result.log).toContain('Policy pre-check failed: 1 violation');
+    expect(result.log).toContain(
+      'Skipping step commit because a previous step failed',
+    );
+    expect(fs.existsSync(repository)).toBe(false);
   });
 });

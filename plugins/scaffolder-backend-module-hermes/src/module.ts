@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createLocalGitPublishAction } from './actions/localGit';
 import { createPolicyPrecheckAction } from './actions/precheck';
 
 /**
@@ -23,6 +24,7 @@ export const scaffolderModuleHermes = createBackendModule({
       async init({ scaffolder, config, urlReader }) {
         scaffolder.addActions(
           createPolicyPrecheckAction({ config, urlReader }),
+          createLocalGitPublishAction({ config }),
         );
       },
     });

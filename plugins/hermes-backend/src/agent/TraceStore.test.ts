@@ -61,5 +61,48 @@ describe.each(databases.eachSupportedId())(
       });
       expect(await store.get('nope')).toBeUndefined();
     });
+
+    it('deletes the traces of turns finished before the cutoff, with their feedback, in batches', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await KnexTraceStore.create({
+        database: databaseService(knex),
+      });
+      const turn = (id: string) =>
+        store.record({
+          id,
+          userRef: 'user:default/ada',
+          goal: `question ${id}`,
+          outcome: 'answered',
+          steps: 1,
+          toolCalls: [],
+          skillsUsed: [],
+          startedAt: new Date(Date.now() - 1000),
+        });
+      // More old traces than one delete statement takes, so the cleaner has to go round again.
+      const old = Array.from({ length: 1201 }, (_, i) => `old-${i}`);
+      for (let i = 0; i < old.length; i += 100)
+        await Promise.all(old.slice(i, i + 100).map(turn));
+      await store.setFeedback('old-0', { rating: 'down', comment: 'wrong' });
+      await turn('at-cutoff');
+      await turn('recent');
+      const cutoff = new Date('2026-06-01T00:00:00Z');
+      await knex('hermes_agent_traces')
+        .whereIn('id', old)
+        .update({
+          started_at: new Date('2026-01-01T00:00:00Z'),
+          finished_at: new Date('2026-01-01T00:01:00Z'),
+        });
+      await knex('hermes_agent_traces')
+        .where({ id: 'at-cutoff' })
+        .update({ started_at: cutoff, finished_at: cutoff });
+
+      expect(await store.deleteTracesBefore(cutoff)).toBe(old.length);
+      expect(await store.get('old-0')).toBeUndefined();
+      expect((await store.list({ limit: 10 })).map(t => t.id).sort()).toEqual([
+        'at-cutoff',
+        'recent',
+      ]);
+      expect(await store.deleteTracesBefore(cutoff)).toBe(0);
+    }, 30_000);
   },
 );

@@ -55,7 +55,16 @@ export interface TraceStore {
     id: string,
     feedback: { rating: 'up' | 'down'; comment?: string },
   ): Promise<void>;
+  /**
+   * Retention: deletes the traces of turns that finished before `cutoff`, their feedback with
+   * them, and returns how many. Their conversations are not touched.
+   */
+  deleteTracesBefore(cutoff: Date): Promise<number>;
 }
+
+// Rows per delete statement: each stays short, so a first clean-up of a large table does not
+// hold locks for long or fill the write-ahead log in one go.
+const DELETE_BATCH = 500;
 
 export class KnexTraceStore implements TraceStore {
   private constructor(private readonly db: Knex) {}
@@ -121,6 +130,29 @@ export class KnexTraceStore implements TraceStore {
         feedback: feedback.rating,
         feedback_comment: feedback.comment ?? null,
       });
+  }
+
+  async deleteTracesBefore(cutoff: Date): Promise<number> {
+    // `record` always sets finished_at; a row without one is judged by when it started.
+    const older = (q: Knex.QueryBuilder) =>
+      q.where(w =>
+        w
+          .where('finished_at', '<', cutoff)
+          .orWhere(u =>
+            u.whereNull('finished_at').andWhere('started_at', '<', cutoff),
+          ),
+      );
+    let deleted = 0;
+    for (;;) {
+      const batch = older(this.db('hermes_agent_traces').select('id')).limit(
+        DELETE_BATCH,
+      );
+      const n = await older(
+        this.db('hermes_agent_traces').whereIn('id', batch),
+      ).delete();
+      deleted += n;
+      if (n < DELETE_BATCH) return deleted;
+    }
   }
 }
 

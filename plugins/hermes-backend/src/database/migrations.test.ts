@@ -78,6 +78,97 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
   });
 });
 
+describe.each(databases.eachSupportedId())(
+  'finding versions migration on %p',
+  databaseId => {
+    const directory = path.resolve(__dirname, '../../migrations');
+    const VERSIONS = '20261130000011_finding_versions.js';
+    const old = (audit: string, at: Date, name: string | null = 'shop') => ({
+      audit: {
+        id: audit,
+        name,
+        cluster: 'edge-eu',
+        status: 'succeeded',
+        trigger: 'schedule',
+        desired_source: 'git',
+        live_source: 'cluster',
+        started_at: at,
+        finished_at: at,
+      },
+      finding: {
+        audit_id: audit,
+        fingerprint: 'fp-cart',
+        cluster: 'edge-eu',
+        api_version: 'apps/v1',
+        kind: 'Deployment',
+        name: 'cart',
+        type: 'modified',
+        classification: 'unknown',
+        changes: '[]',
+        labels: '{}',
+        found_at: at,
+      },
+    });
+
+    it('turns each earlier row into a version of its own run, and going down gives each run its rows again', async () => {
+      const knex = await databases.init(databaseId);
+      await connect(databaseService(knex));
+      // The schema as it was before: earlier runs, one row each.
+      await knex.migrate.down({ directory, name: VERSIONS });
+      const runs = [
+        old('a1', new Date('2026-11-01T10:00:00Z')),
+        old('a2', new Date('2026-11-01T11:00:00Z')),
+        old('c1', new Date('2026-11-01T10:30:00Z'), null),
+      ];
+      for (const run of runs) {
+        await knex('hermes_drift_audits').insert(run.audit);
+        await knex('hermes_drift_findings').insert(run.finding);
+      }
+      await knex.migrate.up({ directory, name: VERSIONS });
+      const rows = await knex('hermes_drift_findings').orderBy('id');
+      expect(
+        rows.map(r => [
+          r.audit_id,
+          r.last_audit_id,
+          r.scope,
+          new Date(r.last_seen_at).getTime() === new Date(r.found_at).getTime(),
+        ]),
+      ).toEqual([
+        ['a1', 'a1', 'shop', true],
+        ['a2', 'a2', 'shop', true],
+        ['c1', 'c1', 'edge-eu', true],
+      ]);
+
+      // A version that two later runs extended...
+      await knex('hermes_drift_audits').insert([
+        old('a3', new Date('2026-11-01T12:00:00Z')).audit,
+        old('a4', new Date('2026-11-01T13:00:00Z')).audit,
+      ]);
+      await knex('hermes_drift_findings')
+        .where({ audit_id: 'a2' })
+        .update({
+          last_audit_id: 'a4',
+          last_seen_at: new Date('2026-11-01T13:00:00Z'),
+        });
+      await knex.migrate.down({ directory, name: VERSIONS });
+      // ...is one row per run again.
+      expect(
+        (await knex('hermes_drift_findings').orderBy('id')).map(r => [
+          r.audit_id,
+          r.fingerprint,
+          new Date(r.found_at).toISOString(),
+        ]),
+      ).toEqual([
+        ['a1', 'fp-cart', '2026-11-01T10:00:00.000Z'],
+        ['a2', 'fp-cart', '2026-11-01T11:00:00.000Z'],
+        ['c1', 'fp-cart', '2026-11-01T10:30:00.000Z'],
+        ['a3', 'fp-cart', '2026-11-01T12:00:00.000Z'],
+        ['a4', 'fp-cart', '2026-11-01T13:00:00.000Z'],
+      ]);
+    });
+  },
+);
+
 describe('the migration files', () => {
   // Merged migrations are append-only: later ones sort after these, none is renamed.
   it('start with the squashed initial set, in order', () => {

@@ -4,7 +4,11 @@ import {
   databaseService,
 } from '../__testUtils__/databases';
 import { rollbackAll } from '../database/migrations';
-import { KnexDeliveryStore, NewDelivery } from './DeliveryStore';
+import {
+  AttemptOutcome,
+  KnexDeliveryStore,
+  NewDelivery,
+} from './DeliveryStore';
 
 const databases = createTestDatabases();
 
@@ -197,6 +201,64 @@ describe.each(databases.eachSupportedId())(
         status: 'sent',
         attempts: 2,
       });
+    });
+
+    it('deletes sent and dead rows older than the cutoff and never a row still on its way', async () => {
+      const { store } = await createStore();
+      const outcomes: Record<string, AttemptOutcome> = {
+        sent: { status: 'sent' },
+        dead: { status: 'dead', error: 'HTTP 401' },
+        failed: {
+          status: 'failed',
+          error: 'HTTP 503',
+          nextAttemptAt: at(1000),
+        },
+      };
+      const finish = async (id: string, outcome: string, when: Date) => {
+        await store.enqueue([delivery(id, `run-${id}`, 'hook')], at(0));
+        await store.claim(id, 0, at(0), at(45));
+        await store.complete(id, 1, outcomes[outcome], when);
+      };
+      const cutoff = at(100);
+      await finish('sent-old', 'sent', at(1));
+      await finish('dead-old', 'dead', at(2));
+      await finish('sent-new', 'sent', at(200));
+      // Exactly at the cutoff is not older than it.
+      await finish('dead-at-cutoff', 'dead', cutoff);
+      // Retrying, waiting, mid-send or sent back to the queue: the report is still on its way.
+      await finish('failed-old', 'failed', at(3));
+      await store.enqueue([delivery('queued-old', 'run-q', 'hook')], at(0));
+      await store.enqueue([delivery('sending-old', 'run-s', 'hook')], at(0));
+      await store.claim('sending-old', 0, at(0), at(45));
+      await finish('requeued-old', 'dead', at(4));
+      await store.requeue('requeued-old', at(5));
+
+      expect(await store.deleteDeliveriesBefore(cutoff)).toBe(2);
+      expect(await store.get('sent-old')).toBeUndefined();
+      expect(await store.get('dead-old')).toBeUndefined();
+      const kept = await store.listForRuns(
+        [
+          'sent-new',
+          'dead-at-cutoff',
+          'failed-old',
+          'q',
+          's',
+          'requeued-old',
+        ].map(id => `run-${id}`),
+      );
+      expect(kept.map(d => `${d.id}:${d.status}`).sort()).toEqual([
+        'dead-at-cutoff:dead',
+        'failed-old:failed',
+        'queued-old:queued',
+        'requeued-old:queued',
+        'sending-old:sending',
+        'sent-new:sent',
+      ]);
+      // The kept rows still go out.
+      expect(
+        (await store.due('hook', at(2000), 10)).map(d => d.id).sort(),
+      ).toEqual(['failed-old', 'queued-old', 'requeued-old', 'sending-old']);
+      expect(await store.deleteDeliveriesBefore(cutoff)).toBe(0);
     });
 
     it('drops the table going down', async () => {

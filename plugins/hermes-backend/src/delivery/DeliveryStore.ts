@@ -81,6 +81,11 @@ export interface DeliveryStore {
    * undefined when none will.
    */
   nextDue(after: Date): Promise<Date | undefined>;
+  /**
+   * Retention: deletes rows that were sent or went dead before `cutoff` and returns how many.
+   * A row still on its way (queued, sending, failed and waiting to retry) is never deleted.
+   */
+  deleteDeliveriesBefore(cutoff: Date): Promise<number>;
 }
 
 const RETRYABLE = ['queued', 'failed'];
@@ -101,6 +106,10 @@ const LIST_COLUMNS = [
 ];
 // Keeps `where in` lists under every database's limit on bound parameters.
 const CHUNK = 500;
+const FINISHED = ['sent', 'dead'];
+// Rows per delete statement: each stays short, so a first clean-up of a large outbox does not
+// hold locks the senders wait on.
+const DELETE_BATCH = 500;
 
 export class KnexDeliveryStore implements DeliveryStore {
   private constructor(private readonly db: Knex) {}
@@ -258,6 +267,24 @@ export class KnexDeliveryStore implements DeliveryStore {
       .filter(t => t !== null && t !== undefined)
       .map(t => new Date(t).getTime());
     return times.length ? new Date(Math.min(...times)) : undefined;
+  }
+
+  async deleteDeliveriesBefore(cutoff: Date) {
+    // The status is checked again by the delete itself: a dead row requeued after its batch
+    // was chosen is on its way again and stays.
+    const older = (q: Knex.QueryBuilder) =>
+      q.whereIn('status', FINISHED).where('updated_at', '<', cutoff);
+    let deleted = 0;
+    for (;;) {
+      const batch = older(this.db('hermes_deliveries').select('id')).limit(
+        DELETE_BATCH,
+      );
+      const n = await older(
+        this.db('hermes_deliveries').whereIn('id', batch),
+      ).delete();
+      deleted += n;
+      if (n < DELETE_BATCH) return deleted;
+    }
   }
 }
 

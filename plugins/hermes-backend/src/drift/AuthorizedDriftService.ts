@@ -178,6 +178,11 @@ export class AuthorizedDriftService implements DriftService {
     return this.inner.triageMetrics(options, caller);
   }
 
+  /** Hermes' own retention: it takes no caller, so no request can reach it. */
+  deleteAuditsBefore(cutoff: Date) {
+    return this.inner.deleteAuditsBefore(cutoff);
+  }
+
   /** Catalog read of the entity (the caller's view) and the resolve permission on it. */
   private async mayResolveForAny(
     owners: Entity[],

@@ -142,6 +142,12 @@ export interface DriftService {
     options?: { limit?: number },
     caller?: DriftCaller,
   ): Promise<AuditLearningMetrics[]>;
+  /**
+   * Retention, for Hermes itself (no route calls it): deletes finished audit runs that started
+   * before `cutoff` and whose findings no reader can still reach (see `DriftStore`); returns
+   * how many.
+   */
+  deleteAuditsBefore(cutoff: Date): Promise<number>;
 }
 
 export class DefaultDriftService implements DriftService {
@@ -323,6 +329,10 @@ export class DefaultDriftService implements DriftService {
 
   triageMetrics(options?: { limit?: number }) {
     return this.options.store.triageMetrics(options);
+  }
+
+  deleteAuditsBefore(cutoff: Date) {
+    return this.options.store.deleteAuditsBefore(cutoff);
   }
 }
 

@@ -11,7 +11,6 @@ import {
   Resolution,
   RESOLUTIONS,
   SimilarDrift,
-  TriageSuggestion,
 } from '@hermes-backstage/plugin-hermes-common';
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
@@ -34,11 +33,17 @@ import {
   recomputeAfterUndo,
   trackEpisodes,
 } from './lifecycle';
-import { SourceLinks } from './links';
 import { addAuditEvents, listAuditEvents } from './auditEventRows';
 import { auditFromRow, eventFromRow, findingFromRow } from './rows';
 import { similarHistory } from './similar';
 import { AuditRow, DriftRow, FindingRow, ResolutionRow } from './tables';
+import {
+  asLastSeen,
+  FindingToStore,
+  recordFindings,
+  scopeOf,
+} from './versions';
+import { deleteAuditsBefore } from './retention';
 
 export type StoredAudit = DriftAuditRecord;
 export type StoredFinding = DriftFindingRecord;
@@ -49,10 +54,7 @@ export { RESOLUTIONS };
  * An audit's findings as stored: each may carry the audit model's suggestion and links to its
  * desired source.
  */
-export type FindingToStore = DriftFinding & {
-  suggestion?: TriageSuggestion;
-  links?: SourceLinks;
-};
+export type { FindingToStore };
 
 /** What a person records on a drift: a resolution, or with `silenceUntil`, a silence. */
 export interface ResolutionInput {
@@ -158,6 +160,13 @@ export interface DriftStore {
   listLabelledFindings(options?: { since?: Date }): Promise<LabelledFinding[]>;
   /** Per successful audit, oldest first (the last `limit`, default 60). */
   triageMetrics(options?: { limit?: number }): Promise<AuditLearningMetrics[]>;
+  /**
+   * Retention: deletes finished audit runs that started before `cutoff`, with their reports
+   * and the finding versions they first saw, except runs whose findings are still history a
+   * reader can reach (a version seen since the cutoff, a drift's latest finding, a labelled
+   * finding) and runs a drift's current or last episode names. Returns how many were deleted.
+   */
+  deleteAuditsBefore(cutoff: Date): Promise<number>;
 }
 
 export class KnexDriftStore implements DriftStore {
@@ -206,60 +215,28 @@ export class KnexDriftStore implements DriftStore {
       harmless: 0,
     };
     for (const f of result.findings) summary[f.classification]++;
-    const now = new Date();
     await this.db.transaction(async tx => {
-      const rows = result.findings.map(f => ({
-        audit_id: id,
-        fingerprint: f.fingerprint,
-        cluster: f.cluster,
-        api_version: f.resource.apiVersion,
-        kind: f.resource.kind,
-        namespace: f.resource.namespace ?? null,
-        name: f.resource.name,
-        labels: JSON.stringify(f.labels ?? {}),
-        type: f.type,
-        classification: f.classification,
-        skill: f.skill ?? null,
-        reason: f.reason ?? null,
-        recommend: f.recommend ?? null,
-        changes: JSON.stringify(f.changes),
-        attribution: f.attribution ? JSON.stringify(f.attribution) : null,
-        found_at: now,
-        suggestion_classification: f.suggestion?.classification ?? null,
-        suggestion_reason: f.suggestion?.reason ?? null,
-        suggestion_confidence: f.suggestion?.confidence ?? null,
-        suggestion_model: f.suggestion?.model ?? null,
-        links: f.links ? JSON.stringify(f.links) : null,
-      }));
-      for (let i = 0; i < rows.length; i += 200)
-        await tx('hermes_drift_findings').insert(rows.slice(i, i + 200));
       const audit: AuditRow = await tx('hermes_drift_audits')
         .where({ id })
         .first();
+      const { at, seen } = await recordFindings(tx, {
+        audit,
+        findings: result.findings,
+        now: new Date(),
+      });
       await trackEpisodes(tx, {
         auditId: id,
-        // Audits from before names were stored, and store users without one, by cluster.
-        scope: audit.name ?? audit.cluster,
-        now,
+        scope: scopeOf(audit),
+        now: at,
         reportsExtra: result.reportsExtra ?? true,
-        seen: await tx('hermes_drift_findings')
-          .select(
-            'id',
-            'fingerprint',
-            'cluster',
-            'kind',
-            'namespace',
-            'name',
-            'type',
-          )
-          .where({ audit_id: id })
-          .orderBy('id'),
+        seen,
       });
       await tx('hermes_drift_audits')
         .where({ id })
         .update({
           status: 'succeeded',
-          finished_at: now,
+          // The time its findings were recorded at: what says which versions it saw.
+          finished_at: at,
           report: result.report,
           narrative: result.narrative ?? null,
           summary: JSON.stringify(summary),
@@ -328,7 +305,8 @@ export class KnexDriftStore implements DriftStore {
           .where({ id: Number(id) })
           .first()
       : undefined;
-    return row ? findingFromRow(row) : undefined;
+    // One row may stand for many runs: it reads as the last one that saw it.
+    return row ? findingFromRow(asLastSeen(row)) : undefined;
   }
 
   async resolveFinding(id: string, resolution: ResolutionInput) {
@@ -409,5 +387,9 @@ export class KnexDriftStore implements DriftStore {
 
   triageMetrics(options?: { limit?: number }) {
     return triageMetrics(this.db, options);
+  }
+
+  deleteAuditsBefore(cutoff: Date) {
+    return deleteAuditsBefore(this.db, cutoff);
   }
 }

@@ -15,7 +15,8 @@ import { currentEvent } from './lifecycle';
 import { reportLink, skillLink, SourceLinks } from './links';
 import { eventFromRow, findingFromRow, parse } from './rows';
 import { similarHistory } from './similar';
-import { EpisodeRow, FindingRow } from './tables';
+import { AuditRow, EpisodeRow, FindingRow } from './tables';
+import { asLastSeen, whereSeenBy } from './versions';
 
 // Listing findings: which drift matches (one query, no history), then the history, lifecycle
 // and links of just the page a caller reads.
@@ -70,9 +71,15 @@ export async function queryFindings(
     'd.episodes as d_episodes',
     'd.last_episode_id as d_last_episode_id',
   );
+  let audit: AuditRow | undefined;
   if (query.auditId) {
+    audit = await db<AuditRow>('hermes_drift_audits')
+      .where({ id: query.auditId })
+      .first();
+    // A run that did not succeed stored no findings.
+    if (!audit?.finished_at || audit.status !== 'succeeded') return [];
     q.leftJoin('hermes_drift_drifts as d', 'd.fingerprint', 'f.fingerprint');
-    q.where('f.audit_id', query.auditId);
+    whereSeenBy(q, { ...audit, finished_at: audit.finished_at });
   } else {
     q.join('hermes_drift_drifts as d', 'd.last_finding_id', 'f.id');
   }
@@ -101,7 +108,22 @@ export async function queryFindings(
         w.where('f.namespace', entity.namespace!).orWhereNull('f.namespace'),
       );
   }
-  return (await q.orderBy('f.id')) as ListedRow[];
+  // Oldest drift first, by the first row it ever had: a drift keeps its place when a later
+  // run extends or replaces its row, as it had when every run wrote rows in the engine's order.
+  q.orderBy(
+    db.raw(
+      '(select min(f0.id) from hermes_drift_findings f0 where f0.fingerprint = f.fingerprint)',
+    ) as unknown as string,
+  ).orderBy('f.id');
+  const rows = (await q) as ListedRow[];
+  // A version reads as the run asked about saw it, or as the last run that saw it.
+  return audit
+    ? rows.map(row => ({
+        ...row,
+        audit_id: audit!.id,
+        found_at: audit!.finished_at!,
+      }))
+    : rows.map(asLastSeen);
 }
 
 function effectiveState(row: ListedRow, now: Date): DriftState | undefined {

@@ -10,6 +10,7 @@ import { Knex } from 'knex';
 import { toIso } from '../database/dates';
 import { findingFromRow, Label, labelFromRow } from './rows';
 import { currentEvent, stillDrifting } from './lifecycle';
+import { asLastSeen } from './versions';
 import {
   AuditRow,
   DriftRow,
@@ -234,7 +235,7 @@ export async function listLabelledFindings(
       foundAt,
       suggestion: _s,
       ...finding
-    } = findingFromRow(row);
+    } = findingFromRow(asLastSeen(row));
     return [
       {
         id,
@@ -272,26 +273,34 @@ export async function triageMetrics(
     .orderBy('id', 'desc')
     .limit(limit);
   if (audits.length === 0) return [];
+  // Each audit's findings are the versions it saw (see versions.ts), one join for all audits.
   const grouped: Array<Record<string, unknown> & { audit_id: string }> =
-    await db('hermes_drift_findings')
-      .select('audit_id')
+    await db('hermes_drift_audits as a')
+      .join('hermes_drift_findings as f', join =>
+        join
+          .on('f.cluster', 'a.cluster')
+          .andOn('f.scope', db.raw('coalesce(a.name, a.cluster)'))
+          .andOn('f.last_seen_at', '>=', 'a.finished_at')
+          .andOn('f.found_at', '<=', 'a.finished_at'),
+      )
+      .select('a.id as audit_id')
       .count({ findings: '*' })
       .select(
         db.raw(
-          "sum(case when classification <> 'unknown' and skill is not null then 1 else 0 end) as by_rule",
+          "sum(case when f.classification <> 'unknown' and f.skill is not null then 1 else 0 end) as by_rule",
         ),
         db.raw(
-          "sum(case when classification = 'unknown' and suggestion_classification is not null then 1 else 0 end) as by_suggestion",
+          "sum(case when f.classification = 'unknown' and f.suggestion_classification is not null then 1 else 0 end) as by_suggestion",
         ),
         db.raw(
-          "sum(case when classification = 'unknown' and suggestion_classification is null then 1 else 0 end) as left_unknown",
+          "sum(case when f.classification = 'unknown' and f.suggestion_classification is null then 1 else 0 end) as left_unknown",
         ),
       )
       .whereIn(
-        'audit_id',
+        'a.id',
         audits.map(a => a.id),
       )
-      .groupBy('audit_id');
+      .groupBy('a.id');
   const byAudit = new Map(grouped.map(g => [g.audit_id, g]));
   return audits.reverse().map(audit => {
     const g = byAudit.get(audit.id);

@@ -88,6 +88,16 @@ type Seen = Pick<
   'id' | 'fingerprint' | 'cluster' | 'kind' | 'namespace' | 'name' | 'type'
 >;
 
+/** Whether a drift already says where it is and which finding it has, so only the time moves. */
+function unchanged(drift: DriftRow, where: Record<string, unknown>): boolean {
+  const keys = ['scope', 'cluster', 'kind', 'namespace', 'name', 'type'];
+  return (
+    keys.every(
+      k => (drift[k as keyof DriftRow] ?? null) === (where[k] ?? null),
+    ) && String(drift.last_finding_id) === String(where.last_finding_id)
+  );
+}
+
 /**
  * After a successful audit: opens an episode for drift not drifting before, extends the
  * ongoing ones, checks resolutions (a drift marked reverted or committed and still there
@@ -167,6 +177,7 @@ export async function trackEpisodes(
   });
 
   const fresh: Array<Partial<Record<keyof DriftRow, unknown>>> = [];
+  const onlySeen: string[] = [];
   for (const f of seen) {
     const drift = known.get(f.fingerprint);
     const where = {
@@ -235,10 +246,21 @@ export async function trackEpisodes(
         };
       }
     }
+    if (patch === where && unchanged(drift, where)) {
+      onlySeen.push(f.fingerprint);
+      continue;
+    }
     await tx('hermes_drift_drifts')
       .where({ fingerprint: f.fingerprint })
       .update(patch);
   }
+  // The usual case, a drift seen again as it was: one statement per chunk, not per drift.
+  await inChunks(onlySeen, async chunk => {
+    await tx('hermes_drift_drifts')
+      .whereIn('fingerprint', chunk)
+      .update({ last_seen: now });
+    return [];
+  });
   for (let i = 0; i < fresh.length; i += 100)
     await tx('hermes_drift_drifts').insert(fresh.slice(i, i + 100));
 

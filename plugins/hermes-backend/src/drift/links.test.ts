@@ -154,6 +154,7 @@ describe.each(databases.eachSupportedId())(
         path: 'shop',
       });
       expect(finding.links).toEqual({
+        file: 'shop/settings.yaml',
         git: `https://github.com/acme/gitops/blob/${commit}/shop/settings.yaml#L3`,
         report: `/hermes?tab=drift&audit=${run.id}`,
       });
@@ -175,12 +176,17 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
-    it('give drift read from a local directory no Git link', async () => {
+    it('give drift read from a local directory its file but no Git link', async () => {
       const git = fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-links-git-'));
       try {
-        fs.writeFileSync(path.join(git, 'settings.yaml'), yaml);
+        fs.mkdirSync(path.join(git, 'shop'));
+        fs.writeFileSync(path.join(git, 'shop', 'settings.yaml'), yaml);
         const { finding } = await audit({ directory: git });
-        expect(Object.keys(finding.links!)).toEqual(['report']);
+        // The kubectl hint applies this path in a checkout; there is no web page to link.
+        expect(finding.links).toEqual({
+          file: 'shop/settings.yaml',
+          report: expect.stringMatching(/^\/hermes\?tab=drift&audit=/),
+        });
       } finally {
         fs.rmSync(git, { recursive: true, force: true });
       }

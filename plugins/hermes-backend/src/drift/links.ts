@@ -8,7 +8,7 @@ import {
 // in Argo CD, the audit run and the skill in the portal.
 
 /** Links decided when the audit ran (they depend on where its desired state came from). */
-export type SourceLinks = Pick<FindingLinks, 'git' | 'argocd'>;
+export type SourceLinks = Pick<FindingLinks, 'git' | 'argocd' | 'file'>;
 
 /** The portal path of an audit run. */
 export const reportLink = (auditId: string) =>
@@ -133,8 +133,9 @@ export function sourceLinks(
           finding.resource,
         )
       : undefined;
-    if (git || argocd)
+    if (git || argocd || file)
       out.set(finding, {
+        ...(file ? { file: file.file } : {}),
         ...(git ? { git } : {}),
         ...(argocd ? { argocd } : {}),
       });

@@ -13,6 +13,7 @@ export function parse<T>(text: string | null | undefined, fallback: T): T {
 export function auditFromRow(row: AuditRow): DriftAuditRecord {
   return {
     id: row.id,
+    ...(row.name ? { name: row.name } : {}),
     cluster: row.cluster,
     status: row.status,
     trigger: row.trigger,

@@ -170,8 +170,11 @@ export async function runAudit(
     const narrative = await narrateReport(deps.models, report, warnings, model);
     const links = sourceLinks(triage.findings, {
       ...(audit.desired.url
+        ? { tree: { url: audit.desired.url, revision: desired.revision } }
+        : {}),
+      // Files of a Git tree or a local checkout; Argo CD renders objects, not files.
+      ...(!audit.desired.argocdApplication
         ? {
-            tree: { url: audit.desired.url, revision: desired.revision },
             files: desired.objects.map(o => ({
               resource: {
                 apiVersion: o.object.apiVersion,

@@ -7,6 +7,12 @@ import { KnexDriftStore } from './DriftStore';
 
 const databases = createTestDatabases();
 
+/** A finding version first and last seen `days` ago. */
+const ago = (days: number) => {
+  const at = new Date(Date.now() - days * 86_400_000);
+  return { found_at: at, last_seen_at: at };
+};
+
 /** A ClusterPolicy edited by hand; `name` makes a distinct drift (fingerprint). */
 const policyEdit = (
   name: string,
@@ -93,7 +99,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       await knex('hermes_drift_findings')
         .where({ fingerprint: 'fp-long-ago' })
-        .update({ found_at: new Date(Date.now() - 20 * 86_400_000) });
+        .update(ago(20));
 
       const today = policyEdit('require-signatures');
       const similar = await store.similarHistory([today]);
@@ -107,7 +113,7 @@ describe.each(databases.eachSupportedId())(
       // A shorter window leaves out what is older.
       await knex('hermes_drift_findings')
         .where({ fingerprint: 'fp-require-labels' })
-        .update({ found_at: new Date(Date.now() - 5 * 86_400_000) });
+        .update(ago(5));
       expect(
         (await store.similarHistory([today], 3)).get(today.fingerprint)
           ?.description,

@@ -36,7 +36,8 @@ export async function similarHistory(
     .whereIn('cluster', [...new Set(findings.map(f => f.cluster))])
     .whereIn('kind', [...new Set(findings.map(f => f.resource.kind))])
     .whereIn('type', [...new Set(findings.map(f => f.type))])
-    .andWhere('found_at', '>=', since)
+    // A version seen in the window counts, however long ago it was first seen.
+    .andWhere('last_seen_at', '>=', since)
     .groupBy('fingerprint');
   const rows: Row[] = await db('hermes_drift_findings as f')
     .select(

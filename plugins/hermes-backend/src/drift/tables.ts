@@ -53,6 +53,14 @@ export type FindingRow = {
   suggestion_model: string | null;
   /** JSON: `{ git?, argocd? }` web links of the desired source. */
   links?: string | null;
+  /**
+   * A row is a version (migrations/20261130000011_finding_versions.js): `audit_id` and
+   * `found_at` are the first run that saw this content, these the last; `scope` the audit
+   * (name, or cluster) whose runs saw it.
+   */
+  last_audit_id?: string | null;
+  last_seen_at?: DbTime | null;
+  scope?: string | null;
 };
 
 /** hermes_drift_resolutions */

@@ -13,12 +13,20 @@ import {
   SkillEffect,
   SkillListItem,
 } from '@hermes-backstage/plugin-hermes-common';
-import { NotAllowedError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { parseInput } from '../parseInput';
 import { z } from 'zod';
 import { SkillEffectSource } from './effects';
+import { EntityFindingReader, skillsForEntity } from './forEntity';
 import { SkillsService } from './SkillsService';
 
 const saveBody = z.object({
@@ -32,6 +40,7 @@ const importBody = z.object({
 });
 const versionNumber = z.coerce.number().int().positive();
 const diffQuery = z.object({ from: versionNumber, to: versionNumber });
+const entityQuery = z.object({ entityRef: z.string().min(1) });
 
 /** The `effect` field of a skill's answer, when there is one. */
 function withEffect(
@@ -49,8 +58,13 @@ export function createSkillsRouter(options: {
   skills: SkillsService;
   /** Each skill's effect on drift triage; without it the API shows the agent's use only. */
   skillEffects?: SkillEffectSource;
+  /** For `/entity-skills`: the entity, read with the caller's credentials. */
+  catalog?: Pick<CatalogService, 'getEntityByRef'>;
+  /** For `/entity-skills`: the entity's findings (the permission-checked drift service). */
+  drift?: EntityFindingReader;
 }): express.Router {
-  const { httpAuth, permissions, skills, skillEffects } = options;
+  const { httpAuth, permissions, skills, skillEffects, catalog, drift } =
+    options;
   const router = Router();
 
   const user = (req: express.Request) =>
@@ -93,6 +107,35 @@ export function createSkillsRouter(options: {
       ...withEffect(effects, s.name),
     }));
     res.json({ skills: items });
+  });
+
+  // Not under /skills/: "for-entity" is a valid skill name, and /skills/:name would hide it.
+  router.get('/entity-skills', async (req, res) => {
+    const credentials = await user(req);
+    const query = parseInput(entityQuery, req.query, 'entity skills query');
+    let entityRef: string;
+    try {
+      entityRef = stringifyEntityRef(parseEntityRef(query.entityRef));
+    } catch (error) {
+      throw new InputError(`entityRef: ${(error as Error).message}`);
+    }
+    if (!catalog || !drift) {
+      throw new ServiceUnavailableError(
+        'Skills per entity need the catalog and the drift service, which this Hermes backend was started without',
+      );
+    }
+    // 404 for an entity the caller may not read, as the drift findings of the same entity
+    // answer: an empty list would read as "no skill applies", and a 403 would confirm that
+    // the entity exists.
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef}, or you may not read it`);
+    }
+    const [documents, findings] = await Promise.all([
+      skills.listDocuments(),
+      drift.listFindings({ credentials, entityRef, state: 'all' }),
+    ]);
+    res.json(skillsForEntity({ entity, entityRef, documents, findings }));
   });
 
   router.post('/skills/import', async (req, res) => {

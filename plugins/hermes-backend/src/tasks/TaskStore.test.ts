@@ -132,6 +132,81 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('deletes finished runs older than the cutoff, never the task, a queued run or a running one', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await KnexTaskStore.create({
+        database: databaseService(knex),
+      });
+      const longAgo = new Date('2026-01-01T00:00:00Z');
+      const cutoff = new Date('2026-06-01T00:00:00Z');
+      const age = (id: string, at: Date | null) =>
+        knex('hermes_task_runs')
+          .where({ id })
+          .update({ queued_at: longAgo, started_at: longAgo, finished_at: at });
+      const finished = async (
+        taskId: string,
+        status: 'succeeded' | 'failed',
+        at: Date,
+      ) => {
+        const run = await store.addRun({
+          taskId,
+          trigger: 'manual',
+          status: 'queued',
+        });
+        await store.claimRun(run!.id);
+        await store.finishRun(run!.id, { status });
+        await age(run!.id, at);
+        return run!.id;
+      };
+
+      const { id: busy } = await store.create(task('busy'));
+      const succeededOld = await finished(busy, 'succeeded', longAgo);
+      const failedOld = await finished(busy, 'failed', longAgo);
+      const atCutoff = await finished(busy, 'succeeded', cutoff);
+      const recent = await finished(busy, 'succeeded', new Date());
+      const skippedOld = (await store.addRun({
+        taskId: busy,
+        trigger: 'schedule',
+        status: 'skipped',
+        reason: 'missed',
+      }))!.id;
+      await age(skippedOld, longAgo);
+      // Started long ago and still running (a long audit), or queued long ago and not yet taken.
+      const running = (await store.addRun({
+        taskId: busy,
+        trigger: 'manual',
+        status: 'queued',
+      }))!.id;
+      await store.claimRun(running);
+      await age(running, null);
+      const { id: waiting } = await store.create(task('waiting'));
+      const queued = (await store.addRun({
+        taskId: waiting,
+        trigger: 'manual',
+        status: 'queued',
+      }))!.id;
+      await age(queued, null);
+
+      expect(await store.deleteRunsBefore(cutoff)).toBe(3);
+      for (const id of [succeededOld, failedOld, skippedOld])
+        expect(await store.getRun(id)).toBeUndefined();
+      expect(
+        (await store.listRuns(busy, 10)).map(r => `${r.id}:${r.status}`).sort(),
+      ).toEqual(
+        [
+          `${atCutoff}:succeeded`,
+          `${recent}:succeeded`,
+          `${running}:running`,
+        ].sort(),
+      );
+      expect(await store.getRun(queued)).toMatchObject({ status: 'queued' });
+      expect((await store.list()).map(t => t.name)).toEqual([
+        'busy',
+        'waiting',
+      ]);
+      expect(await store.deleteRunsBefore(cutoff)).toBe(0);
+    });
+
     it('deletes a task with its runs', async () => {
       const store = await createStore();
       const { id: taskId } = await store.create(task('gone'));

@@ -115,7 +115,17 @@ export interface TaskStore {
   queuedRuns(): Promise<StoredRun[]>;
   /** Runs still marked running that started before `before`: their process ended with them. */
   abandonedRuns(before: Date): Promise<StoredRun[]>;
+  /**
+   * Retention: deletes the runs (with their reports) that finished before `cutoff` and returns
+   * how many. Never a task, and never a queued or running run, however old.
+   */
+  deleteRunsBefore(cutoff: Date): Promise<number>;
 }
+
+const FINISHED: TaskRunStatus[] = ['succeeded', 'failed', 'skipped'];
+// Rows per delete statement: each stays short, so a first clean-up of a large table does not
+// hold locks for long.
+const DELETE_BATCH = 500;
 
 export class KnexTaskStore implements TaskStore {
   private constructor(private readonly db: Knex) {}
@@ -295,6 +305,24 @@ export class KnexTaskStore implements TaskStore {
       .where({ status: 'running' })
       .where('started_at', '<', before);
     return rows.map(runFromRow);
+  }
+
+  async deleteRunsBefore(cutoff: Date): Promise<number> {
+    // Repeated on the delete itself, so a row that changed since the batch was chosen is judged
+    // again as it is now.
+    const older = (q: Knex.QueryBuilder) =>
+      q.whereIn('status', FINISHED).where('finished_at', '<', cutoff);
+    let deleted = 0;
+    for (;;) {
+      const batch = older(this.db('hermes_task_runs').select('id')).limit(
+        DELETE_BATCH,
+      );
+      const n = await older(
+        this.db('hermes_task_runs').whereIn('id', batch),
+      ).delete();
+      deleted += n;
+      if (n < DELETE_BATCH) return deleted;
+    }
   }
 }
 

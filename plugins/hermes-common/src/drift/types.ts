@@ -112,6 +112,11 @@ export interface ResolutionEvent {
 export interface FindingLinks {
   /** The desired manifest's file at the audited revision, when desired state came from a Git tree URL. */
   git?: string;
+  /**
+   * The desired manifest's path inside the desired source: from the root of a local
+   * checkout (which has no web link), or inside the folder of a Git tree URL.
+   */
+  file?: string;
   /** The resource in Argo CD's UI, when desired state came from an Argo CD application. */
   argocd?: string;
   /** The audit run in the portal, e.g. `/hermes?tab=drift&audit=<id>`. */
@@ -134,6 +139,8 @@ export interface DriftEpisode {
 /** One run of a drift audit, as the API returns it. */
 export interface DriftAuditRecord {
   id: string;
+  /** The `hermes.audits` entry that ran; absent for audits stored before names were kept. */
+  name?: string;
   cluster: string;
   status: 'running' | 'succeeded' | 'failed';
   trigger: 'schedule' | 'manual' | 'startup';

@@ -63,6 +63,8 @@ export interface HermesApi {
   checkModels(): Promise<ModelChecks>;
   /** Configured audit names, and recent runs (newest first). */
   listAudits(): Promise<{ definitions: string[]; audits: DriftAuditRecord[] }>;
+  /** One audit run by id, with its text report (404 when there is none). */
+  getAudit(id: string): Promise<DriftAuditRecord>;
   runAudit(name: string): Promise<DriftAuditRecord>;
   /**
    * Open findings (each drift once; `state` changes that, `auditId` lists one audit's); for an
@@ -136,6 +138,11 @@ export interface HermesApi {
   exportSkill(name: string): Promise<SkillFile[]>;
   /** A SKILL.md folder (`SKILL.md`, `references/…`, or all under one top folder). */
   importSkill(files: SkillFile[]): Promise<SkillVersion>;
+  /**
+   * The active skills that apply to an entity and what each decided about its drift in the
+   * last `windowDays`; 404 when the caller may not read the entity.
+   */
+  skillsForEntity(entityRef: string): Promise<EntitySkills>;
 
   /** Tasks this user may see (own, config-declared, about readable entities); or one entity's. */
   listTasks(options?: { entityRef?: string }): Promise<TaskRecord[]>;
@@ -188,6 +195,27 @@ export interface ResolutionDetails {
   ticket?: string;
   /** ISO 8601: silences the drift until then instead of resolving it. */
   silenceUntil?: string;
+}
+
+/**
+ * A skill that applies to an entity (`GET /entity-skills`): what it declares that fits the
+ * entity (`matches`), what its rules classified among the entity's recent findings, each drift
+ * counted once (`decided`), and how many of them its current rules match. @public
+ */
+export interface EntitySkill {
+  name: string;
+  description: string;
+  matches: string[];
+  decided: { harmless: number; critical: number };
+  ruleMatches: number;
+  lastDecidedAt?: string;
+}
+
+/** @public */
+export interface EntitySkills {
+  entityRef: string;
+  windowDays: number;
+  skills: EntitySkill[];
 }
 
 /** What the learning loop changed, per audit and per skill. @public */

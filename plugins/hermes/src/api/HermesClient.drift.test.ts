@@ -72,4 +72,22 @@ describe('HermesClient drift findings routes', () => {
       },
     ]);
   });
+
+  it('reads one audit run by its id, encoded in the path', async () => {
+    const urls: string[] = [];
+    const client = new HermesClient({
+      discoveryApi: { getBaseUrl: async () => 'http://portal.test/api/hermes' },
+      fetchApi: {
+        fetch: async (url: RequestInfo | URL) => {
+          urls.push(String(url));
+          return Response.json({ id: 'a/1', cluster: 'prod' });
+        },
+      },
+    });
+    expect(await client.getAudit('a/1')).toEqual({
+      id: 'a/1',
+      cluster: 'prod',
+    });
+    expect(urls).toEqual(['http://portal.test/api/hermes/drift/audits/a%2F1']);
+  });
 });

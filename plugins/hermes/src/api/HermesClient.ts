@@ -28,6 +28,7 @@ import {
 import type { ChatTransport } from 'ai';
 import { createHermesChatTransport } from './chatTransport';
 import {
+  EntitySkills,
   FindingQuery,
   HermesApi,
   HermesUIMessage,
@@ -58,6 +59,10 @@ export class HermesClient implements HermesApi {
 
   listAudits(): Promise<{ definitions: string[]; audits: DriftAuditRecord[] }> {
     return this.request('/drift/audits');
+  }
+
+  getAudit(id: string): Promise<DriftAuditRecord> {
+    return this.request(`/drift/audits/${encodeURIComponent(id)}`);
   }
 
   runAudit(name: string): Promise<DriftAuditRecord> {
@@ -225,6 +230,12 @@ export class HermesClient implements HermesApi {
 
   importSkill(files: SkillFile[]): Promise<SkillVersion> {
     return this.send('POST', '/skills/import', { files });
+  }
+
+  skillsForEntity(entityRef: string): Promise<EntitySkills> {
+    return this.request(
+      `/entity-skills?entityRef=${encodeURIComponent(entityRef)}`,
+    );
   }
 
   async listTasks(options: { entityRef?: string } = {}): Promise<TaskRecord[]> {

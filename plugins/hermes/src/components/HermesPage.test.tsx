@@ -4,7 +4,7 @@ import {
   HermesStatus,
 } from '@hermes-backstage/plugin-hermes-common';
 import { act, fireEvent, screen, within } from '@testing-library/react';
-import { finding } from './Drift/fixtures';
+import { audit as driftAudit, finding } from './Drift/fixtures';
 import { hermesApiRef } from '../api';
 import {
   HERMES_SUBTITLE,
@@ -318,11 +318,11 @@ describe('HermesPage', () => {
     expect(screen.getByText('26–26 of 26')).toBeVisible();
   });
 
-  it("lists one audit's findings, whatever their state, where finding reports link", async () => {
+  it('opens the audit report page where finding reports link', async () => {
     const pageFindings = jest.fn(async () => ({
       findings: [{ ...finding, state: 'resolved' as const }],
       total: 1,
-      limit: 25,
+      limit: 500,
       offset: 0,
     }));
     await act(async () => {
@@ -332,6 +332,7 @@ describe('HermesPage', () => {
             hermesApiRef,
             {
               listAudits: async () => ({ definitions: [], audits: [] }),
+              getAudit: async () => driftAudit,
               pageFindings,
             },
           ],
@@ -339,11 +340,13 @@ describe('HermesPage', () => {
         initialRouteEntries: ['/hermes?tab=drift&audit=a1'],
       });
     });
-    expect(screen.getByText('Findings of audit a1.')).toBeVisible();
-    const row = await screen.findByRole('row', {
+    expect(
+      await screen.findByText('Drift audit of neuroscale-prod'),
+    ).toBeVisible();
+    const card = await screen.findByRole('article', {
       name: 'InferenceService fraud-detector',
     });
-    expect(within(row).getByLabelText('state resolved')).toBeVisible();
+    expect(within(card).getByLabelText('state resolved')).toBeVisible();
     expect(pageFindings).toHaveBeenCalledWith(
       expect.objectContaining({ auditId: 'a1', state: 'all' }),
     );
@@ -352,7 +355,8 @@ describe('HermesPage', () => {
       fireEvent.click(screen.getByRole('button', { name: 'Show all drift' }));
     });
     expect(pageFindings).toHaveBeenLastCalledWith(
-      expect.objectContaining({ auditId: undefined, state: 'open' }),
+      expect.objectContaining({ state: 'open' }),
     );
+    expect(pageFindings.mock.lastCall).not.toHaveProperty('0.auditId');
   });
 });

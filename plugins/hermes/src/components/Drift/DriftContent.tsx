@@ -9,8 +9,6 @@ import {
   DriftFindingRecord,
   DriftState,
 } from '@hermes-backstage/plugin-hermes-common';
-import Alert from '@mui/material/Alert';
-import Button from '@mui/material/Button';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TablePagination from '@mui/material/TablePagination';
@@ -23,6 +21,7 @@ import useDebounce from 'react-use/esm/useDebounce';
 import { hermesApiRef } from '../../api';
 import { AuditsCard } from './AuditsCard';
 import { FindingsTable, ResolveHandler } from './FindingsTable';
+import { AuditReport } from './report/AuditReport';
 
 type StateFilter = DriftState | 'all';
 const STATES: StateFilter[] = ['open', 'silenced', 'resolved', 'all'];
@@ -43,19 +42,31 @@ interface Filters {
 
 /**
  * The Drift tab of the Hermes page: drift across all clusters, including objects no catalog
- * entity owns, filtered and paged; or, with `?audit=<id>` (the report links), one audit's
- * findings. The audit runs are above it.
+ * entity owns, filtered and paged, below the audit runs; or, with `?audit=<id>` (where
+ * findings and notifications link), that audit's report page.
  */
 export function DriftContent() {
-  const hermesApi = useApi(hermesApiRef);
   const [params, setParams] = useSearchParams();
   const auditId = params.get('audit') || undefined;
+  const allDrift = () =>
+    setParams(current => {
+      const updated = new URLSearchParams(current);
+      updated.delete('audit');
+      updated.delete('finding');
+      return updated;
+    });
+  if (auditId)
+    return <AuditReport key={auditId} auditId={auditId} onBack={allDrift} />;
+  return <AllDrift />;
+}
+
+function AllDrift() {
+  const hermesApi = useApi(hermesApiRef);
   const [filters, setFilters] = useState<Filters>({
     cluster: '',
     namespace: '',
     classification: '',
-    // One audit's findings are all it found, whatever became of them since.
-    state: auditId ? 'all' : 'open',
+    state: 'open',
   });
   const [limit, setLimit] = useState(PAGE_SIZES[0]);
   const [offset, setOffset] = useState(0);
@@ -65,11 +76,10 @@ export function DriftContent() {
         ...filters,
         // An empty filter means any.
         classification: filters.classification || undefined,
-        auditId,
         limit,
         offset,
       }),
-    [hermesApi, filters, auditId, limit, offset],
+    [hermesApi, filters, limit, offset],
   );
   const filter = (change: Partial<Filters>) => {
     setFilters(current => ({ ...current, ...change }));
@@ -88,14 +98,6 @@ export function DriftContent() {
     300,
     [typed],
   );
-  const allDrift = () => {
-    setParams(current => {
-      const updated = new URLSearchParams(current);
-      updated.delete('audit');
-      return updated;
-    });
-    filter({ state: 'open' });
-  };
   const resolve: ResolveHandler = async (finding, resolution, details) => {
     await hermesApi.resolveFinding(finding.id, resolution, details);
     page.retry();
@@ -109,15 +111,6 @@ export function DriftContent() {
     <Stack gap={2}>
       <AuditsCard />
       <InfoCard title="Drift findings">
-        {auditId && (
-          <Alert
-            severity="info"
-            sx={{ mb: 2 }}
-            action={<Button onClick={allDrift}>Show all drift</Button>}
-          >
-            Findings of audit {auditId}.
-          </Alert>
-        )}
         <Stack
           direction="row"
           gap={2}

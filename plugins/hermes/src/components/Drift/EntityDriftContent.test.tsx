@@ -11,6 +11,11 @@ import { EntityDriftContent } from './EntityDriftContent';
 import { audit, entity, finding, NOW } from './fixtures';
 
 const noAudits = async () => ({ definitions: [], audits: [] });
+const noSkills = async (entityRef: string) => ({
+  entityRef,
+  windowDays: 30,
+  skills: [],
+});
 
 beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(NOW));
 afterEach(() => jest.restoreAllMocks());
@@ -33,6 +38,7 @@ describe('EntityDriftContent', () => {
                 resolveFinding,
                 listTasks: async () => [],
                 listAudits: noAudits,
+                skillsForEntity: noSkills,
               },
             ],
           ],
@@ -122,6 +128,7 @@ describe('EntityDriftContent', () => {
                 listFindings: async () => [suggested],
                 listTasks: async () => [],
                 listAudits: noAudits,
+                skillsForEntity: noSkills,
               },
             ],
           ],
@@ -186,6 +193,7 @@ describe('EntityDriftContent', () => {
                 listFindings: async () => [similar],
                 listTasks: async () => [],
                 listAudits: noAudits,
+                skillsForEntity: noSkills,
               },
             ],
           ],
@@ -198,6 +206,37 @@ describe('EntityDriftContent', () => {
     expect(
       within(row).getByText(
         'seen 1× in 14 days · 3rd manual InferenceService edit in 14 days; previous 2 resolved by reverting',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the skills that apply to the entity below its drift, linked to each skill', async () => {
+    const skillsForEntity = jest.fn().mockResolvedValue({
+      entityRef: 'component:default/fraud-detector',
+      windowDays: 30,
+      skills: [
+        {
+          name: 'cost-labels',
+          description: 'Cost-center labels feed chargeback.',
+          matches: [],
+          decided: { harmless: 0, critical: 1 },
+          ruleMatches: 1,
+        },
+      ],
+    });
+    await renderTab({ skillsForEntity });
+    expect(skillsForEntity).toHaveBeenCalledWith(
+      'component:default/fraud-detector',
+    );
+    const skills = await screen.findByRole('list', {
+      name: 'Skills for this entity',
+    });
+    expect(
+      within(skills).getByRole('link', { name: 'cost-labels' }),
+    ).toHaveAttribute('href', '/hermes?tab=skills&skill=cost-labels');
+    expect(
+      within(skills).getByText(
+        'Classified 1 finding critical in the last 30 days.',
       ),
     ).toBeInTheDocument();
   });
@@ -216,6 +255,7 @@ describe('EntityDriftContent', () => {
                 listFindings: async () => [],
                 listTasks: async () => [],
                 listAudits: noAudits,
+                skillsForEntity: noSkills,
               },
             ],
           ],
@@ -389,6 +429,7 @@ async function renderTab(
               listFindings: async () => [finding],
               listTasks: async () => [],
               listAudits: noAudits,
+              skillsForEntity: noSkills,
               ...api,
             },
           ],

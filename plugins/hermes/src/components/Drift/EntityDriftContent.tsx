@@ -13,12 +13,14 @@ import Typography from '@mui/material/Typography';
 import { hermesApiRef } from '../../api';
 import { EntityTasksCard } from '../Tasks';
 import { LastAuditText, RunAuditButtons } from './AuditNow';
+import { EntitySkillsCard } from './EntitySkillsCard';
 import { FindingsTable, ResolveHandler } from './FindingsTable';
 import { useEntityDrift } from './useEntityDrift';
 
 /**
  * The "Drift" tab: the latest findings about this entity's Kubernetes workloads, when they
- * were audited (and a button to audit now), and the scheduled tasks about it.
+ * were audited (and a button to audit now), the skills that apply to it, and the scheduled
+ * tasks about it.
  */
 export function EntityDriftContent() {
   const { entity } = useEntity();
@@ -59,6 +61,7 @@ export function EntityDriftContent() {
             </Typography>
           )}
         </InfoCard>
+        <EntitySkillsCard entityRef={entityRef} refreshKey={value} />
         <EntityTasksCard />
       </Stack>
     </Content>

@@ -26,6 +26,11 @@ async function renderTab(api: Record<string, unknown>, url = '/') {
             {
               listTasks: async () => [],
               listAudits: async () => ({ definitions: [], audits: [] }),
+              skillsForEntity: async (entityRef: string) => ({
+                entityRef,
+                windowDays: 30,
+                skills: [],
+              }),
               ...api,
             },
           ],

@@ -55,6 +55,12 @@ const RESOLUTION_LABELS: Record<Resolution, string> = {
   critical: 'Critical',
 };
 
+// Buttons say it in one word: "Committed to Git" overflowed the Resolve column at 1280 px.
+const BUTTON_LABELS: Record<Resolution, string> = {
+  ...RESOLUTION_LABELS,
+  committed: 'Committed',
+};
+
 /** Changes listed in the row; the rest are in the details. */
 const ROW_CHANGES = 3;
 
@@ -205,7 +211,7 @@ function FindingRow(props: {
               sx={{ whiteSpace: 'nowrap' }}
               onClick={() => onAsk({ finding: f, resolution: r })}
             >
-              {RESOLUTION_LABELS[r]}
+              {BUTTON_LABELS[r]}
             </Button>
           ))}
           <Button

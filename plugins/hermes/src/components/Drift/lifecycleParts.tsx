@@ -58,7 +58,13 @@ export function StateReason(props: { finding: DriftFindingRecord }) {
   if (!reason) return null;
   if (isReopened(f))
     return (
-      <Alert severity="warning" sx={{ mt: 0.5, py: 0 }}>
+      // No icon and breaks between words only: in a narrow column the icon's width made a
+      // user reference like "user:development/guest" split mid-word.
+      <Alert
+        severity="warning"
+        icon={false}
+        sx={{ mt: 0.5, py: 0, overflowWrap: 'break-word', wordBreak: 'normal' }}
+      >
         Reopened: {reason}
       </Alert>
     );
