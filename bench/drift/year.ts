@@ -6,7 +6,7 @@
 // table, the file size, record time on day 1 vs day 365, and what one row per finding per run
 // would have written.
 //
-// Run: yarn bench:drift-year [--days N]
+// Run: npm run bench:drift-year [-- --days N]
 import {
   auditDrift,
   DriftFinding,

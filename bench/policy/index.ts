@@ -3,7 +3,9 @@
 // memory, the cost of checking relative to parsing the same YAML (target: ratio <= 1.0), our
 // parse beside a js-yaml-only parse, and CEL beside pattern rules (target: within 2x).
 //
-// Run: yarn bench:policy [--manifests N]
+// Run: yarn bench:policy [--manifests N] [--write-input DIR]
+// With --write-input, it only writes the end-to-end input (DIR/manifests.yaml, DIR/policies/)
+// for profiling `hermes policy check` by hand, and exits.
 import {
   checkResources,
   compilePolicies,
@@ -202,6 +204,20 @@ function main() {
   );
 }
 
+/** Writes the end-to-end input below `dir`: manifests.yaml and policies/. */
+function writeInput(dir: string, text: string) {
+  const file = path.join(dir, 'manifests.yaml');
+  const policyDir = path.join(dir, 'policies');
+  fs.writeFileSync(file, text);
+  fs.mkdirSync(policyDir, { recursive: true });
+  for (const f of fs.readdirSync(path.join(kyverno, 'policies')))
+    fs.copyFileSync(path.join(kyverno, 'policies', f), path.join(policyDir, f));
+  benchPolicies.forEach((policy, i) =>
+    fs.writeFileSync(path.join(policyDir, `bench-${i}.yaml`), policy),
+  );
+  return { file, policyDir };
+}
+
 /**
  * `hermes policy check` end to end (a new process, as a user runs it: start, read, parse,
  * check, report) beside a process that only parses the same file with js-yaml.
@@ -209,19 +225,8 @@ function main() {
 function endToEnd(text: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hermes-bench-policy-'));
   try {
-    const file = path.join(dir, 'manifests.yaml');
-    const policyDir = path.join(dir, 'policies');
-    fs.writeFileSync(file, text);
-    fs.mkdirSync(policyDir);
-    for (const f of fs.readdirSync(path.join(kyverno, 'policies')))
-      fs.copyFileSync(
-        path.join(kyverno, 'policies', f),
-        path.join(policyDir, f),
-      );
-    benchPolicies.forEach((policy, i) =>
-      fs.writeFileSync(path.join(policyDir, `bench-${i}.yaml`), policy),
-    );
-    const wall = (args: string[]) => {
+    const { file, policyDir } = writeInput(dir, text);
+    const run = (args: string[]) => {
       const start = process.hrtime.bigint();
       const result = spawnSync(process.execPath, args, {
         cwd: path.resolve(__dirname, '../..'),
@@ -232,7 +237,7 @@ function endToEnd(text: string) {
         throw new Error(`${args.join(' ')}: ${result.stderr}`);
       return seconds(start);
     };
-    const cli = wall([
+    const check = [
       'packages/cli/bin/hermes',
       'policy',
       'check',
@@ -243,8 +248,9 @@ function endToEnd(text: string) {
       String(1e9),
       '--output',
       'json',
-    ]);
-    const parseOnly = wall([
+    ];
+    const cli = run(check);
+    const parseOnly = run([
       '-e',
       `require('js-yaml').loadAll(require('fs').readFileSync(${JSON.stringify(
         file,
@@ -256,4 +262,15 @@ function endToEnd(text: string) {
   }
 }
 
-main();
+const inputDir = process.argv.indexOf('--write-input');
+if (inputDir >= 0) {
+  const dir = path.resolve(process.argv[inputDir + 1]);
+  fs.mkdirSync(dir, { recursive: true });
+  writeInput(
+    dir,
+    Array.from({ length: count }, (_, i) => manifest(i)).join('---\n'),
+  );
+  process.stdout.write(`wrote ${dir}/manifests.yaml and ${dir}/policies/\n`);
+} else {
+  main();
+}

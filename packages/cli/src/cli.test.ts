@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,6 +81,36 @@ describe('the hermes binary', () => {
     expect(`${result.stdout}${result.stderr}`).toMatch(shows);
     expect(result.code).toBe(code);
   });
+
+  it('writes a whole large JSON report into a pipe that is read slowly', async () => {
+    // Exiting before stdout drained cut `hermes policy check --output json | jq` short.
+    const file = path.join(tmp, 'many.yaml');
+    fs.writeFileSync(
+      file,
+      Array.from({ length: 3000 }, (_, i) =>
+        pod('nginx:latest').replace('name: web,', `name: web-${i},`),
+      ).join('---\n'),
+    );
+    const child = spawn(
+      process.execPath,
+      [path.resolve(__dirname, '../bin/hermes'), ...check('many.yaml')].concat(
+        '--output',
+        'json',
+      ),
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    child.stdout.pause();
+    await new Promise(resolve => setTimeout(resolve, 1_000));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', chunk => chunks.push(chunk));
+    child.stdout.resume();
+    const code = await new Promise(resolve => child.on('close', resolve));
+    const report = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    expect(code).toBe(1);
+    expect(
+      report.results.filter((r: { result: string }) => r.result === 'fail'),
+    ).toHaveLength(3000);
+  }, 30_000);
 
   it('shows the help of one command group', async () => {
     const { code, stdout } = await runBinary(['skills', '--help']);

@@ -205,15 +205,27 @@ export async function main(
   return taskCommand({ command, args: rest, values, output, print });
 }
 
+/**
+ * Exits once everything printed is written. A pipe takes output only as fast as its reader
+ * reads it, and process.exit drops what is still queued: `hermes policy check --output json
+ * | jq` received the first few hundred kilobytes of a large report.
+ */
+function exitAfterOutput(code: number): void {
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 /** Entry point of the `hermes` binary: exit 0, 1 (findings) or 2 (usage or input error). */
 export function cli(): void {
-  main(process.argv.slice(2)).then(
-    code => process.exit(code),
-    error => {
-      const message =
-        error instanceof Error ? error.message : String(error ?? 'failed');
-      process.stderr.write(`hermes: ${message}\n`);
-      process.exit(error instanceof CliError ? error.exitCode : 2);
-    },
-  );
+  main(process.argv.slice(2)).then(exitAfterOutput, error => {
+    const message =
+      error instanceof Error ? error.message : String(error ?? 'failed');
+    process.stderr.write(`hermes: ${message}\n`);
+    exitAfterOutput(error instanceof CliError ? error.exitCode : 2);
+  });
 }

@@ -1,13 +1,13 @@
 import type {
   DocumentProblem,
   FailOn,
-  PolicyCheckResult,
   SourcedObject,
 } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { collectFiles, isYaml } from './files';
-import { common } from './common';
+import { policyEngine } from './common';
+import { resultWriter } from './policyJson';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -17,42 +17,76 @@ function where(p: DocumentProblem): string {
   }`;
 }
 
-async function loadYaml(
+async function readTexts(
   files: string[],
+): Promise<Array<{ text: string; source: string }>> {
+  const texts = [];
+  for (const file of files)
+    texts.push({ text: await fs.readFile(file, 'utf8'), source: file });
+  return texts;
+}
+
+function parseTexts(
+  texts: Array<{ text: string; source: string }>,
   problems: DocumentProblem[],
   maxBytes?: number,
-): Promise<SourcedObject[]> {
+): SourcedObject[] {
   const objects: SourcedObject[] = [];
-  for (const file of files) {
-    const parsed = common().parseKubernetesYaml(
-      await fs.readFile(file, 'utf8'),
-      file,
-      {
-        maxBytes,
-      },
-    );
-    objects.push(...parsed.objects);
-    problems.push(...parsed.problems);
+  for (const { text, source } of texts) {
+    const parsed = policyEngine().parseKubernetesYaml(text, source, {
+      maxBytes,
+    });
+    // One by one: spreading a large file's objects as arguments can overflow the stack.
+    for (const o of parsed.objects) objects.push(o);
+    for (const p of parsed.problems) problems.push(p);
   }
   return objects;
 }
 
-function jsonResult(r: PolicyCheckResult) {
-  return {
-    policy: r.policy,
-    rule: r.rule,
-    resource: {
-      kind: r.resource.kind,
-      namespace: r.resource.namespace,
-      name: r.resource.name,
-    },
-    result: r.result,
-    message: r.message,
-    path: r.path,
-    failureAction: r.failureAction,
-    source: r.source,
-    line: r.line,
-  };
+/** JSON.stringify(value, null, 2) as it reads `depth` levels down in an enclosing document. */
+function indented(value: unknown, depth: number): string {
+  // JSON text has no raw newline inside strings: each one starts a line of the layout.
+  return JSON.stringify(value, null, 2).replace(
+    /\n/g,
+    `\n${'  '.repeat(depth)}`,
+  );
+}
+
+// Elements per print: about 25 KB of text. Printing 800 KB at a time cost more than building
+// the text: each large string written to stdout becomes a fresh buffer the system maps and
+// unmaps, where small ones reuse memory.
+const BATCH = 64;
+
+/**
+ * Prints `JSON.stringify(report, null, 2)`, the same text, without building it whole: a
+ * large check has hundreds of thousands of results, and one string of them all costs more
+ * than the check. Arrays are printed a batch of elements at a time.
+ */
+function printJson(
+  report: Record<string, unknown>,
+  print: (text: string) => void,
+  elementJson: (key: string, element: any) => string = (_, element) =>
+    `    ${indented(element, 2)}`,
+) {
+  const entries = Object.entries(report).filter(([, v]) => v !== undefined);
+  print('{');
+  entries.forEach(([key, value], index) => {
+    const comma = index < entries.length - 1 ? ',' : '';
+    const name = `  ${JSON.stringify(key)}: `;
+    if (!Array.isArray(value) || value.length === 0) {
+      print(`${name}${indented(value, 1)}${comma}`);
+      return;
+    }
+    print(`${name}[`);
+    for (let start = 0; start < value.length; start += BATCH) {
+      const end = Math.min(start + BATCH, value.length);
+      const lines: string[] = [];
+      for (let i = start; i < end; i++) lines.push(elementJson(key, value[i]));
+      print(`${lines.join(',\n')}${end < value.length ? ',' : ''}`);
+    }
+    print(`  ]${comma}`);
+  });
+  print('}');
 }
 
 /** `hermes policy check`: evaluates manifests against policies; returns the exit code. */
@@ -79,13 +113,10 @@ export async function policyCheck(options: {
   if (policyInputs.length === 0)
     throw new Error('--policies <dir|file> is required');
   const problems: DocumentProblem[] = [];
-  const policyObjects = await loadYaml(
-    await collectFiles(policyInputs, isYaml),
-    problems,
-    maxBytes,
-  );
+  const policyFiles = await readTexts(await collectFiles(policyInputs, isYaml));
+  const policyObjects = parseTexts(policyFiles, problems, maxBytes);
   const { policies, problems: policyProblems } =
-    common().compilePolicies(policyObjects);
+    policyEngine().compilePolicies(policyObjects);
   problems.push(...policyProblems);
   if (policies.length === 0)
     throw new Error(
@@ -93,26 +124,21 @@ export async function policyCheck(options: {
         .map(p => `\n  ${where(p)}: ${p.message}`)
         .join('')}`,
     );
-  const resources = await loadYaml(
-    await collectFiles(inputs, isYaml),
-    problems,
-    maxBytes,
-  );
-  const results = common()
-    .checkResources(policies, resources)
-    .filter(r => r.applies);
-  const summary = common().summarizeResults(results);
   const warnings = policies.flatMap(p =>
     p.warnings.map(w => `${p.source}: policy ${p.name}: ${w}`),
   );
+  const files = await readTexts(await collectFiles(inputs, isYaml));
+  const resources = parseTexts(files, problems, maxBytes);
+  // Rules that do not apply are reported nowhere: they are not even built.
+  const results = policyEngine().checkResources(policies, resources, {
+    onlyApplicable: true,
+  });
+  const summary = policyEngine().summarizeResults(results);
 
   if (output === 'json') {
-    print(
-      JSON.stringify(
-        { summary, results: results.map(jsonResult), problems, warnings },
-        null,
-        2,
-      ),
+    const resultJson = resultWriter();
+    printJson({ summary, results, problems, warnings }, print, (key, e) =>
+      key === 'results' ? resultJson(e) : `    ${indented(e, 2)}`,
     );
   } else {
     const ruleCount = policies.reduce((n, p) => n + p.rules.length, 0);
@@ -121,14 +147,14 @@ export async function policyCheck(options: {
     );
     for (const w of warnings) print(`warning: ${w}`);
     for (const p of problems) print(`problem: ${where(p)}: ${p.message}`);
-    const findings = common().findingsOf(results);
+    const findings = policyEngine().findingsOf(results);
     for (const r of findings) {
-      const label = common()
+      const label = policyEngine()
         .resultLabel(r)
         .replace(/^\w+/, word => word.toUpperCase());
       print('');
       print(
-        `${label}  ${common().describeResource(r)}  ${r.source ?? ''}${
+        `${label}  ${policyEngine().describeResource(r)}  ${r.source ?? ''}${
           r.line ? `:${r.line}` : ''
         }`,
       );
@@ -143,7 +169,7 @@ export async function policyCheck(options: {
   }
   // Input that could not be read makes the check incomplete: that outranks the findings.
   if (problems.length > 0) return 2;
-  return common().failingResults(results, failOn).length > 0 ? 1 : 0;
+  return policyEngine().failingResults(results, failOn).length > 0 ? 1 : 0;
 }
 
 function table(rows: string[][]): string[] {
@@ -173,7 +199,7 @@ export async function policyTest(options: {
   for (const file of files) {
     const base = path.dirname(file);
     runs.push(
-      await common().runKyvernoTest(
+      await policyEngine().runKyvernoTest(
         await fs.readFile(file, 'utf8'),
         file,
         relative => fs.readFile(path.resolve(base, relative), 'utf8'),

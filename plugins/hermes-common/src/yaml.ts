@@ -1,13 +1,19 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
-import {
-  Document,
-  isScalar,
-  LineCounter,
-  parseAllDocuments,
-  parseDocument,
-  visit,
-  YAMLParseError,
-} from 'yaml';
+import type { Document, LineCounter, Scalar } from 'yaml';
+
+/**
+ * The `yaml` package, loaded when first needed: plain manifests are read by js-yaml alone,
+ * and a command-line check should not pay for loading a parser it does not use.
+ */
+function yamlPackage(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml');
+}
+
+/** The `yaml` package's `isScalar`, without loading the package up front. */
+export function isScalar(node: unknown): node is Scalar {
+  return yamlPackage().isScalar(node);
+}
 
 // Duplicate map keys are an error (Kubernetes and Kyverno reject them), but the `yaml`
 // package's own `uniqueKeys` check compares every key with all earlier keys of its map,
@@ -19,6 +25,7 @@ const OPTIONS = { prettyErrors: true, uniqueKeys: false } as const;
 export const DEFAULT_MAX_ALIAS_COUNT = 100;
 
 function reportDuplicateKeys(doc: Document.Parsed, lineCounter: LineCounter) {
+  const { visit, YAMLParseError } = yamlPackage();
   visit(doc, {
     Map(_, map) {
       const seen = new Set<unknown>();
@@ -47,7 +54,8 @@ function reportDuplicateKeys(doc: Document.Parsed, lineCounter: LineCounter) {
  * line and column.
  */
 export function parseYamlDocuments(text: string): Document.Parsed[] {
-  const lineCounter = new LineCounter();
+  const { LineCounter: Counter, parseAllDocuments } = yamlPackage();
+  const lineCounter = new Counter();
   const docs = parseAllDocuments(text, { ...OPTIONS, lineCounter });
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) reportDuplicateKeys(doc, lineCounter);
@@ -62,7 +70,8 @@ export function parseYaml(
   text: string,
   options: { maxAliasCount?: number } = {},
 ): unknown {
-  const lineCounter = new LineCounter();
+  const { LineCounter: Counter, parseDocument } = yamlPackage();
+  const lineCounter = new Counter();
   const doc = parseDocument(text, { ...OPTIONS, lineCounter });
   reportDuplicateKeys(doc, lineCounter);
   if (doc.errors.length > 0) throw doc.errors[0];
@@ -89,29 +98,47 @@ export function quickYamlDocuments(
   text: string,
 ): Array<{ value: unknown; line: number }> | undefined {
   if (NOT_QUICK.test(text)) return undefined;
-  const lines = text.split('\n');
   const documents: Array<{ value: unknown; line: number }> = [];
-  let start = 0;
-  const flush = (end: number) => {
-    const chunk = lines.slice(start, end);
-    const first = chunk.findIndex(l => !BLANK.test(l));
-    if (first >= 0) {
-      documents.push({
-        value: load(chunk.join('\n'), { schema: CORE_SCHEMA }),
-        line: start + first + 1,
-      });
+  // The document between offsets [from, to) of the text, whose first line is `line` (0-based).
+  // The text is walked line by line without splitting it: an 11 MB file has 500,000 lines.
+  const flush = (from: number, to: number, firstLine: number) => {
+    for (let start = from, line = firstLine; start <= to; line++) {
+      const newline = text.indexOf('\n', start);
+      const end = newline < 0 || newline > to ? to : newline;
+      if (!BLANK.test(text.slice(start, end))) {
+        documents.push({
+          value: load(text.slice(from, to), { schema: CORE_SCHEMA }),
+          line: line + 1,
+        });
+        return;
+      }
+      start = end + 1;
     }
   };
+  let from = 0;
+  let fromLine = 0;
+  let start = 0;
   try {
-    for (let i = 0; i < lines.length; i++) {
-      const marker = MARKER.exec(lines[i]);
-      if (!marker) continue;
-      // Content on the marker line itself (`--- {a: 1}`, `--- |`) is rare: read it precisely.
-      if (!BLANK.test(marker[2])) return undefined;
-      flush(i);
-      start = i + 1;
+    for (let line = 0; ; line++) {
+      const newline = text.indexOf('\n', start);
+      const end = newline < 0 ? text.length : newline;
+      const first = text.charCodeAt(start);
+      // Only a line starting with "-" or "." can be a marker.
+      const marker =
+        first === 45 || first === 46
+          ? MARKER.exec(text.slice(start, end))
+          : null;
+      if (marker) {
+        // Content on the marker line itself (`--- {a: 1}`, `--- |`) is rare: read it precisely.
+        if (!BLANK.test(marker[2])) return undefined;
+        if (start > from) flush(from, start - 1, fromLine);
+        from = end + 1;
+        fromLine = line + 1;
+      }
+      if (newline < 0) break;
+      start = newline + 1;
     }
-    flush(lines.length);
+    if (from <= text.length) flush(from, text.length, fromLine);
   } catch {
     return undefined;
   }

@@ -16,6 +16,7 @@ import {
   hermesDriftResolvePermission,
 } from '@hermes-backstage/plugin-hermes-common';
 import {
+  AuditPageOptions,
   AuditRunOptions,
   DriftCaller,
   DriftService,
@@ -59,6 +60,12 @@ export class AuthorizedDriftService implements DriftService {
   async listAudits(caller: DriftCaller = {}) {
     await this.require(hermesDriftReadPermission, caller, 'read drift audits');
     return this.inner.listAudits(caller);
+  }
+
+  // Every run needs the same drift-wide permission, so paging in the database stays exact.
+  async pageAudits(options: AuditPageOptions = {}) {
+    await this.require(hermesDriftReadPermission, options, 'read drift audits');
+    return this.inner.pageAudits(options);
   }
 
   async getAudit(id: string, caller: DriftCaller = {}) {

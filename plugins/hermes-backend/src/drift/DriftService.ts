@@ -65,6 +65,23 @@ export interface FindingPageOptions extends FindingListOptions {
   visible?: (finding: Omit<StoredFinding, 'history'>) => boolean;
 }
 
+/** A page of audit runs, newest first: `limit` default 50 (at most 200), `offset` default 0. */
+export interface AuditPageOptions extends DriftCaller {
+  limit?: number;
+  offset?: number;
+}
+
+/** One page of audit runs and how many are stored in all. */
+export interface DriftAuditPage {
+  audits: StoredAudit[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** The most audit runs one page holds. */
+export const MAX_AUDIT_PAGE = 200;
+
 /**
  * A resolution as people send it: `comment` (or `note`, its earlier name), a ticket URL, and
  * with `silenceUntil` (ISO 8601, within 90 days) a silence instead of a resolution.
@@ -89,7 +106,10 @@ export interface DriftService {
     trigger: StoredAudit['trigger'],
     options?: AuditRunOptions,
   ): Promise<StoredAudit>;
+  /** The latest 50 audit runs, newest first; `pageAudits` pages. */
   listAudits(caller?: DriftCaller): Promise<StoredAudit[]>;
+  /** One page of audit runs, newest first, paged in the database, with the total. */
+  pageAudits(options?: AuditPageOptions): Promise<DriftAuditPage>;
   getAudit(id: string, caller?: DriftCaller): Promise<StoredAudit>;
   /** One finding as its audit stored it. */
   getFinding(id: string): Promise<Omit<StoredFinding, 'history'>>;
@@ -213,6 +233,25 @@ export class DefaultDriftService implements DriftService {
 
   listAudits() {
     return this.options.store.listAudits();
+  }
+
+  async pageAudits(options: AuditPageOptions = {}): Promise<DriftAuditPage> {
+    const limit = options.limit ?? 50;
+    const offset = options.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE)
+      throw new InputError(
+        `limit: expected a whole number from 1 to ${MAX_AUDIT_PAGE}, got ${limit}`,
+      );
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new InputError(
+        `offset: expected a whole number from 0, got ${offset}`,
+      );
+    const { store } = this.options;
+    const [audits, total] = await Promise.all([
+      store.listAudits({ limit, offset }),
+      store.countAudits(),
+    ]);
+    return { audits, total, limit, offset };
   }
 
   async getAudit(id: string) {

@@ -95,10 +95,14 @@ export interface DriftStore {
     },
   ): Promise<void>;
   failAudit(id: string, error: string, warnings?: string[]): Promise<void>;
+  /** Audit runs, newest first: `limit` default 50, `offset` default 0. */
   listAudits(options?: {
     cluster?: string;
     limit?: number;
+    offset?: number;
   }): Promise<StoredAudit[]>;
+  /** How many audit runs are stored (of one cluster), for paging. */
+  countAudits(options?: { cluster?: string }): Promise<number>;
   getAudit(id: string): Promise<StoredAudit | undefined>;
   /**
    * Findings of one audit, or each drift once as its latest audit found it, with history.
@@ -259,12 +263,27 @@ export class KnexDriftStore implements DriftStore {
       });
   }
 
-  async listAudits(options: { cluster?: string; limit?: number } = {}) {
+  async listAudits(
+    options: { cluster?: string; limit?: number; offset?: number } = {},
+  ) {
+    // The id breaks ties between runs started in the same instant, so pages never overlap.
     const query = this.db<AuditRow>('hermes_drift_audits')
-      .orderBy('started_at', 'desc')
-      .limit(options.limit ?? 50);
+      .orderBy([
+        { column: 'started_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit ?? 50)
+      .offset(options.offset ?? 0);
     if (options.cluster) query.where({ cluster: options.cluster });
     return (await query).map(row => auditFromRow(row));
+  }
+
+  async countAudits(options: { cluster?: string } = {}) {
+    const query = this.db('hermes_drift_audits').count({ count: '*' });
+    if (options.cluster) query.where({ cluster: options.cluster });
+    const [{ count }] = await query;
+    // PostgreSQL returns a bigint count as a string.
+    return Number(count);
   }
 
   async getAudit(id: string) {

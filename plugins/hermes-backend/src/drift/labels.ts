@@ -5,10 +5,11 @@ import {
   DriftFinding,
   LabelledFinding,
   SimilarDrift,
+  TriageSuggestion,
 } from '@hermes-backstage/plugin-hermes-common';
 import { Knex } from 'knex';
 import { toIso } from '../database/dates';
-import { findingFromRow, Label, labelFromRow } from './rows';
+import { findingFromRow, Label, labelFromRow, suggestionFromRow } from './rows';
 import { currentEvent, stillDrifting } from './lifecycle';
 import { asLastSeen } from './versions';
 import {
@@ -40,6 +41,17 @@ export interface FingerprintHistory {
   labels: Label[];
   /** Similar drift (other fingerprints) within the window, when there is any. */
   similar?: SimilarDrift;
+  /**
+   * The audit model's suggestion on the drift's latest version, with what it was asked about,
+   * while the drift is still drifting: an unchanged drift is not asked about again.
+   */
+  lastSuggestion?: {
+    suggestion: TriageSuggestion;
+    changes: string;
+    attribution: string | null;
+    /** The last audit that saw the drift: a label recorded after it is news to the model. */
+    since: string;
+  };
 }
 
 // Keeps `IN (...)` lists well under SQLite's and PostgreSQL's bound-parameter limits.
@@ -111,6 +123,19 @@ export async function fingerprintHistory(
       )
     ).map(d => [d.fingerprint, d]),
   );
+  const versions = new Map(
+    (
+      await inChunks(
+        [...drifts.values()]
+          .filter(d => d.current_episode_id !== null)
+          .map(d => String(d.last_finding_id)),
+        chunk =>
+          db<FindingRow>('hermes_drift_findings')
+            .whereIn('id', chunk)
+            .whereNotNull('suggestion_classification') as Promise<FindingRow[]>,
+      )
+    ).map(f => [f.fingerprint, f]),
+  );
   const labels = await labelsByFingerprint(db, unique);
   const events = await eventsByFingerprint(db, unique);
   const now = new Date();
@@ -149,10 +174,26 @@ export async function fingerprintHistory(
               }
             : {}),
           ...(reopened ? { reopened } : {}),
+          ...lastSuggestion(versions.get(fp), drift),
         },
       ];
     }),
   );
+}
+
+function lastSuggestion(
+  row: FindingRow | undefined,
+  drift: DriftRow | undefined,
+): Pick<FingerprintHistory, 'lastSuggestion'> {
+  if (!row?.suggestion_classification || !drift) return {};
+  return {
+    lastSuggestion: {
+      suggestion: suggestionFromRow(row),
+      changes: row.changes,
+      attribution: row.attribution,
+      since: toIso(drift.last_seen),
+    },
+  };
 }
 
 /** An ended episode of a drift, with the last resolution recorded in it (not undone). */

@@ -3,7 +3,7 @@ import Router from 'express-promise-router';
 import { parseInput } from '../parseInput';
 import { z } from 'zod';
 import { RESOLUTIONS } from './DriftStore';
-import { DriftService } from './DriftService';
+import { DriftService, MAX_AUDIT_PAGE } from './DriftService';
 
 // An empty query parameter (`?namespace=`) means no filter, as links and forms send it.
 const filter = z
@@ -12,14 +12,15 @@ const filter = z
   .optional()
   .transform(v => v || undefined);
 
-const whole = (name: string, min: number, max: number) =>
+// parseInput names the parameter before the message.
+const whole = (min: number, max: number) =>
   z
     .string()
     .optional()
     .transform(v => (v ? Number(v) : undefined))
     .refine(
       v => v === undefined || (Number.isInteger(v) && v >= min && v <= max),
-      `${name}: expected a whole number from ${min} to ${max}`,
+      `expected a whole number from ${min} to ${max}`,
     );
 
 const findingsQuery = z.object({
@@ -35,8 +36,13 @@ const findingsQuery = z.object({
     .enum(['open', 'resolved', 'silenced', 'all', ''])
     .optional()
     .transform(v => v || undefined),
-  limit: whole('limit', 1, 500),
-  offset: whole('offset', 0, 1_000_000),
+  limit: whole(1, 500),
+  offset: whole(0, 1_000_000),
+});
+
+const auditsQuery = z.object({
+  limit: whole(1, MAX_AUDIT_PAGE),
+  offset: whole(0, 1_000_000),
 });
 
 // `note` is the earlier name of `comment`; the service refuses two different texts.
@@ -59,9 +65,12 @@ export function createDriftRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    const query = parseInput(auditsQuery, req.query, 'audits query');
+    const page = await drift.pageAudits({ ...query, credentials });
     res.json({
       definitions: drift.definitions().map(d => d.name),
-      audits: await drift.listAudits({ credentials }),
+      audits: page.audits,
+      total: page.total,
     });
   });
 

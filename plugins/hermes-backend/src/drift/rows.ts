@@ -2,6 +2,7 @@ import {
   DriftAuditRecord,
   DriftFindingRecord,
   ResolutionEvent,
+  TriageSuggestion,
 } from '@hermes-backstage/plugin-hermes-common';
 import { toIso } from '../database/dates';
 import { AuditRow, FindingRow, ResolutionRow } from './tables';
@@ -65,15 +66,18 @@ export function findingFromRow(
       : {}),
     foundAt: toIso(row.found_at),
     ...(row.suggestion_classification
-      ? {
-          suggestion: {
-            classification: row.suggestion_classification,
-            reason: row.suggestion_reason ?? '',
-            confidence: Number(row.suggestion_confidence ?? 0),
-            model: row.suggestion_model ?? '',
-          },
-        }
+      ? { suggestion: suggestionFromRow(row) }
       : {}),
+  };
+}
+
+/** The audit model's suggestion stored beside a finding (check it has one first). */
+export function suggestionFromRow(row: FindingRow): TriageSuggestion {
+  return {
+    classification: row.suggestion_classification!,
+    reason: row.suggestion_reason ?? '',
+    confidence: Number(row.suggestion_confidence ?? 0),
+    model: row.suggestion_model ?? '',
   };
 }
 

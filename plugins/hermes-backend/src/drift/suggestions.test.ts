@@ -263,8 +263,14 @@ describe.each(databases.eachSupportedId())(
           ],
         },
       });
+      // Only the drift people labelled since is asked about again; the rest did not change.
+      expect(sent.map((f: any) => f.object.name)).toEqual([
+        'model-registry-credentials',
+      ]);
       expect(
-        sent.find((f: any) => f.object.name === 'feature-server').changes,
+        findingsSent(requests[0]).find(
+          (f: any) => f.object.name === 'feature-server',
+        ).changes,
       ).toEqual([
         {
           path: '/spec/replicas',
@@ -411,12 +417,7 @@ describe.each(databases.eachSupportedId())(
 
     it('applies a rule approved since the last audit, so its drift no longer goes to the model', async () => {
       const { drift, skills, requests } = await setUp({
-        script: [
-          { content: answer(1, 3) },
-          { content: 'n' },
-          { content: answer(1, 2) },
-          { content: 'n' },
-        ],
+        script: [{ content: answer(1, 3) }, { content: 'n' }, { content: 'n' }],
       });
       await drift.runAudit('demo', 'manual');
       await skills.save(
@@ -448,8 +449,18 @@ describe.each(databases.eachSupportedId())(
         skill: 'hpa-replicas',
       });
       expect(featureServer.suggestion).toBeUndefined();
-      expect(findingsSent(requests[2]).map(f => f.object.name)).not.toContain(
-        'feature-server',
+      // The two still unknown did not change: they keep their suggestions, and the second
+      // audit asks the model nothing (its only request is the report's narrative).
+      const unknown = (
+        await drift.listFindings({ auditId: second.id, credentials: ada })
+      ).filter(f => f.classification === 'unknown');
+      expect(unknown.map(f => f.suggestion?.reason)).toEqual([
+        expect.stringMatching(/^looks harmless/),
+        expect.stringMatching(/^looks harmless/),
+      ]);
+      expect(requests).toHaveLength(3);
+      expect(JSON.stringify(requests[2].body)).toContain(
+        'You summarise drift audits',
       );
       expect(
         (await drift.triageMetrics()).map(m => [
@@ -462,7 +473,7 @@ describe.each(databases.eachSupportedId())(
         ]),
       ).toEqual([
         [6, 3, 3, 0, 1, 120],
-        [6, 4, 2, 0, 1, 120],
+        [6, 4, 2, 0, 0, 0],
       ]);
     });
   },

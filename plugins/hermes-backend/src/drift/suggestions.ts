@@ -254,7 +254,29 @@ export async function suggestForAudit(options: {
   const configured = options.models?.languageModel('audit', options.model);
   if (!configured) return { findings };
   const { provider, model, timeoutMs } = configured.selection;
-  const unknown = findings.filter(f => f.classification === 'unknown');
+  const modelName = `${provider}/${model}`;
+  // Drift still drifting as the model last saw it keeps that suggestion: an hourly audit does
+  // not ask again about the same change, only about what is new to it.
+  const reused = new Map<DriftFinding, TriageSuggestion>();
+  for (const f of findings) {
+    const earlier = unchangedSuggestion(
+      f,
+      options.history.get(f.fingerprint),
+      modelName,
+    );
+    if (f.classification === 'unknown' && earlier) reused.set(f, earlier);
+  }
+  const unknown = findings.filter(
+    f => f.classification === 'unknown' && !reused.has(f),
+  );
+  if (unknown.length === 0)
+    return {
+      findings: findings.map(f => {
+        const suggestion = reused.get(f);
+        return suggestion ? { ...f, suggestion } : f;
+      }),
+      usage: { calls: 0, findings: 0, tokens: 0 },
+    };
   let recalled: Map<string, RecalledDrift[]> | undefined;
   try {
     recalled = await recallPastDrift(options.memory, unknown);
@@ -267,7 +289,7 @@ export async function suggestForAudit(options: {
   }
   const result = await suggestClassifications({
     model: configured.model,
-    modelName: `${provider}/${model}`,
+    modelName,
     timeoutMs,
     findings: unknown,
     history: options.history,
@@ -281,11 +303,36 @@ export async function suggestForAudit(options: {
   options.warnings.push(...result.warnings);
   return {
     findings: findings.map(f => {
-      const suggestion = result.suggestions.get(f);
+      const suggestion = result.suggestions.get(f) ?? reused.get(f);
       return suggestion ? { ...f, suggestion } : f;
     }),
     usage: result.usage,
   };
+}
+
+/**
+ * The suggestion the same model made on this drift's latest version, when nothing it was asked
+ * about changed since: the same field changes, the same writer, and no resolution recorded
+ * since the last audit saw it (a person's label is news to the model).
+ */
+function unchangedSuggestion(
+  finding: DriftFinding,
+  history: FingerprintHistory | undefined,
+  modelName: string,
+): TriageSuggestion | undefined {
+  const last = history?.ongoing ? history.lastSuggestion : undefined;
+  if (!last || last.suggestion.model !== modelName) return undefined;
+  const attribution = finding.attribution
+    ? JSON.stringify(finding.attribution)
+    : null;
+  if (
+    last.changes !== JSON.stringify(finding.changes) ||
+    last.attribution !== attribution
+  )
+    return undefined;
+  const since = Date.parse(last.since);
+  if (history!.labels.some(l => Date.parse(l.at) > since)) return undefined;
+  return last.suggestion;
 }
 
 /**

@@ -37,8 +37,21 @@ const PLURALS: Record<string, string> = {
   Policy: 'policies',
 };
 
+// Resources of the kinds seen: a check asks for the same few kinds again and again.
+const resourceByKind = new Map<string, string>();
+
 /** The resource (plural, lowercase) the API server serves a kind under. */
 export function resourceOf(kind: string): string {
+  let resource = resourceByKind.get(kind);
+  if (resource === undefined) {
+    resource = pluralOf(kind);
+    if (resourceByKind.size >= 1000) resourceByKind.clear();
+    resourceByKind.set(kind, resource);
+  }
+  return resource;
+}
+
+function pluralOf(kind: string): string {
   if (Object.hasOwn(PLURALS, kind)) return PLURALS[kind];
   const lower = kind.toLowerCase();
   if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
@@ -64,25 +77,41 @@ const listMatches = (list: string[] | undefined, value: string) =>
     ? false
     : list.includes('*') || list.includes(value);
 
-function ruleMatches(
+/** The API group, version and resource part of a resource rule: it depends on apiVersion and kind only. */
+function resourceMatches(
   rule: ResourceRule,
-  object: KubernetesObject,
-  operation: Operation,
+  group: string,
+  version: string,
+  resource: string,
 ): boolean {
-  const { group, version } = groupVersionOf(object);
-  const resource = resourceOf(object.kind);
   if (!listMatches(rule.apiGroups, group)) return false;
   if (!listMatches(rule.apiVersions, version)) return false;
   // "pods/status" names a subresource; "*/*" or "pods/*" would also cover the object itself.
   const resources = (rule.resources ?? []).filter(
     r => !r.includes('/') || r.endsWith('/*'),
   );
-  if (
-    !resources.some(
-      r => r === '*' || r === '*/*' || r.split('/')[0] === resource,
-    )
-  )
+  return resources.some(
+    r => r === '*' || r === '*/*' || r.split('/')[0] === resource,
+  );
+}
+
+function ruleMatches(
+  rule: ResourceRule,
+  object: KubernetesObject,
+  operation: Operation,
+): boolean {
+  const { group, version } = groupVersionOf(object);
+  if (!resourceMatches(rule, group, version, resourceOf(object.kind)))
     return false;
+  return restMatches(rule, object, operation);
+}
+
+/** The parts of a resource rule that depend on more than the apiVersion and kind. */
+function restMatches(
+  rule: ResourceRule,
+  object: KubernetesObject,
+  operation: Operation,
+): boolean {
   if (!listMatches(rule.operations, operation)) return false;
   if (
     rule.resourceNames?.length &&
@@ -94,6 +123,58 @@ function ruleMatches(
   if (rule.scope === 'Namespaced' && !namespaced) return false;
   if (rule.scope === 'Cluster' && namespaced) return false;
   return true;
+}
+
+// Per list of resource rules, per apiVersion and kind: the rules whose group, version and
+// resource take it (null when one of them cannot be judged). Every resource of a kind asks.
+const rulesByKind = new WeakMap<
+  ResourceRule[],
+  Map<string, ResourceRule[] | null>
+>();
+
+function kindRules(
+  rules: ResourceRule[],
+  apiVersion: string,
+  kind: string,
+): ResourceRule[] | null {
+  let known = rulesByKind.get(rules);
+  if (!known) {
+    known = new Map();
+    rulesByKind.set(rules, known);
+  }
+  const key = `${apiVersion}\n${kind}`;
+  let found = known.get(key);
+  if (found === undefined) {
+    try {
+      const { group, version } = groupVersionOf({
+        apiVersion,
+        kind,
+      } as KubernetesObject);
+      const resource = resourceOf(kind);
+      found = rules.filter(r => resourceMatches(r, group, version, resource));
+    } catch {
+      found = null;
+    }
+    if (known.size >= 256) known.clear();
+    known.set(key, found);
+  }
+  return found;
+}
+
+/** Whether some rule of `rules` takes the object, in order (the first that does decides). */
+function someRuleMatches(
+  rules: ResourceRule[],
+  object: KubernetesObject,
+  operation: Operation,
+): boolean {
+  const { apiVersion, kind } = object;
+  const candidates =
+    typeof apiVersion === 'string' && typeof kind === 'string'
+      ? kindRules(rules, apiVersion, kind)
+      : null;
+  // Rules that cannot be judged by kind are evaluated in full, errors included.
+  if (!candidates) return rules.some(r => ruleMatches(r, object, operation));
+  return candidates.some(r => restMatches(r, object, operation));
 }
 
 const selectsAll = (selector: LabelSelector | undefined) =>
@@ -113,12 +194,22 @@ export function matchResources(
   namespaceLabels: Record<string, string> | undefined,
 ): boolean {
   if (!match) return false;
-  if (!(match.resourceRules ?? []).some(r => ruleMatches(r, object, operation)))
+  // Lists not shaped as expected are left to the plain test, which reports them.
+  const { resourceRules, excludeResourceRules } = match;
+  if (
+    !(Array.isArray(resourceRules)
+      ? someRuleMatches(resourceRules, object, operation)
+      : (match.resourceRules ?? []).some(r =>
+          ruleMatches(r, object, operation),
+        ))
+  )
     return false;
   if (
-    (match.excludeResourceRules ?? []).some(r =>
-      ruleMatches(r, object, operation),
-    )
+    Array.isArray(excludeResourceRules)
+      ? someRuleMatches(excludeResourceRules, object, operation)
+      : (match.excludeResourceRules ?? []).some(r =>
+          ruleMatches(r, object, operation),
+        )
   )
     return false;
   if (
@@ -138,6 +229,32 @@ export function matchResources(
       return false;
   }
   return true;
+}
+
+/**
+ * Whether `match` may select objects of this apiVersion and kind: false only when
+ * {@link matchResources} is false for every such object (no resource rule takes the group,
+ * version and resource), whatever its name, labels, namespace or the operation. A match
+ * block it cannot judge (not shaped as expected) may match: the full evaluation reports it.
+ */
+export function kindMayMatch(
+  match: MatchResources | undefined,
+  apiVersion: string,
+  kind: string,
+): boolean {
+  if (!match) return false;
+  try {
+    const { group, version } = groupVersionOf({
+      apiVersion,
+      kind,
+    } as KubernetesObject);
+    const resource = resourceOf(kind);
+    return (match.resourceRules ?? []).some(r =>
+      resourceMatches(r, group, version, resource),
+    );
+  } catch {
+    return true;
+  }
 }
 
 /** Warnings about a match block an offline check cannot fully honour. */

@@ -263,3 +263,89 @@ spec:
     ]);
   });
 });
+
+describe('kinds a CEL policy cannot select', () => {
+  const NOT_SELECTED = 'matchConstraints do not select the resource';
+  const BINDING = "the binding's matchResources do not select the resource";
+  const policies = `
+apiVersion: policies.kyverno.io/v1
+kind: NamespacedValidatingPolicy
+metadata: {name: team-deploys, namespace: team-a}
+spec:
+  validationActions: [Deny]
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}
+  validations:
+    - expression: "object.spec.replicas <= 5"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: wide}
+spec:
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: [pods/status, deployments/*]}
+  validations:
+    - expression: "has(object.metadata.labels)"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: wide-statefulsets}
+spec:
+  policyName: wide
+  validationActions: [Deny]
+  matchResources:
+    resourceRules:
+      - {apiGroups: [apps], apiVersions: ['*'], operations: ['*'], resources: [statefulsets]}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: wide-all}
+spec:
+  policyName: wide
+  validationActions: [Audit]
+`;
+  const resources = [
+    pod('pod-a', 'shop/web:1').replace('namespace: shop', 'namespace: team-a'),
+    deployment('dep-a', 2).replace('namespace: shop', 'namespace: team-a'),
+    deployment('dep-b', 9).replace('namespace: shop', 'namespace: team-b'),
+  ];
+
+  it('reports them skipped with the message and in the order a full evaluation gives', () => {
+    const { compiled, results } = run(policies, resources);
+    expect(
+      results.map(r => [r.rule, r.resource.name, r.result, r.message]),
+    ).toEqual([
+      ['team-deploys', 'pod-a', 'skip', NOT_SELECTED],
+      ['wide-statefulsets', 'pod-a', 'skip', NOT_SELECTED],
+      ['wide-all', 'pod-a', 'skip', NOT_SELECTED],
+      ['team-deploys', 'dep-a', 'pass', 'success'],
+      ['wide-statefulsets', 'dep-a', 'skip', BINDING],
+      ['wide-all', 'dep-a', 'pass', ''],
+      [
+        'team-deploys',
+        'dep-b',
+        'skip',
+        'the policy applies only to namespace team-a',
+      ],
+      ['wide-statefulsets', 'dep-b', 'skip', BINDING],
+      ['wide-all', 'dep-b', 'pass', ''],
+    ]);
+    // Without the kind test every rule is evaluated in full: the same results.
+    for (const policy of compiled.policies)
+      for (const rule of policy.rules) delete rule.kindMiss;
+    expect(checkResources(compiled.policies, resources.flatMap(load))).toEqual(
+      results,
+    );
+  });
+
+  it('leaves them out of the applicable results', () => {
+    const { results } = run(policies, resources, { onlyApplicable: true });
+    expect(results.map(r => [r.rule, r.resource.name])).toEqual([
+      ['team-deploys', 'dep-a'],
+      ['wide-all', 'dep-a'],
+      ['wide-all', 'dep-b'],
+    ]);
+  });
+});

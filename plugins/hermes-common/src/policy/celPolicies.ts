@@ -2,7 +2,12 @@
 // ValidatingAdmissionPolicy (with its bindings and parameter resources), compiled into the
 // same CompiledPolicy shape the engine reports for ClusterPolicies.
 import { autogenSpecs } from './celAutogen';
-import { matchResources, matchWarnings } from './celMatch';
+import {
+  kindMayMatch,
+  MatchResources,
+  matchResources,
+  matchWarnings,
+} from './celMatch';
 import {
   AdmissionInput,
   admissionBindings,
@@ -46,11 +51,16 @@ function hasChecks(
   );
 }
 
+const NOT_SELECTED = 'matchConstraints do not select the resource';
+const BINDING_NOT_SELECTED =
+  "the binding's matchResources do not select the resource";
+
 function celRule(
   name: string,
   failureAction: FailureAction,
   evaluate: (input: AdmissionInput) => RuleOutcome,
-  unsupported?: string,
+  unsupported: string | undefined,
+  kindMiss: CompiledRule['kindMiss'],
 ): CompiledRule {
   return {
     name,
@@ -58,6 +68,7 @@ function celRule(
     failureAction,
     unsupported,
     evaluate,
+    kindMiss,
   };
 }
 
@@ -103,7 +114,7 @@ function vpolRule(
           input.namespaceLabels,
         )
       )
-        return notApplied('matchConstraints do not select the resource');
+        return notApplied(NOT_SELECTED);
       if (unsupported)
         return { result: 'skip', message: unsupported, applies: true };
       if (!compiled.set)
@@ -118,6 +129,13 @@ function vpolRule(
       };
     },
     unsupported,
+    (apiVersion, kind) =>
+      kindMayMatch(spec.matchConstraints, apiVersion, kind)
+        ? undefined
+        : object =>
+            namespace !== undefined && object.metadata.namespace !== namespace
+              ? `the policy applies only to namespace ${namespace}`
+              : NOT_SELECTED,
   );
 }
 
@@ -165,6 +183,16 @@ export function compileValidatingPolicy(
     rules,
     warnings,
   };
+}
+
+// One list for every binding: what celMatch learns about a list it keeps for the next call.
+const ALL_RESOURCES = [
+  { apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['*'] },
+];
+
+/** A binding's matchResources; without resource rules of its own, it takes every resource. */
+function bindingMatch(binding: Record<string, any>): MatchResources {
+  return { resourceRules: ALL_RESOURCES, ...binding.matchResources };
 }
 
 interface ParamRef {
@@ -234,29 +262,17 @@ export function compileAdmissionPolicy(
         input.namespaceLabels,
       )
     )
-      return notApplied('matchConstraints do not select the resource');
+      return notApplied(NOT_SELECTED);
     if (
       binding?.matchResources &&
       !matchResources(
-        {
-          resourceRules: [
-            {
-              apiGroups: ['*'],
-              apiVersions: ['*'],
-              resources: ['*'],
-              operations: ['*'],
-            },
-          ],
-          ...binding.matchResources,
-        },
+        bindingMatch(binding),
         input.object,
         input.operation,
         input.namespaceLabels,
       )
     )
-      return notApplied(
-        "the binding's matchResources do not select the resource",
-      );
+      return notApplied(BINDING_NOT_SELECTED);
     if (compiled.unsupported)
       return { result: 'skip', message: compiled.unsupported, applies: true };
     if (!compiled.set)
@@ -324,9 +340,30 @@ export function compileAdmissionPolicy(
           actionOf(bspec.validationActions),
           input => evaluate(input, bspec),
           compiled.unsupported,
+          (apiVersion, kind) => {
+            if (!kindMayMatch(spec.matchConstraints, apiVersion, kind))
+              return () => NOT_SELECTED;
+            if (
+              bspec.matchResources &&
+              !kindMayMatch(bindingMatch(bspec), apiVersion, kind)
+            )
+              return () => BINDING_NOT_SELECTED;
+            return undefined;
+          },
         );
       })
-    : [celRule(name, 'Audit', input => evaluate(input), compiled.unsupported)];
+    : [
+        celRule(
+          name,
+          'Audit',
+          input => evaluate(input),
+          compiled.unsupported,
+          (apiVersion, kind) =>
+            kindMayMatch(spec.matchConstraints, apiVersion, kind)
+              ? undefined
+              : () => NOT_SELECTED,
+        ),
+      ];
   return {
     name,
     kind: 'ValidatingAdmissionPolicy',

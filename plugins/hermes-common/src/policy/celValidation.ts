@@ -112,23 +112,60 @@ export interface AdmissionInput {
   params?: unknown;
 }
 
-/** The variables an admission expression sees: object, oldObject, request, namespaceObject, params. */
+/** Bindings last built for an object, reused while operation, namespace labels and params are the same. */
+const bindingsCache = new WeakMap<
+  KubernetesObject,
+  {
+    operation: Operation;
+    namespaceLabels?: Record<string, string>;
+    params: unknown;
+    bindings: Record<string, unknown>;
+  }
+>();
+
+/**
+ * The variables an admission expression sees: object, oldObject, request, namespaceObject,
+ * params. Built once per object (every CEL rule checking it shares them): converting a
+ * resource for CEL costs more than most expressions do. Expressions never change them.
+ */
 export function admissionBindings(
   input: AdmissionInput,
 ): Record<string, unknown> {
+  const params = input.params ?? null;
+  const known = bindingsCache.get(input.object);
+  if (
+    known &&
+    known.operation === input.operation &&
+    known.namespaceLabels === input.namespaceLabels &&
+    known.params === params
+  )
+    return known.bindings;
+  const bindings = buildBindings(input);
+  bindingsCache.set(input.object, {
+    operation: input.operation,
+    namespaceLabels: input.namespaceLabels,
+    params,
+    bindings,
+  });
+  return bindings;
+}
+
+function buildBindings(input: AdmissionInput): Record<string, unknown> {
   const { object, operation } = input;
   const { group, version } = groupVersionOf(object);
   const namespace =
     object.kind === 'Namespace' ? '' : object.metadata.namespace ?? '';
   const gvk = { group, version, kind: object.kind };
+  const resource = { group, version, resource: resourceOf(object.kind) };
+  // Strings and booleans only: already what CEL sees, no conversion needed.
   const request = {
     operation,
     name: object.metadata.name ?? '',
     namespace,
     kind: gvk,
     requestKind: gvk,
-    resource: { group, version, resource: resourceOf(object.kind) },
-    requestResource: { group, version, resource: resourceOf(object.kind) },
+    resource,
+    requestResource: { ...resource },
     subResource: '',
     userInfo: { username: '', groups: [] },
     dryRun: false,
@@ -143,7 +180,7 @@ export function admissionBindings(
   return {
     object: toCel(operation === 'DELETE' ? null : object),
     oldObject: toCel(operation === 'CREATE' ? null : object),
-    request: toCel(request),
+    request,
     namespaceObject: toCel(namespaceObject),
     params: toCel(input.params ?? null),
   };
@@ -184,6 +221,28 @@ function evaluateOrFailure(
   }
 }
 
+// Scopes of sets without variables, one per bindings: nothing in them is evaluated lazily,
+// and expressions never change them.
+const plainScopes = new WeakMap<object, Record<string, unknown>>();
+
+/** The bindings with `variables` (computed on first use). */
+function scopeOf(
+  set: ValidationSet,
+  bindings: Record<string, unknown>,
+): Record<string, unknown> {
+  if (set.variables.length === 0) {
+    let scope = plainScopes.get(bindings);
+    if (!scope) {
+      scope = { ...bindings, variables: {} };
+      plainScopes.set(bindings, scope);
+    }
+    return scope;
+  }
+  const scope = { ...bindings };
+  scope.variables = lazyVariables(set, scope);
+  return scope;
+}
+
 const errorOutcome = (message: string): Outcome => ({
   result: 'error',
   message,
@@ -198,8 +257,7 @@ export function evaluateValidationSet(
   bindings: Record<string, unknown>,
   passMessage: string,
 ): Outcome {
-  const scope = { ...bindings };
-  scope.variables = lazyVariables(set, scope);
+  const scope = scopeOf(set, bindings);
   const matchErrors: string[] = [];
   for (const condition of set.matchConditions) {
     let value: unknown;

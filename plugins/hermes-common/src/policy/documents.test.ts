@@ -150,6 +150,21 @@ describe('parseKubernetesYaml', () => {
     ]);
   });
 
+  it('counts UTF-8 bytes, not characters, against the size limit', () => {
+    // 400 characters: 100 ASCII, 100 of two bytes, 100 of three, 50 pairs of four.
+    const text = `${'a'.repeat(100)}${'é'.repeat(100)}${'€'.repeat(
+      100,
+    )}${'😀'.repeat(50)}`;
+    expect(
+      parseKubernetesYaml(text, 'u.yaml', { maxBytes: 799 }).problems[0]
+        ?.message,
+    ).toBe('file is 800 bytes, over the limit of 799 bytes; refused');
+    expect(
+      parseKubernetesYaml(`${text}\ud800`, 'u.yaml', { maxBytes: 802 })
+        .problems[0]?.message,
+    ).toBe('file is 803 bytes, over the limit of 802 bytes; refused');
+  });
+
   it('keeps __proto__ keys as data, never as prototypes', () => {
     const text =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  __proto__: { polluted: true }\ndata:\n  constructor: { prototype: { polluted: true } }';

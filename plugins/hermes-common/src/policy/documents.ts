@@ -1,6 +1,6 @@
-import { isScalar } from 'yaml';
 import {
   DEFAULT_MAX_ALIAS_COUNT,
+  isScalar,
   parseYamlDocuments,
   quickYamlDocuments,
 } from '../yaml';
@@ -46,13 +46,36 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** UTF-8 bytes of a text, as TextEncoder writes it, without building the encoding. */
+function utf8Length(text: string): number {
+  if (!NON_ASCII.test(text)) return text.length;
+  let size = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) size += 1;
+    else if (code < 0x800) size += 2;
+    else if (
+      code >= 0xd800 &&
+      code <= 0xdbff &&
+      (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ) {
+      size += 4; // a surrogate pair; a lone surrogate becomes U+FFFD, 3 bytes
+      i++;
+    } else size += 3;
+  }
+  return size;
+}
+
 /** A problem when `text` is over `maxBytes` (UTF-8), so it is refused before parsing. */
 export function sizeProblem(
   text: string,
   source: string,
   maxBytes = DEFAULT_MAX_BYTES,
 ): DocumentProblem | undefined {
-  const size = new TextEncoder().encode(text).length;
+  const size = utf8Length(text);
   return size > maxBytes
     ? {
         source,

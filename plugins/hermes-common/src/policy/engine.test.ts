@@ -47,6 +47,65 @@ const pod = (name: string, containers: object[], metadata: object = {}) => ({
 });
 
 describe('checkResources', () => {
+  it('reports every rule on every resource in order, those whose kinds cannot match as not applying', () => {
+    const kinds = (name: string, k: string[]) => ({
+      name,
+      match: { any: [{ resources: { kinds: k } }] },
+      validate: { pattern: { metadata: { name: '?*' } } },
+    });
+    const noAutogen = { 'pod-policies.kyverno.io/autogen-controllers': 'none' };
+    const { policies } = compilePolicies(
+      load(
+        clusterPolicy(
+          [
+            kinds('pods', ['Pod']),
+            kinds('versioned', ['v1/Pod']),
+            kinds('grouped', ['apps/v1/Deploy*']),
+            kinds('any', ['*']),
+          ],
+          {},
+          noAutogen,
+        ),
+        {
+          apiVersion: 'kyverno.io/v1',
+          kind: 'Policy',
+          metadata: {
+            name: 'team',
+            namespace: 'team-a',
+            annotations: noAutogen,
+          },
+          spec: { rules: [kinds('pods', ['Pod'])] },
+        },
+      ),
+    );
+    const resources = load(pod('web', []), {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: 'team-a' },
+    });
+    const summary = (results: PolicyCheckResult[]) =>
+      results.map(
+        r =>
+          `${r.resource.name} ${r.policy}/${r.rule} ${r.result} ${r.applies} ${r.message}`,
+      );
+    const all = checkResources(policies, resources);
+    expect(summary(all)).toEqual([
+      "web p/pods pass true validation rule 'pods' passed.",
+      "web p/versioned pass true validation rule 'versioned' passed.",
+      'web p/grouped skip false rule does not match the resource',
+      "web p/any pass true validation rule 'any' passed.",
+      'web team/pods skip false Policy team-a/team applies only to namespace team-a',
+      'api p/pods skip false rule does not match the resource',
+      'api p/versioned skip false rule does not match the resource',
+      "api p/grouped pass true validation rule 'grouped' passed.",
+      "api p/any pass true validation rule 'any' passed.",
+      'api team/pods skip false rule does not match the resource',
+    ]);
+    expect(
+      checkResources(policies, resources, { onlyApplicable: true }),
+    ).toEqual(all.filter(r => r.applies));
+  });
+
   it('reports pattern failures with the message, rule and path, Kyverno style', () => {
     const [result] = check(
       clusterPolicy([

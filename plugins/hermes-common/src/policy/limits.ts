@@ -76,18 +76,25 @@ interface Budget {
 // have no way to receive one, so the budget in force lives here.
 let current: Budget | undefined;
 
+/** The limits with their defaults filled in. */
+function resolveLimits(
+  limits: EvaluationLimits | undefined,
+): Required<EvaluationLimits> {
+  if (!limits) return DEFAULT_EVALUATION_LIMITS;
+  return {
+    timeoutMs: limits.timeoutMs ?? DEFAULT_EVALUATION_LIMITS.timeoutMs,
+    maxValueSize: limits.maxValueSize ?? DEFAULT_EVALUATION_LIMITS.maxValueSize,
+    maxListLength:
+      limits.maxListLength ?? DEFAULT_EVALUATION_LIMITS.maxListLength,
+  };
+}
+
 /** Runs `evaluate` under the given limits; nested calls get their own budget. */
 export function withinLimits<T>(
   limits: EvaluationLimits | undefined,
   evaluate: () => T,
 ): T {
-  const resolved = {
-    timeoutMs: limits?.timeoutMs ?? DEFAULT_EVALUATION_LIMITS.timeoutMs,
-    maxValueSize:
-      limits?.maxValueSize ?? DEFAULT_EVALUATION_LIMITS.maxValueSize,
-    maxListLength:
-      limits?.maxListLength ?? DEFAULT_EVALUATION_LIMITS.maxListLength,
-  };
+  const resolved = resolveLimits(limits);
   const outer = current;
   current = {
     limits: resolved,
@@ -161,6 +168,7 @@ function tooLarge(what: string): RuleAbortedError {
 // each object's size keeps measuring linear in the number of distinct objects. Values are
 // not changed once measured (an evaluation context gains entries, each measured itself).
 const sizes = new WeakMap<object, number>();
+const REMEMBERED_SIZE = 64;
 
 function sizeOf(value: unknown, limit: number): number {
   if (typeof value === 'string') return 1 + value.length;
@@ -179,7 +187,8 @@ function sizeOf(value: unknown, limit: number): number {
       if (total > limit) return total;
     }
   }
-  sizes.set(value, total);
+  // Small values are cheaper to measure again than to remember (a WeakMap entry each).
+  if (total >= REMEMBERED_SIZE) sizes.set(value, total);
   return total;
 }
 

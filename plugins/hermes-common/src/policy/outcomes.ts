@@ -42,10 +42,21 @@ export function withPeriod(message: string): string {
   return message.endsWith('.') ? message : `${message}.`;
 }
 
+// A policy's patterns are the same objects for every resource: whether one holds variables
+// is worked out once.
+const holdsVariables = new WeakMap<object, boolean>();
+
 export function resolvePattern(pattern: unknown, context: Context): unknown {
-  return hasVariables(pattern)
-    ? substituteVariables(pattern, context)
-    : pattern;
+  let variables: boolean;
+  if (pattern && typeof pattern === 'object') {
+    let known = holdsVariables.get(pattern);
+    if (known === undefined) {
+      known = hasVariables(pattern);
+      holdsVariables.set(pattern, known);
+    }
+    variables = known;
+  } else variables = hasVariables(pattern);
+  return variables ? substituteVariables(pattern, context) : pattern;
 }
 
 export function patternOutcome(

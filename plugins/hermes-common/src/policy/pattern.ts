@@ -1,4 +1,4 @@
-import { parseKey } from './anchors';
+import { AnchorKind, parseKey as parseKeyUncached, ParsedKey } from './anchors';
 import { spend } from './limits';
 import { matchesScalarPattern } from './values';
 import { hasWildcard, wildcardMatch } from './wildcard';
@@ -20,6 +20,17 @@ type Walk =
   | { status: 'pass' }
   | { status: 'fail'; path: string; reason: string }
   | { status: 'skip'; path: string; reason: string; direct: boolean };
+
+// Pattern keys are few and repeat for every resource: each is parsed once.
+const parsedKeys = new Map<string, ParsedKey>();
+function parseKey(raw: string): ParsedKey {
+  let parsed = parsedKeys.get(raw);
+  if (!parsed) {
+    parsed = parseKeyUncached(raw);
+    if (parsedKeys.size < 10_000) parsedKeys.set(raw, parsed);
+  }
+  return parsed;
+}
 
 function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -119,11 +130,10 @@ function checkCondition(
 
 function handleAnchor(
   resource: Record<string, unknown>,
-  rawKey: string,
+  { rawKey, key, anchor }: KeyPlan,
   value: unknown,
   path: string,
 ): Walk {
-  const { key, anchor } = parseKey(rawKey);
   const childPath = `${path}${key}/`;
   switch (anchor) {
     case 'condition':
@@ -196,28 +206,84 @@ function handleAnchor(
   }
 }
 
+interface KeyPlan {
+  rawKey: string;
+  key: string;
+  anchor?: AnchorKind;
+}
+
+/** How a pattern map is checked, the same for every resource: worked out once per map. */
+interface MapPlan {
+  /** Conditional, equality, negation and existence anchors, in byte order of the key. */
+  phaseOne: KeyPlan[];
+  /** Plain keys and global anchors; those that hold anchors first (they may skip). */
+  phaseTwo: KeyPlan[];
+  /** Whether label or annotation keys with wildcards need the resource to be expanded. */
+  expandsMetadata: boolean;
+}
+
+const plans = new WeakMap<object, MapPlan>();
+
+function hasMetadataWildcards(pattern: Record<string, unknown>): boolean {
+  const metaKey = Object.keys(pattern).find(
+    k => parseKey(k).key === 'metadata',
+  );
+  const meta = metaKey === undefined ? undefined : pattern[metaKey];
+  if (!isMap(meta)) return false;
+  return Object.keys(meta).some(field => {
+    const name = parseKey(field).key;
+    const map = meta[field];
+    return (
+      (name === 'labels' || name === 'annotations') &&
+      isMap(map) &&
+      Object.keys(map).some(k => hasWildcard(parseKey(k).key))
+    );
+  });
+}
+
+function planOf(pattern: Record<string, unknown>): MapPlan {
+  let plan = plans.get(pattern);
+  if (plan) return plan;
+  const keyPlan = (rawKey: string): KeyPlan => ({
+    rawKey,
+    ...parseKey(rawKey),
+  });
+  const isPhaseOne = ({ anchor }: KeyPlan) =>
+    anchor === 'condition' ||
+    anchor === 'equality' ||
+    anchor === 'negation' ||
+    anchor === 'existence';
+  const keys = Object.keys(pattern).sort().map(keyPlan);
+  const plain = keys.filter(k => !isPhaseOne(k));
+  const first = plain
+    .filter(k => k.anchor === 'global' || containsAnyAnchor(pattern[k.rawKey]))
+    .reverse();
+  plan = {
+    phaseOne: keys.filter(isPhaseOne),
+    phaseTwo: [...first, ...plain.filter(k => !first.includes(k))],
+    expandsMetadata: hasMetadataWildcards(pattern),
+  };
+  plans.set(pattern, plan);
+  return plan;
+}
+
 function validateMap(
   resource: Record<string, unknown>,
   rawPattern: Record<string, unknown>,
   path: string,
 ): Walk {
-  const pattern = expandMetadataWildcards(rawPattern, resource);
-  const keys = Object.keys(pattern);
-  const isPhaseOne = (k: string) => {
-    const { anchor } = parseKey(k);
-    return (
-      anchor === 'condition' ||
-      anchor === 'equality' ||
-      anchor === 'negation' ||
-      anchor === 'existence'
-    );
-  };
+  let plan = planOf(rawPattern);
+  let pattern = rawPattern;
+  if (plan.expandsMetadata) {
+    pattern = expandMetadataWildcards(rawPattern, resource);
+    if (pattern !== rawPattern) plan = planOf(pattern);
+  }
 
   // Phase 1: conditional, equality, negation and existence anchors, in byte order of the key.
   const skips: Array<Extract<Walk, { status: 'skip' }>> = [];
   let applied = 0;
-  for (const key of keys.filter(isPhaseOne).sort()) {
-    const outcome = handleAnchor(resource, key, pattern[key], path);
+  for (const key of plan.phaseOne) {
+    const outcome = handleAnchor(resource, key, pattern[key.rawKey], path);
     if (outcome.status === 'skip') {
       skips.push(outcome);
       continue;
@@ -238,15 +304,8 @@ function validateMap(
   }
 
   // Phase 2: plain keys and global anchors; those that hold anchors first (they may skip).
-  const plain = keys.filter(k => !isPhaseOne(k)).sort();
-  const first = plain
-    .filter(
-      k => parseKey(k).anchor === 'global' || containsAnyAnchor(pattern[k]),
-    )
-    .reverse();
-  const rest = plain.filter(k => !first.includes(k));
-  for (const key of [...first, ...rest]) {
-    const outcome = handleAnchor(resource, key, pattern[key], path);
+  for (const key of plan.phaseTwo) {
+    const outcome = handleAnchor(resource, key, pattern[key.rawKey], path);
     if (outcome.status !== 'pass')
       return outcome.status === 'skip'
         ? { ...outcome, direct: false }

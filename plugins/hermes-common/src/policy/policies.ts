@@ -26,6 +26,15 @@ export interface CompiledRule {
   unsupported?: string;
   /** CEL policies: the whole evaluation (matching included) of this rule on one resource. */
   evaluate?: (input: AdmissionInput) => Outcome & { applies: boolean };
+  /**
+   * CEL policies: undefined when the rule may select objects of this apiVersion and kind, else
+   * the message `evaluate` gives such an object (a skip that does not apply). The engine
+   * asks once per apiVersion and kind and evaluates only the rules that may select them.
+   */
+  kindMiss?: (
+    apiVersion: string,
+    kind: string,
+  ) => ((object: KubernetesObject) => string) | undefined;
   /** `validate.cel` of a ClusterPolicy rule, evaluated after match and preconditions. */
   celValidate?: (input: AdmissionInput) => Outcome;
 }

@@ -40,6 +40,33 @@ function compare(a: number, b: number, operator: Operator): boolean {
   }
 }
 
+/** A pattern operand with its readings as a duration and a quantity, worked out once. */
+interface Operand {
+  duration?: number;
+  quantity?: number;
+}
+
+// Patterns are the same for every resource, so each operand and pattern text is parsed once.
+const operands = new Map<string, Operand>();
+const alternatives = new Map<string, string[][]>();
+const CACHE_LIMIT = 10_000;
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function operandOf(text: string): Operand {
+  return (
+    operands.get(text) ??
+    remember(operands, text, {
+      duration: parseDuration(text),
+      quantity: parseQuantity(text),
+    })
+  );
+}
+
 /** Kyverno's interpretation order: duration, then quantity, then (for equality) wildcard text. */
 function compareWithOperand(
   value: unknown,
@@ -48,15 +75,16 @@ function compareWithOperand(
 ): boolean {
   const text = numericText(value);
   if (text !== undefined) {
-    const patternDuration = parseDuration(operand);
-    const valueDuration = parseDuration(text);
-    if (patternDuration !== undefined && valueDuration !== undefined) {
-      return compare(valueDuration, patternDuration, operator);
+    const { duration, quantity } = operandOf(operand);
+    if (duration !== undefined) {
+      const valueDuration = parseDuration(text);
+      if (valueDuration !== undefined)
+        return compare(valueDuration, duration, operator);
     }
-    const patternQuantity = parseQuantity(operand);
-    const valueQuantity = parseQuantity(text);
-    if (patternQuantity !== undefined && valueQuantity !== undefined) {
-      return compare(valueQuantity, patternQuantity, operator);
+    if (quantity !== undefined) {
+      const valueQuantity = parseQuantity(text);
+      if (valueQuantity !== undefined)
+        return compare(valueQuantity, quantity, operator);
     }
   }
   const str = stringText(value);
@@ -108,11 +136,20 @@ function matchesCondition(value: unknown, condition: string): boolean {
  */
 export function matchesStringPattern(value: unknown, pattern: string): boolean {
   if (typeof value === 'string' && value === pattern) return true;
-  return pattern.split('|').some(alternative =>
-    alternative
-      .trim()
-      .split('&')
-      .every(condition => matchesCondition(value, condition.trim())),
+  const parsed =
+    alternatives.get(pattern) ??
+    remember(
+      alternatives,
+      pattern,
+      pattern.split('|').map(alternative =>
+        alternative
+          .trim()
+          .split('&')
+          .map(condition => condition.trim()),
+      ),
+    );
+  return parsed.some(conditions =>
+    conditions.every(condition => matchesCondition(value, condition)),
   );
 }
 

@@ -1,4 +1,4 @@
-import { search } from '@jmespath-community/jmespath';
+import { compile, TreeInterpreter } from '@jmespath-community/jmespath';
 import { installKyvernoJmespath } from './functions';
 import { checkValueSize, produceText, RuleAbortedError, spend } from './limits';
 
@@ -15,6 +15,20 @@ export class VariableError extends Error {
 const FIELD_PATH = /^[A-Za-z_@][\w]*(?:\.(?:"[^"]*"|[A-Za-z_][\w]*)|\[\d+\])*$/;
 const ONLY_VARIABLE = /^\{\{(.+?)\}\}$/s;
 
+// A policy's expressions are evaluated for every resource: each is parsed once.
+const compiled = new Map<string, ReturnType<typeof compile>>();
+
+/** `search` of the JMESPath library, with the parsed expression kept. */
+function search(data: object, expression: string): unknown {
+  let ast = compiled.get(expression);
+  if (!ast) {
+    ast = compile(expression);
+    if (compiled.size >= 10_000) compiled.clear();
+    compiled.set(expression, ast);
+  }
+  return TreeInterpreter.search(ast, data as any);
+}
+
 /** Evaluates one JMESPath expression against the context, Kyverno style. */
 export function evaluateExpression(
   expression: string,
@@ -23,7 +37,7 @@ export function evaluateExpression(
   installKyvernoJmespath();
   let value: unknown;
   try {
-    value = search(context as any, expression.trim());
+    value = search(context, expression.trim());
   } catch (error) {
     if (error instanceof RuleAbortedError)
       throw error.expression
@@ -157,11 +171,12 @@ function substituteNested(text: string, context: object): unknown {
 
 function substituteString(text: string, context: object): unknown {
   spend();
+  // Most strings of a policy hold no variable: nothing below would change them.
+  if (!text.includes('{{')) return text;
   if (hasNestedVariables(text)) return substituteNested(text, context);
   const only = ONLY_VARIABLE.exec(text);
   if (only && !only[1].includes('{{'))
     return evaluateExpression(only[1], context);
-  if (!text.includes('{{')) return text;
   let out = '';
   let copied = 0;
   for (const match of variablesIn(text)) {

@@ -61,8 +61,11 @@ export interface HermesApi {
    * per purpose, whether it answered and how fast, or why not.
    */
   checkModels(): Promise<ModelChecks>;
-  /** Configured audit names, and recent runs (newest first). */
-  listAudits(): Promise<{ definitions: string[]; audits: DriftAuditRecord[] }>;
+  /**
+   * Configured audit names, and a page of runs (newest first; `limit` 1–200, default 50) with
+   * how many runs there are in all.
+   */
+  listAudits(options?: AuditQuery): Promise<AuditList>;
   /** One audit run by id, with its text report (404 when there is none). */
   getAudit(id: string): Promise<DriftAuditRecord>;
   runAudit(name: string): Promise<DriftAuditRecord>;
@@ -186,6 +189,20 @@ export interface HermesApi {
 export interface FindingQuery extends DriftFindingFilters {
   limit?: number;
   offset?: number;
+}
+
+/** Which page of audit runs to list. @public */
+export interface AuditQuery {
+  limit?: number;
+  offset?: number;
+}
+
+/** Configured audits and a page of audit runs. @public */
+export interface AuditList {
+  definitions: string[];
+  audits: DriftAuditRecord[];
+  /** How many runs there are in all; absent from backends older than paging. */
+  total?: number;
 }
 
 /** What a person adds to a resolution. @public */

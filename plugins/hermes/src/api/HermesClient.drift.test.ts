@@ -90,4 +90,31 @@ describe('HermesClient drift findings routes', () => {
     });
     expect(urls).toEqual(['http://portal.test/api/hermes/drift/audits/a%2F1']);
   });
+
+  it('asks for a page of audit runs, or the default page', async () => {
+    const urls: string[] = [];
+    const client = new HermesClient({
+      discoveryApi: { getBaseUrl: async () => 'http://portal.test/api/hermes' },
+      fetchApi: {
+        fetch: async (url: RequestInfo | URL) => {
+          urls.push(String(url));
+          return Response.json({
+            definitions: ['prod'],
+            audits: [],
+            total: 31,
+          });
+        },
+      },
+    });
+    expect(await client.listAudits({ limit: 10, offset: 20 })).toEqual({
+      definitions: ['prod'],
+      audits: [],
+      total: 31,
+    });
+    await client.listAudits();
+    expect(urls).toEqual([
+      'http://portal.test/api/hermes/drift/audits?limit=10&offset=20',
+      'http://portal.test/api/hermes/drift/audits',
+    ]);
+  });
 });

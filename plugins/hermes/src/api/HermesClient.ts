@@ -28,6 +28,8 @@ import {
 import type { ChatTransport } from 'ai';
 import { createHermesChatTransport } from './chatTransport';
 import {
+  AuditList,
+  AuditQuery,
   EntitySkills,
   FindingQuery,
   HermesApi,
@@ -57,8 +59,13 @@ export class HermesClient implements HermesApi {
     return this.request('/status/models/check', { method: 'POST' });
   }
 
-  listAudits(): Promise<{ definitions: string[]; audits: DriftAuditRecord[] }> {
-    return this.request('/drift/audits');
+  listAudits(options: AuditQuery = {}): Promise<AuditList> {
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.offset !== undefined)
+      query.set('offset', String(options.offset));
+    const text = query.toString();
+    return this.request(`/drift/audits${text ? `?${text}` : ''}`);
   }
 
   getAudit(id: string): Promise<DriftAuditRecord> {

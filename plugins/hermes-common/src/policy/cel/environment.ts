@@ -1,5 +1,6 @@
 // The CEL environment admission policies run in: the evaluator from @marcbachmann/cel-js plus
-// the Kubernetes libraries (lists, sets, extended strings, RE2 regex, quantity, URL, IP/CIDR).
+// the Kubernetes libraries (lists, sets, extended strings, RE2 regex, quantity, URL, IP/CIDR,
+// semver, format) and Kyverno's offline ones (image references, json, yaml).
 // Expressions are compiled once and cached; those that need the cluster or the network are
 // refused at compile time with the reason, so their rule is reported as skipped.
 import { Environment } from '@marcbachmann/cel-js';
@@ -9,6 +10,9 @@ import { registerQuantity } from './quantity';
 import { registerRegex, RE2_MATCHES } from './regex';
 import { registerStrings, SPLIT_BOUNDED } from './strings';
 import { registerSemver } from './semver';
+import { registerFormat } from './format';
+import { registerImage } from './image';
+import { registerJsonYaml } from './jsonYaml';
 import { guardProgram } from './guard';
 import {
   budgetAborted,
@@ -46,20 +50,21 @@ const NEEDS_CLUSTER: Record<string, string> = {
   resource: 'reads resources from the cluster (resource.Get/List)',
   http: 'makes HTTP calls (http.Get/Post)',
   imagedata: 'reads image data from a registry (imagedata.Get)',
-  image: 'uses image data from a registry',
   globalContext: 'reads a Kyverno global context entry',
   generator: 'generates resources in the cluster',
   authorizer: 'asks the cluster authorizer',
-  json: "uses Kyverno's json library, which Hermes does not provide",
-  yaml: "uses Kyverno's yaml library, which Hermes does not provide",
-  x509: "uses Kyverno's x509 library, which Hermes does not provide",
+  // Decoding certificates needs an ASN.1 parser the browser bundle does not carry.
+  x509: "calls x509.decode (Kyverno's x509 library), which Hermes does not provide",
 };
 /** Functions of Kyverno libraries that need a registry or are not provided offline. */
 const NEEDS_REGISTRY = new Set([
   'verifyImageSignatures',
   'verifyAttestationSignatures',
   'getImageData',
-  'parseImageReference',
+  // image.GetMetadata(ref) (getMetadata since Kyverno 1.18): `image` there is Kyverno's
+  // registry client, not the image() function.
+  'GetMetadata',
+  'getMetadata',
 ]);
 
 /** Longest expression accepted, in characters; real policies stay far below it. */
@@ -88,6 +93,9 @@ function createEnvironment(): Environment {
   registerQuantity(env);
   registerNetwork(env);
   registerSemver(env);
+  registerFormat(env);
+  registerImage(env);
+  registerJsonYaml(env);
   return env;
 }
 

@@ -29,9 +29,15 @@ const isNode = (value: unknown): value is Node =>
 // deeply at each step would be quadratic, and its size is not final yet.
 const ACCUMULATOR_OPS = new Set(['accuPush', 'accuValue', 'accuInc', '?:']);
 
+// Nodes that only hand on a value that exists already: a variable (bound, or computed by an
+// expression that was measured), a field or element of one, a literal. They build nothing, and
+// measuring the whole resource each time `object` is named would cost more than the rule.
+const SELECTION_OPS = new Set(['id', 'value', '.', '.?', '[]', '[?]']);
+
 // Deep sizes of finished values. Shared references count each time they occur, as they
 // would when compared or printed (`[a, a, a]`); remembering sizes keeps measuring linear.
 const sizes = new WeakMap<object, number>();
+const REMEMBERED_SIZE = 64;
 
 function deepSize(value: unknown, limit: number): number {
   if (typeof value === 'string') return 1 + value.length;
@@ -52,7 +58,8 @@ function deepSize(value: unknown, limit: number): number {
     for (const [key, item] of Object.entries(value))
       if (add(key) || add(item)) return total;
   }
-  sizes.set(value, total);
+  // Small values are cheaper to measure again than to remember (a WeakMap entry each).
+  if (total >= REMEMBERED_SIZE) sizes.set(value, total);
   return total;
 }
 
@@ -83,13 +90,18 @@ function wrap(node: Node): void {
   // The evaluator replaces a node's `evaluate` with the resolved operator on first use; the
   // setter keeps that replacement behind the guard.
   let inner = node.evaluate;
-  const guarded = (ev: unknown, ast: unknown, ctx: unknown) => {
-    spend();
-    const value = inner.call(node, ev, ast, ctx);
-    if (value instanceof Promise) return value;
-    checkResult(node, value);
-    return value;
-  };
+  const guarded = SELECTION_OPS.has(node.op)
+    ? (ev: unknown, ast: unknown, ctx: unknown) => {
+        spend();
+        return inner.call(node, ev, ast, ctx);
+      }
+    : (ev: unknown, ast: unknown, ctx: unknown) => {
+        spend();
+        const value = inner.call(node, ev, ast, ctx);
+        if (value instanceof Promise) return value;
+        checkResult(node, value);
+        return value;
+      };
   Object.defineProperty(node, 'evaluate', {
     configurable: true,
     get: () => guarded,

@@ -111,6 +111,37 @@ describe('Kubernetes CEL libraries', () => {
         ["isCIDR('10.0.0.0/33')", false],
       ],
     ],
+    [
+      'format',
+      [
+        ["format.dns1123Label().validate('my-name').hasValue()", false],
+        ["format.dns1035Label().validate('1abc').value().size()", 1],
+        ["format.named('labelValue').hasValue()", true],
+        ["format.named('unknown').hasValue()", false],
+        [
+          "format.uri().validate('relative').value()",
+          ['parse "relative": invalid URI for request'],
+        ],
+      ],
+    ],
+    [
+      'image (Kyverno)',
+      [
+        ["parseImageReference('nginx').registry()", 'index.docker.io'],
+        ["image('nginx:1.27').repository()", 'library/nginx'],
+        ["image('ghcr.io/acme/app').tag()", 'latest'],
+        ["isImage('ghcr.io/acme/app:v1')", true],
+        ["isImage('Not/An/Image')", false],
+      ],
+    ],
+    [
+      'json and yaml (Kyverno)',
+      [
+        ['json.unmarshal(\'{"a": [1]}\').a[0]', 1],
+        ["json.marshal({'k': [1, 'v']})", '{"k":[1,"v"]}'],
+        ["yaml.parse('k: v').k", 'v'],
+      ],
+    ],
   ] as Array<[string, Array<[string, unknown]>]>)('%s', (_, cases) => {
     it.each(cases)('%s', (expression, expected) => {
       expect(run(expression)).toEqual(expected);
@@ -123,7 +154,31 @@ describe('Kubernetes CEL libraries', () => {
     ["ip('10.0.0.256')", /parse error/],
     ["url('relative/path')", /absolute/],
     ['[].min()', /empty list/],
+    ["image('nginx:')", /could not parse reference: nginx:/],
+    ["json.unmarshal('{')", /^json\.unmarshal: /],
+    ["format.named('uuid').value().validate(1)", /validate/],
   ])('%s fails with a clear error', (expression, message) => {
     expect(() => run(expression)).toThrow(message);
+  });
+});
+
+describe('libraries Hermes does not run offline', () => {
+  it.each([
+    ["x509.decode(object.data['tls.crt']).NotAfter", /calls x509\.decode/],
+    [
+      "image.getMetadata('nginx').config",
+      /calls getMetadata, which needs a registry/,
+    ],
+    [
+      "image.GetMetadata('nginx').config",
+      /calls GetMetadata, which needs a registry/,
+    ],
+  ])('%s is unsupported, naming the function', (expression, reason) => {
+    expect(() => compileCel(expression)).toThrow(
+      expect.objectContaining({
+        name: 'CelUnsupportedError',
+        message: expect.stringMatching(reason),
+      }),
+    );
   });
 });

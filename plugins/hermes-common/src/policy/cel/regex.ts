@@ -27,10 +27,32 @@ export function compileRe2(pattern: string): RE2JS {
 /** The name the built-in (JavaScript RegExp) `matches` is rewritten to before evaluation. */
 export const RE2_MATCHES = 'matchesRE2';
 
+// Results of `matches` for short texts, per pattern: the same images and names are matched
+// against the same patterns for every resource and rule of a check.
+const matched = new Map<string, Map<string, boolean>>();
+const MATCHED_PATTERNS = 50;
+const MATCHED_TEXTS = 500;
+const MATCHED_TEXT_LENGTH = 256;
+
 /** Matching is linear in the text; long texts count for more of the rule's budget. */
 function matches(text: string, pattern: string): boolean {
   spend(text.length >> 6);
-  return compileRe2(pattern).matcher(text).find();
+  if (text.length > MATCHED_TEXT_LENGTH)
+    return compileRe2(pattern).matcher(text).find();
+  let results = matched.get(pattern);
+  const known = results?.get(text);
+  if (known !== undefined) return known;
+  const result = compileRe2(pattern).matcher(text).find();
+  if (!results) {
+    if (matched.size >= MATCHED_PATTERNS)
+      matched.delete(matched.keys().next().value!);
+    results = new Map();
+    matched.set(pattern, results);
+  }
+  if (results.size >= MATCHED_TEXTS)
+    results.delete(results.keys().next().value!);
+  results.set(text, result);
+  return result;
 }
 
 function findAll(text: string, pattern: string, limit: number): string[] {

@@ -5,31 +5,54 @@ const converted = new WeakMap<object, unknown>();
 
 /** A JSON-like value as CEL sees it; objects are converted once and remembered. */
 export function toCel(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return convert(value);
+  const known = converted.get(value);
+  if (known !== undefined) return known;
+  const out = convert(value, new Map());
+  if (out !== value) converted.set(value, out);
+  return out;
+}
+
+/**
+ * Converts a value. `seen` holds the objects of this conversion already converted: YAML
+ * aliases share them, and converting each occurrence anew could take exponential time. (A
+ * Map for one conversion: remembering every nested object in a WeakMap cost more than
+ * converting it.)
+ */
+function convert(value: unknown, seen?: Map<object, unknown>): unknown {
   if (typeof value === 'number')
     return Number.isInteger(value) ? BigInt(value) : value;
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Uint8Array || value instanceof Date) return value;
-  const known = converted.get(value);
+  const known = seen!.get(value);
   if (known !== undefined) return known;
   let out: unknown;
-  if (Array.isArray(value)) out = value.map(toCel);
-  else if (
+  if (Array.isArray(value)) {
+    const list = new Array(value.length);
+    for (let i = 0; i < value.length; i++) list[i] = convert(value[i], seen);
+    out = list;
+  } else if (
     Object.getPrototypeOf(value) === Object.prototype ||
     Object.getPrototypeOf(value) === null
   ) {
     const map: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      // Defined, not assigned: a key named __proto__ stays an ordinary key.
-      Object.defineProperty(map, key, {
-        value: toCel(item),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const item = convert((value as Record<string, unknown>)[key], seen);
+      // Assigned (defining every key made conversion the costliest part of a CEL check),
+      // except __proto__, which is defined so that it stays an ordinary key.
+      if (key === '__proto__')
+        Object.defineProperty(map, key, {
+          value: item,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else map[key] = item;
     }
     out = map;
   } else return value;
-  converted.set(value, out);
+  seen!.set(value, out);
   return out;
 }
 

@@ -20,6 +20,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { hermesApiRef } from '../../api';
 import { AuditsCard } from './AuditsCard';
+import { DriftChart } from './DriftChart';
 import { FindingsTable, ResolveHandler } from './FindingsTable';
 import { AuditReport } from './report/AuditReport';
 
@@ -109,6 +110,7 @@ function AllDrift() {
   const value = page.value;
   return (
     <Stack gap={2}>
+      <DriftChart />
       <AuditsCard />
       <InfoCard title="Drift findings">
         <Stack

@@ -285,6 +285,23 @@ describe('LearningContent metrics', () => {
     expect(chart).toHaveAccessibleName(
       'Model calls and unknown findings per audit 6 audits from 2026-11-01 to 2026-11-06: model calls went from 12 to 2, unknown findings went from 14 to 2.',
     );
+    // What the drawing shows: a legend of both lines, and each audit's day along the axis.
+    for (const label of ['Model calls', 'Unknown findings'])
+      expect(
+        within(chart).getByText(label, { selector: 'tspan' }),
+      ).toBeInTheDocument();
+    expect(
+      within(chart)
+        .getAllByText(/^2026-11-0\d$/)
+        .map(tick => tick.textContent),
+    ).toEqual([
+      '2026-11-01',
+      '2026-11-02',
+      '2026-11-03',
+      '2026-11-04',
+      '2026-11-05',
+      '2026-11-06',
+    ]);
     expect(
       screen.getByText(
         'Model calls per audit: 11 in the first 3 audits → 3 in the last 3 audits (−73%)',

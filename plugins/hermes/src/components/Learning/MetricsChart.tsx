@@ -3,28 +3,39 @@ import {
   formatUtc,
 } from '@hermes-backstage/plugin-hermes-common';
 import Box from '@mui/material/Box';
-import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useTheme } from '@mui/material/styles';
+import { LineChart } from '@mui/x-charts/LineChart';
 import { useId } from 'react';
 
-const WIDTH = 640;
-const HEIGHT = 220;
-const PAD = { left: 40, right: 16, top: 12, bottom: 28 };
+const HEIGHT = 240;
+const TITLE = 'Model calls and unknown findings per audit';
 
 interface Series {
+  id: string;
   label: string;
   value: (a: AuditLearningMetrics) => number;
   color: string;
-  /** Dashed or solid, so the two lines differ without colour too. */
-  dash?: string;
 }
 
 const day = (time: string) => formatUtc(time).slice(0, 10);
 
+/** Hidden on screen, read by screen readers. */
+const visuallyHidden = {
+  border: 0,
+  clip: 'rect(0 0 0 0)',
+  height: '1px',
+  margin: '-1px',
+  overflow: 'hidden',
+  padding: 0,
+  position: 'absolute',
+  whiteSpace: 'nowrap',
+  width: '1px',
+} as const;
+
 /**
  * Model calls and unknown findings per audit, oldest first: the learning loop works when both
- * fall. An SVG with a text description; every point names its figures on hover.
+ * fall. A line chart described in words; hovering an audit names its figures.
  */
 export function MetricsChart(props: { audits: AuditLearningMetrics[] }) {
   const { audits } = props;
@@ -32,15 +43,16 @@ export function MetricsChart(props: { audits: AuditLearningMetrics[] }) {
   const id = useId();
   const series: Series[] = [
     {
+      id: 'modelCalls',
       label: 'Model calls',
       value: a => a.modelCalls,
       color: theme.palette.primary.main,
     },
     {
+      id: 'unknown',
       label: 'Unknown findings',
       value: a => a.unknown,
       color: theme.palette.warning.main,
-      dash: '6 4',
     },
   ];
   if (audits.length === 0) {
@@ -50,15 +62,6 @@ export function MetricsChart(props: { audits: AuditLearningMetrics[] }) {
       </Typography>
     );
   }
-  const max = Math.max(1, ...audits.flatMap(a => series.map(s => s.value(a))));
-  const plotWidth = WIDTH - PAD.left - PAD.right;
-  const plotHeight = HEIGHT - PAD.top - PAD.bottom;
-  const x = (i: number) =>
-    PAD.left +
-    (audits.length === 1
-      ? plotWidth / 2
-      : (i * plotWidth) / (audits.length - 1));
-  const y = (v: number) => PAD.top + plotHeight - (v * plotHeight) / max;
   const first = audits[0];
   const last = audits[audits.length - 1];
   const description = `${audits.length} ${
@@ -73,87 +76,51 @@ export function MetricsChart(props: { audits: AuditLearningMetrics[] }) {
     .join(', ')}.`;
   return (
     <Box>
-      <Stack direction="row" gap={3} aria-hidden sx={{ mb: 1 }}>
-        {series.map(s => (
-          <Stack key={s.label} direction="row" gap={1} alignItems="center">
-            <svg width="28" height="8">
-              <line
-                x1="0"
-                y1="4"
-                x2="28"
-                y2="4"
-                stroke={s.color}
-                strokeWidth="2"
-                strokeDasharray={s.dash}
-              />
-            </svg>
-            <Typography variant="caption">{s.label}</Typography>
-          </Stack>
-        ))}
-      </Stack>
-      <svg
+      <Box component="span" id={`${id}-title`} sx={visuallyHidden}>
+        {TITLE}
+      </Box>
+      <Box component="span" id={`${id}-desc`} sx={visuallyHidden}>
+        {description}
+      </Box>
+      {/* One image for screen readers, named by its description: the drawing repeats it. */}
+      <Box
         role="img"
         aria-labelledby={`${id}-title ${id}-desc`}
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        width="100%"
-        style={{ maxWidth: WIDTH, display: 'block' }}
+        sx={{ height: HEIGHT, maxWidth: 640 }}
       >
-        <title id={`${id}-title`}>
-          Model calls and unknown findings per audit
-        </title>
-        <desc id={`${id}-desc`}>{description}</desc>
-        <g fontSize="11" fill={theme.palette.text.secondary}>
-          <text x={PAD.left - 6} y={y(max) + 4} textAnchor="end">
-            {max}
-          </text>
-          <text x={PAD.left - 6} y={y(0) + 4} textAnchor="end">
-            0
-          </text>
-          <text x={PAD.left} y={HEIGHT - 8}>
-            {day(first.startedAt)}
-          </text>
-          {audits.length > 1 && (
-            <text x={WIDTH - PAD.right} y={HEIGHT - 8} textAnchor="end">
-              {day(last.startedAt)}
-            </text>
-          )}
-        </g>
-        <line
-          x1={PAD.left}
-          x2={WIDTH - PAD.right}
-          y1={y(0)}
-          y2={y(0)}
-          stroke={theme.palette.divider}
+        <LineChart
+          height={HEIGHT}
+          margin={{ top: 40, right: 16, bottom: 30, left: 40 }}
+          skipAnimation
+          xAxis={[
+            {
+              scaleType: 'point',
+              data: audits.map((_, i) => i),
+              valueFormatter: (i: number, context) =>
+                context.location === 'tick'
+                  ? day(audits[i].startedAt)
+                  : `${formatUtc(audits[i].startedAt)} · ${audits[i].cluster}`,
+            },
+          ]}
+          yAxis={[{ min: 0, tickMinStep: 1 }]}
+          series={series.map(s => ({
+            id: s.id,
+            label: s.label,
+            color: s.color,
+            data: audits.map(a => s.value(a)),
+          }))}
+          slotProps={{
+            legend: {
+              direction: 'row',
+              position: { vertical: 'top', horizontal: 'left' },
+            },
+          }}
+          // Dashed or solid, so the two lines differ without colour too.
+          sx={{
+            '& .MuiLineElement-series-unknown': { strokeDasharray: '6 4' },
+          }}
         />
-        {series.map(s => (
-          <g key={s.label}>
-            <polyline
-              fill="none"
-              stroke={s.color}
-              strokeWidth="2"
-              strokeDasharray={s.dash}
-              points={audits
-                .map((a, i) => `${x(i)},${y(s.value(a))}`)
-                .join(' ')}
-            />
-            {audits.map((a, i) => (
-              <circle
-                key={a.auditId}
-                cx={x(i)}
-                cy={y(s.value(a))}
-                r="3"
-                fill={s.color}
-              >
-                <title>
-                  {`${formatUtc(a.startedAt)} · ${a.cluster}: ${s.value(
-                    a,
-                  )} ${s.label.toLowerCase()}`}
-                </title>
-              </circle>
-            ))}
-          </g>
-        ))}
-      </svg>
+      </Box>
     </Box>
   );
 }

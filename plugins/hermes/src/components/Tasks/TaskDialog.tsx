@@ -38,7 +38,8 @@ export function TaskDialog(props: {
   const choices = useAsync(async () => {
     const [channels, audits] = await Promise.all([
       hermesApi.listDeliveryChannels(),
-      hermesApi.listAudits(),
+      // Only the configured names are needed, not the runs.
+      hermesApi.listAudits({ limit: 1 }),
     ]);
     return { channels, audits: audits.definitions };
   }, [hermesApi]);
