@@ -104,6 +104,8 @@ describe('hermes drift findings and resolve', () => {
       '',
       '--entity',
       'component:default/fraud-detector',
+      '--owner',
+      'group:default/ranking',
       '--audit-id',
       'audit-1',
       '--output',
@@ -111,7 +113,7 @@ describe('hermes drift findings and resolve', () => {
     );
     expect(code).toBe(0);
     expect(portal.requests.at(-1)?.url).toBe(
-      '/api/hermes/drift/findings?auditId=audit-1&entityRef=component%3Adefault%2Ffraud-detector&classification=harmless&limit=500&offset=0',
+      '/api/hermes/drift/findings?auditId=audit-1&entityRef=component%3Adefault%2Ffraud-detector&owner=group%3Adefault%2Franking&classification=harmless&limit=500&offset=0',
     );
     expect(JSON.parse(out).findings.map((f: any) => f.id)).toEqual(['f-2']);
     await expect(

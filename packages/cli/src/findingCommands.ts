@@ -16,8 +16,8 @@ const CLASSIFICATIONS = ['critical', 'harmless', 'unknown'];
 const STATES = ['open', 'resolved', 'silenced', 'all'];
 const PAGE = 500;
 
-export const FINDING_USAGE = `  hermes drift findings [--audit-id <id>] [--namespace ns] [--entity <ref>] [--classification critical|harmless|unknown]
-                        [--state open|resolved|silenced|all]
+export const FINDING_USAGE = `  hermes drift findings [--audit-id <id>] [--namespace ns] [--entity <ref>] [--owner <group>]
+                        [--classification critical|harmless|unknown] [--state open|resolved|silenced|all]
                         each drift as its latest audit found it (open ones unless --state says otherwise);
                         exits 1 when a critical finding is open
   hermes drift resolve <finding-id> ${RESOLUTIONS.join('|')} [--note "<why>"]
@@ -32,6 +32,7 @@ interface Options {
     state?: string;
     namespace?: string[];
     entity?: string;
+    owner?: string;
     classification?: string;
     note?: string;
   };
@@ -82,6 +83,7 @@ async function findings(options: Options): Promise<number> {
   if (values['audit-id']) query.set('auditId', values['audit-id']);
   if (values.namespace?.[0]) query.set('namespace', values.namespace[0]);
   if (values.entity) query.set('entityRef', values.entity);
+  if (values.owner) query.set('owner', values.owner);
   if (classification) query.set('classification', classification);
   // Every page: the portal answers at most PAGE findings at a time.
   const portal = connectPortal(values.portal);

@@ -36,6 +36,7 @@ import {
 import { ListedRow } from './findingQueries';
 import { driftResolutionDocument } from './memoryDocuments';
 import { findingFromRow } from './rows';
+import { ownedWorkloads, ownersOf } from './workloads';
 import { AuditRunDependencies, rememberDrift, runAudit } from './runAudit';
 
 /**
@@ -296,7 +297,8 @@ export class DefaultDriftService implements DriftService {
   private async matchingFindings(
     options: FindingListOptions,
   ): Promise<ListedRow[]> {
-    const { auditId, cluster, namespace, entityRef, classification } = options;
+    const { auditId, cluster, namespace, entityRef, owner } = options;
+    const { catalog, store } = this.options;
     const state =
       options.state === 'all' || (auditId && !options.state)
         ? undefined
@@ -304,7 +306,7 @@ export class DefaultDriftService implements DriftService {
     let annotations: Record<string, string> | undefined;
     if (entityRef) {
       // Reading the entity with the caller's credentials applies catalog permissions.
-      const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      const entity = await catalog.getEntityByRef(entityRef, {
         credentials: options.credentials,
       });
       if (!entity)
@@ -315,19 +317,25 @@ export class DefaultDriftService implements DriftService {
     }
     const entity = annotations && entityFindingFilter(annotations);
     if (annotations && !entity) return [];
-    const rows = await this.options.store.queryFindings({
+    const owned =
+      owner && (await ownedWorkloads(catalog, options.credentials, owner));
+    if (owned && owned.length === 0) return [];
+    const rows = await store.queryFindings({
       auditId,
       cluster,
       namespace,
-      classification,
+      classification: options.classification,
       state,
       entity,
     });
-    return rows.filter(
-      row =>
-        !annotations ||
-        findingBelongsToEntity(findingFromRow(row), annotations),
-    );
+    return rows.filter(row => {
+      if (!annotations && !owned) return true;
+      const finding = findingFromRow(row);
+      return (
+        (!annotations || findingBelongsToEntity(finding, annotations)) &&
+        (!owned || ownersOf(finding, owned).length > 0)
+      );
+    });
   }
 
   async receiveAuditEvents(cluster: string, body: unknown) {

@@ -3,9 +3,11 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { demoAudit } from '../__testUtils__/demo';
+import { demoEntities } from '../__testUtils__/teamPortal';
 import { hermesPlugin } from '../plugin';
 
 // The findings API as the portal and the CLI call it: the demo audit on the real backend.
@@ -14,11 +16,11 @@ describe('GET and resolve /api/hermes/drift/findings', () => {
   const ada = mockCredentials.user.header('user:default/ada');
   const bob = mockCredentials.user.header('user:default/bob');
 
-  async function start() {
+  async function start(entities: Entity[] = []) {
     const { server } = await startTestBackend({
       features: [
         hermesPlugin,
-        catalogServiceMock.factory(),
+        catalogServiceMock.factory({ entities }),
         mockServices.rootConfig.factory({
           data: { hermes: { audits: [demoAudit] } },
         }),
@@ -79,6 +81,33 @@ describe('GET and resolve /api/hermes/drift/findings', () => {
     expect(bad.body.error.message).toMatch(/^Invalid findings query: /);
     expect(bad.body.error.message).toContain('state');
     expect(bad.body.error.message).toContain('limit');
+  });
+
+  it("filters by owner: the drift of the owner's workload entities", async () => {
+    const server = await start(demoEntities);
+    const names = async (query: string) => {
+      const res = await request(server)
+        .get(`/api/hermes/drift/findings${query}`)
+        .set('Authorization', ada);
+      expect(res.status).toBe(200);
+      return res.body.findings.map((f: any) => f.resource.name).sort();
+    };
+    // fraud-detector is the ranking team's; kyverno and the model registry are ml-platform's.
+    expect(await names('?owner=group:default/ranking')).toEqual([
+      'fraud-detector',
+      'recommender-ranker-predictor',
+    ]);
+    expect(await names('?owner=ml-platform')).toEqual([
+      'allow-debug-pods',
+      'model-registry-credentials',
+      'require-resource-limits',
+    ]);
+    expect(await names('?owner=group:default/nobody')).toEqual([]);
+    const bad = await request(server)
+      .get('/api/hermes/drift/findings?owner=group:')
+      .set('Authorization', ada);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^owner: /);
   });
 
   it('resolves and silences with a comment and ticket, and undoes for the author', async () => {

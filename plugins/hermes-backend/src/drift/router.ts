@@ -28,6 +28,7 @@ const findingsQuery = z.object({
   cluster: filter,
   namespace: filter,
   entityRef: filter,
+  owner: filter,
   classification: z
     .enum(['critical', 'harmless', 'unknown', ''])
     .optional()

@@ -80,6 +80,11 @@ export interface DriftFindingFilters {
   cluster?: string;
   namespace?: string;
   entityRef?: string;
+  /**
+   * Only drift of workloads whose catalog entity this owner owns (`spec.owner`): an entity
+   * ref such as `group:default/ml-platform`, or a bare name for a group in `default`.
+   */
+  owner?: string;
   classification?: Classification;
   /** Default `open` (silences that expired included); with `auditId`, default `all`. */
   state?: DriftState | 'all';

@@ -3,7 +3,13 @@ import {
   DriftFindingRecord,
   HermesStatus,
 } from '@hermes-backstage/plugin-hermes-common';
-import { act, fireEvent, screen, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { audit as driftAudit, finding } from './Drift/fixtures';
 import { hermesApiRef } from '../api';
 import {
@@ -316,6 +322,16 @@ describe('HermesPage', () => {
       }),
     ).toBeVisible();
     expect(screen.getByText('26–26 of 26')).toBeVisible();
+
+    // An owner filters to the drift of that team's workloads, from the first page.
+    fireEvent.change(screen.getByLabelText('Owner'), {
+      target: { value: 'group:default/ranking' },
+    });
+    await waitFor(() =>
+      expect(pageFindings).toHaveBeenLastCalledWith(
+        expect.objectContaining({ owner: 'group:default/ranking', offset: 0 }),
+      ),
+    );
   });
 
   it('opens the audit report page where finding reports link', async () => {

@@ -37,6 +37,7 @@ const PAGE_SIZES = [25, 50, 100];
 interface Filters {
   cluster: string;
   namespace: string;
+  owner: string;
   classification: Classification | '';
   state: StateFilter;
 }
@@ -66,6 +67,7 @@ function AllDrift() {
   const [filters, setFilters] = useState<Filters>({
     cluster: '',
     namespace: '',
+    owner: '',
     classification: '',
     state: 'open',
   });
@@ -87,12 +89,17 @@ function AllDrift() {
     setOffset(0);
   };
   // Typed names query once typing pauses, not on every keystroke.
-  const [typed, setTyped] = useState({ cluster: '', namespace: '' });
+  const [typed, setTyped] = useState({
+    cluster: '',
+    namespace: '',
+    owner: '',
+  });
   useDebounce(
     () => {
       if (
         typed.cluster !== filters.cluster ||
-        typed.namespace !== filters.namespace
+        typed.namespace !== filters.namespace ||
+        typed.owner !== filters.owner
       )
         filter(typed);
     },
@@ -134,6 +141,13 @@ function AllDrift() {
             label="Namespace"
             value={typed.namespace}
             onChange={e => setTyped({ ...typed, namespace: e.target.value })}
+          />
+          <TextField
+            size="small"
+            label="Owner"
+            placeholder="group:default/ml-platform"
+            value={typed.owner}
+            onChange={e => setTyped({ ...typed, owner: e.target.value })}
           />
           <TextField
             select
