@@ -269,33 +269,45 @@ test('in the cluster-wide Drift view a guest resolves an unmapped finding, silen
   await page.getByRole('option', { name: 'silenced' }).click();
   await expect(service.getByText(/silenced until/)).toBeVisible();
 
-  // A silence that expires: recorded through the API the dialog uses, 4 s long.
+  // A silence that expires: recorded through the API the dialog uses, 5 s long; open drift
+  // (as the API lists it, so a slow page load cannot outlast the silence) leaves it out until
+  // then, and the view shows it again after.
   const token = await guestToken(page);
   const api = 'http://localhost:7007/api/hermes/drift';
   const headers = { authorization: `Bearer ${token}` };
+  const openNames = async () =>
+    (
+      await (
+        await page.request.get(`${api}/findings?state=open&limit=100`, {
+          headers,
+        })
+      ).json()
+    ).findings.map((f: any) => f.resource.name);
   const list = await page.request.get(`${api}/findings?state=open&limit=100`, {
     headers,
   });
   const target = (await list.json()).findings.find(
     (f: any) => f.resource.name === 'fraud-detector',
   );
-  const until = new Date(Date.now() + 4_000).toISOString();
+  const until = Date.now() + 5_000;
   const silenced = await page.request.post(
     `${api}/findings/${target.id}/resolution`,
-    { headers, data: { resolution: 'harmless', silenceUntil: until } },
+    {
+      headers,
+      data: {
+        resolution: 'harmless',
+        silenceUntil: new Date(until).toISOString(),
+      },
+    },
   );
   expect(silenced.status()).toBe(204);
+  expect(await openNames()).not.toContain('fraud-detector');
+  await page.waitForTimeout(Math.max(0, until - Date.now()) + 500);
+  expect(await openNames()).toContain('fraud-detector');
   await page.goto('/hermes?tab=drift');
-  const fraud = page.getByRole('row', {
-    name: 'InferenceService fraud-detector',
-  });
   await expect(
-    page.getByRole('row', { name: /^ClusterPolicy/ }).first(),
+    page.getByRole('row', { name: 'InferenceService fraud-detector' }),
   ).toBeVisible();
-  await expect(fraud).toHaveCount(0);
-  await page.waitForTimeout(4_500);
-  await page.reload();
-  await expect(fraud).toBeVisible();
 
   // A finding's links: the audit report page, with the desired and live YAML side by side and
   // commands to revert or commit, then the skill that classified it.
