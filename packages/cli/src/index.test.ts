@@ -135,6 +135,31 @@ describe('hermes policy check', () => {
     expect(code).toBe(0);
   });
 
+  it("reports what a CEL policy's audit annotations recorded, in text and JSON", async () => {
+    const example = path.join(
+      kyverno,
+      'tests/validating-policies/runtime-version',
+    );
+    const args = [
+      'policy',
+      'check',
+      path.join(example, 'resources.yaml'),
+      '--policies',
+      path.join(example, 'policy.yaml'),
+    ];
+    const text = await run(...args);
+    expect(text.out).toContain('Audit annotations (recorded, not enforced):');
+    expect(text.out).toMatch(
+      /Pod \S*ranker {2}minimum-runtime-version\/runtime-version: \S+/,
+    );
+    const json = JSON.parse((await run(...args, '--output', 'json')).out);
+    const annotated = json.results.filter((r: any) => r.auditAnnotations);
+    expect(annotated.length).toBeGreaterThan(0);
+    expect(annotated[0].auditAnnotations).toEqual({
+      'minimum-runtime-version/runtime-version': expect.any(String),
+    });
+  });
+
   it('reports malformed YAML with file, line and column, and exits 2', async () => {
     fs.writeFileSync(
       path.join(dir, 'bad.yaml'),

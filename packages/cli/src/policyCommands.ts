@@ -161,6 +161,14 @@ export async function policyCheck(options: {
       print(`  ${r.policy} / ${r.rule}${r.path ? `  at ${r.path}` : ''}`);
       print(`  ${r.message}`);
     }
+    const annotated = results.filter(r => r.auditAnnotations);
+    if (annotated.length > 0) {
+      print('');
+      print('Audit annotations (recorded, not enforced):');
+      for (const r of annotated)
+        for (const [key, value] of Object.entries(r.auditAnnotations!))
+          print(`  ${policyEngine().describeResource(r)}  ${key}: ${value}`);
+    }
     print('');
     print(
       `${summary.passed} passed, ${summary.failed} failed (${summary.enforcedFailures} enforced), ` +

@@ -45,6 +45,13 @@ export function resultWriter(): (r: PolicyCheckResult) => string {
       text += `,\n      "failureAction": ${name(r.failureAction)}`;
     if (r.source !== undefined) text += `,\n      "source": ${name(r.source)}`;
     if (r.line !== undefined) text += `,\n      "line": ${q(r.line)}`;
+    // What a CEL policy's auditAnnotations recorded (reported, never enforced).
+    if (r.auditAnnotations !== undefined)
+      text += `,\n      "auditAnnotations": ${JSON.stringify(
+        r.auditAnnotations,
+        null,
+        2,
+      ).replace(/\n/g, '\n      ')}`;
     return `${text}\n    }`;
   };
 }
