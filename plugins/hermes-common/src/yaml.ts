@@ -5,9 +5,12 @@ import type { Document, LineCounter, Scalar } from 'yaml';
  * The `yaml` package, loaded when first needed: plain manifests are read by js-yaml alone,
  * and a command-line check should not pay for loading a parser it does not use.
  */
+let yamlModule: typeof import('yaml') | undefined;
 function yamlPackage(): typeof import('yaml') {
+  // Kept once loaded: each `require` resolves the module path again (file system stats),
+  // which cost seconds when called per YAML node.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('yaml');
+  return (yamlModule ??= require('yaml'));
 }
 
 /** The `yaml` package's `isScalar`, without loading the package up front. */
