@@ -203,6 +203,11 @@ test("a model endpoint's Drift tab shows the attributed findings of the demo aud
     for (const header of await page.getByRole('columnheader').all()) {
       expect((await header.boundingBox())!.height).toBeLessThan(60);
     }
+    // The audit runs table is dense: each header on one line ("Report" once broke in two).
+    const runs = page.getByRole('table', { name: 'Audit runs' });
+    for (const header of await runs.getByRole('columnheader').all()) {
+      expect((await header.boundingBox())!.height).toBeLessThan(45);
+    }
     const shot = testInfo.outputPath(`drift-view-${width}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     await testInfo.attach(`drift-view-${width}`, {

@@ -172,16 +172,25 @@ export function AuditsCard(props: { pollMs?: number }) {
       {audits.length === 0 ? (
         <Typography color="text.secondary">No audit has run yet.</Typography>
       ) : (
-        <Table size="small" aria-label="Audit runs">
+        <Table
+          size="small"
+          aria-label="Audit runs"
+          sx={{
+            // No word breaks inside a word (the page allows them for long values): names
+            // wrap at hyphens, and the short columns keep to one line.
+            '& th, & td': { overflowWrap: 'normal', wordBreak: 'normal' },
+            '& .one-line': { whiteSpace: 'nowrap' },
+          }}
+        >
           <TableHead>
             <TableRow>
               <TableCell>Cluster</TableCell>
               <TableCell>Audit</TableCell>
-              <TableCell>Started</TableCell>
-              <TableCell>Trigger</TableCell>
-              <TableCell>Status</TableCell>
+              <TableCell className="one-line">Started</TableCell>
+              <TableCell className="one-line">Trigger</TableCell>
+              <TableCell className="one-line">Status</TableCell>
               <TableCell>Findings</TableCell>
-              <TableCell>Report</TableCell>
+              <TableCell className="one-line">Report</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -189,17 +198,17 @@ export function AuditsCard(props: { pollMs?: number }) {
               <TableRow key={audit.id}>
                 <TableCell>{audit.cluster}</TableCell>
                 <TableCell>{audit.name ?? '—'}</TableCell>
-                <TableCell>
+                <TableCell className="one-line">
                   <When at={audit.startedAt} />
                 </TableCell>
-                <TableCell>{audit.trigger}</TableCell>
-                <TableCell>
+                <TableCell className="one-line">{audit.trigger}</TableCell>
+                <TableCell className="one-line">
                   <Status audit={audit} />
                 </TableCell>
                 <TableCell>
                   <Counts audit={audit} />
                 </TableCell>
-                <TableCell>
+                <TableCell className="one-line">
                   <Link
                     to={reportLink(audit.id)}
                     aria-label={`Report of ${
