@@ -12,23 +12,11 @@ import { BarChart } from '@mui/x-charts/BarChart';
 import { useId } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { hermesApiRef } from '../../api';
+import { visuallyHidden } from '../shared';
 
 /** How many of the latest runs the chart shows. */
 const RUNS = 50;
 const HEIGHT = 260;
-
-/** Hidden on screen, read by screen readers. */
-export const visuallyHidden = {
-  border: 0,
-  clip: 'rect(0 0 0 0)',
-  height: '1px',
-  margin: '-1px',
-  overflow: 'hidden',
-  padding: 0,
-  position: 'absolute',
-  whiteSpace: 'nowrap',
-  width: '1px',
-} as const;
 
 type Counted = DriftAuditRecord & { summary: Record<Classification, number> };
 

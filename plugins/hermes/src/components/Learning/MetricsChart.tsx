@@ -7,6 +7,7 @@ import Typography from '@mui/material/Typography';
 import { useTheme } from '@mui/material/styles';
 import { LineChart } from '@mui/x-charts/LineChart';
 import { useId } from 'react';
+import { visuallyHidden } from '../shared';
 
 const HEIGHT = 240;
 const TITLE = 'Model calls and unknown findings per audit';
@@ -19,19 +20,6 @@ interface Series {
 }
 
 const day = (time: string) => formatUtc(time).slice(0, 10);
-
-/** Hidden on screen, read by screen readers. */
-const visuallyHidden = {
-  border: 0,
-  clip: 'rect(0 0 0 0)',
-  height: '1px',
-  margin: '-1px',
-  overflow: 'hidden',
-  padding: 0,
-  position: 'absolute',
-  whiteSpace: 'nowrap',
-  width: '1px',
-} as const;
 
 /**
  * Model calls and unknown findings per audit, oldest first: the learning loop works when both

@@ -5,3 +5,4 @@ export { Snippet } from './Snippet';
 export { RejectDialog } from './RejectDialog';
 export { relativeTime, useNow, When } from './When';
 export { Truncated } from './Truncated';
+export { visuallyHidden } from './visuallyHidden';
