@@ -285,6 +285,7 @@ export async function runReal(seed: number, scale: number) {
         `Model calls and tokens are the audit's stored triageModel usage (tokens as the server reports them). Labels go through resolveFinding,`,
         `DefaultLearningService.run() induces and gates after each audit, and every proposed candidate is approved through LearningService.approve.`,
         `${planted} planted drifts became ${findingsSeen} findings: drift on one object is one finding, labelled as its most severe drift.`,
+        `"suggested" counts unknown findings with a model suggestion; the rest an approved rule (classify: unknown) leaves to people, who decided such drift both ways.`,
       ],
       rows,
       rules,

@@ -415,6 +415,58 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('does not ask the model about drift an approved rule leaves to a person', async () => {
+      const { drift, skills, requests } = await setUp({
+        script: [{ content: answer(1, 2) }, { content: 'n' }],
+      });
+      await skills.save(
+        [
+          '---',
+          'name: replicas-people-decide',
+          'description: People decide replica changes both ways.',
+          'metadata:',
+          '  hermes:',
+          '    triage:',
+          '      - match:',
+          '          kinds: [Deployment]',
+          '          paths: [/spec/replicas]',
+          '        classify: unknown',
+          '        reason: people decide replica changes both ways',
+          '---',
+          'Look at the load before deciding.',
+          '',
+        ].join('\n'),
+        'user:default/ada',
+      );
+      const audit = await drift.runAudit('demo', 'manual');
+      const findings = await drift.listFindings({
+        auditId: audit.id,
+        credentials: ada,
+      });
+      const featureServer = findings.find(
+        f => f.resource.name === 'feature-server',
+      )!;
+      expect(featureServer).toMatchObject({
+        classification: 'unknown',
+        skill: 'replicas-people-decide',
+        reason: 'people decide replica changes both ways',
+      });
+      expect(featureServer.suggestion).toBeUndefined();
+      // One triage request, for the other two unknown findings only, then the narrative.
+      expect(requests).toHaveLength(2);
+      const sent = findingsSent(requests[0]);
+      expect(sent).toHaveLength(2);
+      expect(JSON.stringify(sent)).not.toContain('feature-server');
+      expect(
+        findings
+          .filter(f => f.classification === 'unknown' && !f.skill)
+          .map(f => f.suggestion?.reason),
+      ).toEqual([
+        expect.stringMatching(/^looks harmless/),
+        expect.stringMatching(/^looks harmless/),
+      ]);
+    });
+
     it('applies a rule approved since the last audit, so its drift no longer goes to the model', async () => {
       const { drift, skills, requests } = await setUp({
         script: [{ content: answer(1, 3) }, { content: 'n' }, { content: 'n' }],

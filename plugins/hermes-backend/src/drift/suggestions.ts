@@ -266,8 +266,10 @@ export async function suggestForAudit(options: {
     );
     if (f.classification === 'unknown' && earlier) reused.set(f, earlier);
   }
+  // A finding an approved rule leaves to a person (`classify: unknown`) names that rule's
+  // skill: people decide such drift both ways, and a guess would add nothing.
   const unknown = findings.filter(
-    f => f.classification === 'unknown' && !reused.has(f),
+    f => f.classification === 'unknown' && !f.skill && !reused.has(f),
   );
   if (unknown.length === 0)
     return {

@@ -18,7 +18,7 @@ import { DefaultDriftService } from '../drift/DriftService';
 import { KnexDriftStore } from '../drift/DriftStore';
 import { DefaultSkillsService } from '../skills/DefaultSkillsService';
 import { createSkillsRouter } from '../skills/router';
-import { skillEffectSource } from './metrics';
+import { skillEffectSource, skillMetrics } from './metrics';
 
 const databases = createTestDatabases();
 const ada = mockCredentials.user('user:default/ada');
@@ -180,3 +180,48 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe('skillMetrics', () => {
+  it('counts drift a rule leaves to a person as a model call saved, not as classified', () => {
+    const finding = (
+      classification: 'harmless' | 'unknown',
+      skill?: string,
+    ) => ({
+      classification,
+      ...(skill ? { skill } : {}),
+    });
+    expect(
+      skillMetrics(
+        [
+          {
+            auditId: 'a1',
+            startedAt: '2026-12-01T00:00:00.000Z',
+            findings: [
+              finding('unknown', 'images-people-decide'),
+              finding('unknown', 'images-people-decide'),
+              finding('harmless', 'hpa'),
+              finding('unknown'),
+            ],
+          },
+        ],
+        [],
+        ['hpa', 'images-people-decide'],
+      ),
+    ).toEqual([
+      {
+        name: 'hpa',
+        classified: 1,
+        audits: 1,
+        modelCallsSaved: 1,
+        lastClassifiedAt: '2026-12-01T00:00:00.000Z',
+      },
+      {
+        name: 'images-people-decide',
+        classified: 0,
+        audits: 1,
+        modelCallsSaved: 2,
+        lastClassifiedAt: '2026-12-01T00:00:00.000Z',
+      },
+    ]);
+  });
+});

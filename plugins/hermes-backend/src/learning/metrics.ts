@@ -27,8 +27,8 @@ export type SkillMetrics = SkillLearningMetrics &
 /**
  * Each skill's effect over the audits' findings: how many its rules classified, in how many
  * audits, and how that agreed with the labels people gave those drifts. Every finding a rule
- * classified counts as a model call saved: without the rule it would have been unknown, and
- * each unknown finding goes to the audit model for a suggestion (batching aside).
+ * classified, or left to a person, counts as a model call saved: without the rule it would
+ * have gone to the audit model for a suggestion (batching aside).
  */
 export function skillMetrics(
   findingsByAudit: Array<{
@@ -44,6 +44,7 @@ export function skillMetrics(
     string,
     {
       classified: number;
+      saved: number;
       audits: Set<string>;
       agreed: number;
       labelled: number;
@@ -53,7 +54,13 @@ export function skillMetrics(
   const entry = (name: string) => {
     let s = stats.get(name);
     if (!s) {
-      s = { classified: 0, audits: new Set(), agreed: 0, labelled: 0 };
+      s = {
+        classified: 0,
+        saved: 0,
+        audits: new Set(),
+        agreed: 0,
+        labelled: 0,
+      };
       stats.set(name, s);
     }
     return s;
@@ -61,12 +68,14 @@ export function skillMetrics(
   for (const name of skillsWithRules) entry(name);
   for (const { auditId, startedAt, findings } of findingsByAudit) {
     for (const f of findings) {
-      if (!f.skill || f.classification === 'unknown') continue;
+      if (!f.skill) continue;
       const s = entry(f.skill);
-      s.classified++;
+      // A rule that leaves drift to a person decides nothing, but spares the model a call.
+      s.saved++;
       s.audits.add(auditId);
       if (startedAt && (!s.last || Date.parse(startedAt) > Date.parse(s.last)))
         s.last = startedAt;
+      if (f.classification !== 'unknown') s.classified++;
     }
   }
   for (const l of labelled) {
@@ -83,7 +92,7 @@ export function skillMetrics(
       classified: s.classified,
       audits: s.audits.size,
       ...(s.labelled ? { agreement: s.agreed / s.labelled } : {}),
-      modelCallsSaved: s.classified,
+      modelCallsSaved: s.saved,
       ...(s.last ? { lastClassifiedAt: s.last } : {}),
     }))
     .sort(

@@ -69,7 +69,9 @@ export function evidenceSection(
     `Proposed by Hermes from the resolutions people recorded for past drift findings.`,
     '',
     `- Matches: ${describeMatch(rule).join('; ')}`,
-    `- Classifies as: **${rule.classify}** — ${rule.reason}`,
+    rule.classify === 'unknown'
+      ? `- Leaves to a person (stays **unknown**; the audit model is not asked) — ${rule.reason}`
+      : `- Classifies as: **${rule.classify}** — ${rule.reason}`,
     `- Support: ${evidence.support} of ${evidence.matched} matched findings ` +
       `(agreement ${percent(evidence.agreement)})`,
     `- Counter-examples: ${counter}`,

@@ -139,7 +139,8 @@ export function skillsForEntity(options: {
       }
       if (
         own.length &&
-        triageFinding(finding, own, finding.labels).classification !== 'unknown'
+        // A rule that leaves drift to a person still applies to it.
+        triageFinding(finding, own, finding.labels).skill !== undefined
       )
         ruleMatches++;
     }

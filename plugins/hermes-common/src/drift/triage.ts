@@ -29,7 +29,11 @@ const ruleSchema = z.object({
       .optional(),
     managers: stringList.optional(),
   }),
-  classify: z.enum(['harmless', 'critical']),
+  /**
+   * `unknown` decides nothing: the drift stays for a person, and the audit model is not asked
+   * about it (people decide such drift both ways; a guess would add nothing).
+   */
+  classify: z.enum(['harmless', 'critical', 'unknown']),
   reason: z.string().min(1),
   /** What a person should do; shown in the report. */
   recommend: z.string().optional(),
@@ -122,8 +126,10 @@ const SEVERITY: Record<Classification, number> = {
 
 /**
  * Classifies a finding with the rules: each changed field takes the classification of the
- * rules that match it (critical beats harmless), an unmatched field is unknown, and the
- * finding is as severe as its most severe field.
+ * rules that match it (critical beats a person deciding, which beats harmless), an unmatched
+ * field is unknown, and the finding is as severe as its most severe field. A finding whose
+ * most severe rule is an `unknown` one stays unknown but names that rule, so the audit model
+ * is not asked; a field no rule matches keeps it a plain unknown, for the model.
  */
 export function triageFinding(
   finding: DriftFinding,
@@ -139,12 +145,17 @@ export function triageFinding(
   let verdict: { classification: Classification; rule?: TriageRule } = {
     classification: 'harmless',
   };
+  let unmatched = false;
   for (const change of targets) {
     const attribution = change?.attribution ?? finding.attribution;
-    const matching = candidates.filter(r =>
-      matchesChange(r, change, attribution?.class, attribution?.manager),
-    );
-    const rule = matching.find(r => r.classify === 'critical') ?? matching[0];
+    let rule: TriageRule | undefined;
+    for (const r of candidates)
+      if (
+        matchesChange(r, change, attribution?.class, attribution?.manager) &&
+        (!rule || SEVERITY[r.classify] > SEVERITY[rule.classify])
+      )
+        rule = r;
+    if (!rule) unmatched = true;
     const classification: Classification = rule ? rule.classify : 'unknown';
     if (
       SEVERITY[classification] > SEVERITY[verdict.classification] ||
@@ -153,7 +164,7 @@ export function triageFinding(
       verdict = { classification, rule };
     }
   }
-  if (verdict.classification === 'unknown' || !verdict.rule) {
+  if (!verdict.rule || (verdict.classification === 'unknown' && unmatched)) {
     return { classification: 'unknown', reason: 'no triage rule matches' };
   }
   return {

@@ -7,9 +7,38 @@ import type { DriftFinding, Resolution } from '../drift/types';
 import { labelClass } from './labels';
 import type {
   CandidateEvidence,
+  LabelClass,
   LabelledFinding,
   TriageRuleInput,
 } from './types';
+
+/**
+ * Whether people decide drift both ways: at least two outcomes (harmless, critical, Git had
+ * to follow) each given `minSupport` times and to at least a quarter of the findings. A rule
+ * that leaves such drift to a person (`classify: unknown`) needs this; lopsided history is
+ * for a harmless or critical rule instead.
+ */
+export function decidedBothWays(
+  labels: LabelClass[],
+  minSupport: number,
+): boolean {
+  const counts = new Map<LabelClass, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const strong = [...counts.values()].filter(
+    n => n >= minSupport && n * 4 >= labels.length,
+  );
+  return strong.length >= 2;
+}
+
+/** "committed 12, reverted 14" */
+export function countLabels(items: Array<{ label: Resolution }>): string {
+  const counts = new Map<Resolution, number>();
+  for (const i of items) counts.set(i.label, (counts.get(i.label) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([label, n]) => `${label} ${n}`)
+    .join(', ');
+}
 
 /** Agreeing labelled findings a candidate needs before anyone sees it. */
 export const DEFAULT_MIN_SUPPORT = 5;
@@ -52,7 +81,7 @@ export function ruleMatchesFinding(
         { ...finding, changes: change ? [change] : [] },
         [rule],
         finding.labels ?? {},
-      ).classification !== 'unknown',
+      ).skill !== undefined,
   );
 }
 
@@ -101,8 +130,10 @@ function breadthProblem(rule: TriageRule): string | undefined {
   if (bare !== undefined) {
     return `path glob ${JSON.stringify(bare)} would match every field`;
   }
-  if (rule.classify === 'harmless' && !rule.match.kinds && !rule.match.paths) {
-    return 'a harmless rule must name the kinds or the paths it covers';
+  if (rule.classify !== 'critical' && !rule.match.kinds && !rule.match.paths) {
+    return `a${
+      rule.classify === 'harmless' ? ' harmless' : 'n unknown'
+    } rule must name the kinds or the paths it covers`;
   }
   return undefined;
 }
@@ -126,6 +157,8 @@ export function evaluateCandidate(
 } {
   checkMinSupport(minSupport);
   const candidate = candidateRule(rule);
+  if (candidate.classify === 'unknown')
+    return evaluateLeftToPeople(candidate, labelled, activeRules, minSupport);
   const counterExamples: CandidateEvidence['counterExamples'] = [];
   const criticalHarmless = new Set<string>();
   const audits = new Set<string>();
@@ -211,6 +244,63 @@ export function evaluateCandidate(
       'finding',
     )} it matches`;
   }
+  return rejection
+    ? { evidence, verdict: 'reject', rejection }
+    : { evidence, verdict: 'accept' };
+}
+
+/**
+ * The gate for a rule that leaves drift to a person (`classify: unknown`): it never calls
+ * anything harmless, so it cannot hide an incident; it must match drift people decided both
+ * ways (`decidedBothWays`) and some drift the active rules leave to the model. Every label
+ * is consistent with it: support is what it matched.
+ */
+function evaluateLeftToPeople(
+  candidate: TriageRule,
+  labelled: LabelledFinding[],
+  activeRules: TriageRule[],
+  minSupport: number,
+): {
+  evidence: CandidateEvidence;
+  verdict: 'accept' | 'reject';
+  rejection?: string;
+} {
+  const matched = labelled.filter(item =>
+    ruleMatchesFinding(candidate, item.finding),
+  );
+  const newlyCovered = matched.filter(
+    item =>
+      triageFinding(item.finding, activeRules, item.finding.labels ?? {})
+        .skill === undefined,
+  ).length;
+  const split = decidedBothWays(
+    matched.map(item => labelClass(item.label)),
+    minSupport,
+  );
+  const evidence: CandidateEvidence = {
+    support: matched.length,
+    matched: matched.length,
+    agreement: 1,
+    counterExamples: [],
+    criticalCalledHarmless: 0,
+    newlyCovered,
+    audits: new Set(matched.map(item => item.auditId)).size,
+    summary: `${matched.length} labelled (${countLabels(matched)})${
+      split ? ': people decide both ways' : ''
+    }`,
+  };
+  let rejection = breadthProblem(candidate);
+  if (!rejection && !split)
+    rejection = `people did not decide it both ways: ${
+      matched.length
+    } labelled (${countLabels(
+      matched,
+    )}); each of two outcomes needs ${minSupport} findings and a quarter of them`;
+  if (!rejection && newlyCovered === 0)
+    rejection = `adds no coverage: active rules already decide all ${plural(
+      matched.length,
+      'finding',
+    )} it matches`;
   return rejection
     ? { evidence, verdict: 'reject', rejection }
     : { evidence, verdict: 'accept' };

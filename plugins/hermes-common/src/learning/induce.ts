@@ -1,11 +1,12 @@
 import { triageFinding, TriageRule } from '../drift/triage';
-import type {
-  DriftFinding,
-  DriftType,
-  ManagerClass,
-  Resolution,
-} from '../drift/types';
-import { candidateRule, contradictedBy, ruleMatchesFinding } from './gate';
+import type { DriftFinding, DriftType, ManagerClass } from '../drift/types';
+import {
+  candidateRule,
+  contradictedBy,
+  countLabels,
+  decidedBothWays,
+  ruleMatchesFinding,
+} from './gate';
 import { labelClass } from './labels';
 import type { LabelClass, LabelledFinding, TriageRuleInput } from './types';
 
@@ -235,20 +236,17 @@ function matchesForGroup(
   return perPath;
 }
 
+const TYPE_WORDS: Record<DriftType, string> = {
+  modified: 'changes',
+  missing: 'missing from the cluster',
+  extra: 'not in Git',
+};
+
 const WRITERS: Record<ManagerClass, string> = {
   controller: 'a controller',
   human: 'a person',
   gitops: 'GitOps',
 };
-
-function countBy(items: LabelledFinding[]): string {
-  const counts = new Map<Resolution, number>();
-  for (const i of items) counts.set(i.label, (counts.get(i.label) ?? 0) + 1);
-  return [...counts]
-    .sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([label, n]) => `${label} ${n}`)
-    .join(', ');
-}
 
 /** The evidence in words, e.g. "In serving-stack, Service /x written by a controller: 12 of 12 labelled harmless". */
 function describe(
@@ -265,17 +263,13 @@ function describe(
   const type = match.types?.[0];
   const what = match.paths
     ? match.paths.join(', ')
-    : {
-        modified: 'changes',
-        missing: 'missing from the cluster',
-        extra: 'not in Git',
-      }[type ?? 'modified'];
+    : TYPE_WORDS[type ?? 'modified'];
   const writer = match.managerClasses
     ? ` written by ${WRITERS[match.managerClasses[0]]}`
     : '';
   const managers = match.managers ? ` (${match.managers.join(', ')})` : '';
   const matched = r.agreeing.length + r.neutral.length + r.against.length;
-  const detail = verdict === 'critical' ? ` (${countBy(r.agreeing)})` : '';
+  const detail = verdict === 'critical' ? ` (${countLabels(r.agreeing)})` : '';
   const neutral = r.neutral.length ? `; ${r.neutral.length} committed` : '';
   const head = where ? `${where[0].toUpperCase()}${where.slice(1)}, ` : '';
   return `${head}${match.kinds?.join(', ')} ${what}${writer}${managers}: ${
@@ -300,7 +294,11 @@ const slug = (text: string) =>
     .replace(/^-+|-+$/g, '');
 
 /** e.g. `learned-serving-stack-service-autoscaling-knative-dev`; unique among `taken`. */
-function skillName(match: Match, verdict: Verdict, taken: Set<string>) {
+function skillName(
+  match: Match,
+  verdict: Verdict | 'unknown',
+  taken: Set<string>,
+) {
   const parts = ['learned'];
   if (match.namespaces?.length === 1) parts.push(match.namespaces[0]);
   else if (match.clusters?.length === 1) parts.push(match.clusters[0]);
@@ -312,6 +310,7 @@ function skillName(match: Match, verdict: Verdict, taken: Set<string>) {
       .filter(s => s && !/^\d+$/.test(s) && s !== '-')
       .pop();
     parts.push(field ?? 'fields');
+    if (verdict === 'unknown') parts.push('people-decide');
   } else if (!match.paths) {
     const writer = match.managerClasses?.[0];
     parts.push(writer ? `${writer}-${verdict}` : verdict);
@@ -391,6 +390,83 @@ export function induceRules(
       };
       out.push({ rule, skill: skillName(match, verdict, taken) });
     }
+  }
+  out.push(...leftToPeople(labelled.flatMap(unitsOf), ctx, taken));
+  return out;
+}
+
+/**
+ * Rules that leave drift to a person (`classify: unknown`): one per kind, drift type, writer
+ * class and field that people decided both ways (`decidedBothWays`), across namespaces and
+ * writers, where the active rules still send some of it to the model. The model is not asked
+ * about such drift once approved: history says a guess would be a coin toss.
+ */
+function leftToPeople(
+  units: Unit[],
+  ctx: Context,
+  taken: Set<string>,
+): Array<{ rule: TriageRuleInput; skill: string }> {
+  const groups = new Map<string, Unit[]>();
+  for (const unit of units) {
+    const key = JSON.stringify([
+      unit.kind,
+      unit.type,
+      unit.managerClass ?? '',
+      unit.path ?? '',
+    ]);
+    groups.set(key, [...(groups.get(key) ?? []), unit]);
+  }
+  const out: Array<{ rule: TriageRuleInput; skill: string }> = [];
+  for (const key of [...groups.keys()].sort()) {
+    const group = groups.get(key)!;
+    const { namespaces, managers, ...match } = specific(
+      group,
+      group[0].path === undefined ? undefined : [group[0].path],
+    );
+    const rule = candidateRule({
+      match,
+      classify: 'unknown',
+      reason: 'replay',
+    });
+    const matched = ctx.labelled.filter(({ item }) =>
+      ruleMatchesFinding(rule, item.finding),
+    );
+    if (
+      !decidedBothWays(
+        matched.map(m => m.label),
+        ctx.minSupport,
+      )
+    )
+      continue;
+    const leftToModel = group.some(
+      u =>
+        triageFinding(u.alone, ctx.active, u.alone.labels ?? {}).skill ===
+        undefined,
+    );
+    if (!leftToModel) continue;
+    const items = matched.map(m => m.item);
+    const writer = match.managerClasses
+      ? ` written by ${WRITERS[match.managerClasses[0]]}`
+      : '';
+    const what = match.paths?.[0] ?? TYPE_WORDS[group[0].type];
+    const where = match.clusters
+      ? `On cluster ${match.clusters.join(', ')}, `
+      : '';
+    out.push({
+      rule: {
+        match,
+        classify: 'unknown',
+        reason: `${where}${match.kinds?.join(
+          ', ',
+        )} ${what}${writer}: people decide both ways (${
+          items.length
+        } labelled: ${countLabels(items)}); the audit model is not asked`,
+        recommend: `Decide from the change itself: ${countLabels(
+          items,
+        )} so far.`,
+      },
+      skill: skillName(match, 'unknown', taken),
+    });
   }
   return out;
 }

@@ -35,6 +35,13 @@ function conditions(
   return rows.filter(r => r.values.length > 0);
 }
 
+// `unknown` rules classify nothing: the drift is left to a person, and the model is not asked.
+const RULE_COLORS = {
+  critical: 'error',
+  harmless: 'success',
+  unknown: 'default',
+} as const;
+
 /** A triage rule as sentences and lists instead of YAML: when it matches, what it decides. */
 export function RuleView(props: { rule: TriageRuleInput }) {
   const { rule } = props;
@@ -76,10 +83,12 @@ export function RuleView(props: { rule: TriageRuleInput }) {
         </Box>
       )}
       <Stack direction="row" gap={1} alignItems="center" sx={{ mt: 1 }}>
-        <Typography variant="body2">→ classify</Typography>
+        <Typography variant="body2">
+          {rule.classify === 'unknown' ? '→ leave to a person:' : '→ classify'}
+        </Typography>
         <Chip
           size="small"
-          color={rule.classify === 'critical' ? 'error' : 'success'}
+          color={RULE_COLORS[rule.classify]}
           label={rule.classify}
         />
         <Typography variant="body2">{rule.reason}</Typography>
