@@ -188,6 +188,29 @@ describe('audit report page', () => {
     ).toHaveAttribute('href', policyFinding.links!.git);
   });
 
+  it('says a skill left a finding to a person, not that it decided it', async () => {
+    const left: DriftFindingRecord = {
+      ...finding,
+      skill: 'images-people-decide',
+      reason: 'people decide image hotfixes both ways',
+      suggestion: undefined,
+    };
+    await renderReport({
+      pageFindings: async () => ({
+        findings: [left],
+        total: 1,
+        limit: 500,
+        offset: 0,
+      }),
+    });
+    const card0 = screen.getAllByRole('article')[0];
+    expect(card0).toHaveTextContent('left to a person by skill');
+    expect(card0).not.toHaveTextContent('decided by skill');
+    expect(
+      within(card0).getByRole('link', { name: 'images-people-decide' }),
+    ).toHaveAttribute('href', '/hermes?tab=skills&skill=images-people-decide');
+  });
+
   it('hints how to revert a finding declared in Git, and copies the command', async () => {
     await renderReport();
     const policy = card('ClusterPolicy require-resource-limits');

@@ -54,7 +54,10 @@ function DecidedBy(props: { finding: DriftFindingRecord }) {
   if (f.skill && skillLink)
     return (
       <Typography variant="body2" noWrap sx={{ minWidth: 0 }}>
-        decided by skill{' '}
+        {/* An `unknown` rule decides nothing: it leaves the drift to a person. */}
+        {f.classification === 'unknown'
+          ? 'left to a person by skill'
+          : 'decided by skill'}{' '}
         <Link to={skillLink} title={f.skill}>
           {f.skill}
         </Link>
