@@ -52,15 +52,33 @@ function indented(value: unknown, depth: number): string {
   );
 }
 
-// Elements per print: about 25 KB of text. Printing 800 KB at a time cost more than building
-// the text: each large string written to stdout becomes a fresh buffer the system maps and
-// unmaps, where small ones reuse memory.
-const BATCH = 64;
+// Text per write: one write per line cost more than the check on a large report (a system
+// call each), while very large strings cost more to build and map than they save.
+const CHUNK_CHARS = 64 * 1024;
+
+/** `print` for a burst of lines: they are joined and printed in chunks; call `flush` at the end. */
+function chunked(print: (text: string) => void) {
+  let lines: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (lines.length > 0) print(lines.join('\n'));
+    lines = [];
+    size = 0;
+  };
+  return {
+    print(line: string) {
+      lines.push(line);
+      size += line.length + 1;
+      if (size >= CHUNK_CHARS) flush();
+    },
+    flush,
+  };
+}
 
 /**
  * Prints `JSON.stringify(report, null, 2)`, the same text, without building it whole: a
  * large check has hundreds of thousands of results, and one string of them all costs more
- * than the check. Arrays are printed a batch of elements at a time.
+ * than the check. Arrays are printed an element at a time.
  */
 function printJson(
   report: Record<string, unknown>,
@@ -78,12 +96,9 @@ function printJson(
       return;
     }
     print(`${name}[`);
-    for (let start = 0; start < value.length; start += BATCH) {
-      const end = Math.min(start + BATCH, value.length);
-      const lines: string[] = [];
-      for (let i = start; i < end; i++) lines.push(elementJson(key, value[i]));
-      print(`${lines.join(',\n')}${end < value.length ? ',' : ''}`);
-    }
+    const last = value.length - 1;
+    for (let i = 0; i <= last; i++)
+      print(`${elementJson(key, value[i])}${i < last ? ',' : ''}`);
     print(`  ]${comma}`);
   });
   print('}');
@@ -98,14 +113,7 @@ export async function policyCheck(options: {
   maxBytes?: number;
   print: (text: string) => void;
 }): Promise<number> {
-  const {
-    inputs,
-    policies: policyInputs,
-    output,
-    failOn,
-    maxBytes,
-    print,
-  } = options;
+  const { inputs, policies: policyInputs, output, failOn, maxBytes } = options;
   if (inputs.length === 0)
     throw new Error(
       'name the manifests to check: hermes policy check <files|dirs...> --policies <dir|file>',
@@ -134,6 +142,7 @@ export async function policyCheck(options: {
     onlyApplicable: true,
   });
   const summary = policyEngine().summarizeResults(results);
+  const { print, flush } = chunked(options.print);
 
   if (output === 'json') {
     const resultJson = resultWriter();
@@ -175,6 +184,7 @@ export async function policyCheck(options: {
         `${summary.warned} warnings, ${summary.errors} errors, ${summary.skipped} skipped`,
     );
   }
+  flush();
   // Input that could not be read makes the check incomplete: that outranks the findings.
   if (problems.length > 0) return 2;
   return policyEngine().failingResults(results, failOn).length > 0 ? 1 : 0;

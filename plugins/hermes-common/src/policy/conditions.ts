@@ -213,8 +213,24 @@ function durationOperator(
 
 /** Evaluates one condition whose key and value are already substituted. */
 export function evaluateCondition(condition: Condition): boolean {
-  const { key, value } = condition;
-  const operator = condition.operator.toLowerCase();
+  return holds(condition.operator, condition.key, condition.value);
+}
+
+// Operators are few and written in mixed case: each is lowered once.
+const lowered = new Map<string, string>();
+
+function holds(written: string, key: unknown, value: unknown): boolean {
+  let operator = lowered.get(written);
+  if (operator === undefined) {
+    // Not a string (hostile YAML): the same TypeError as lowering it always gave.
+    if (typeof written !== 'string') {
+      const condition = { operator: written as any };
+      condition.operator.toLowerCase();
+    }
+    operator = written.toLowerCase();
+    if (lowered.size >= 1000) lowered.clear();
+    lowered.set(written, operator);
+  }
   switch (operator) {
     case 'equals':
     case 'equal':
@@ -244,9 +260,7 @@ export function evaluateCondition(condition: Condition): boolean {
     case 'durationlessthanorequals':
       return durationOperator(operator, key, value);
     default:
-      throw new ConditionError(
-        `unknown condition operator "${condition.operator}"`,
-      );
+      throw new ConditionError(`unknown condition operator "${written}"`);
   }
 }
 
@@ -266,36 +280,41 @@ export function evaluateConditions(
   context: object,
 ): ConditionsOutcome {
   if (!conditions) return { holds: true, messages: [] };
-  const block = Array.isArray(conditions) ? { all: conditions } : conditions;
-  const run = (c: Condition) =>
-    evaluateCondition({
-      ...c,
-      key: substituteVariables(c.key, context),
-      value: substituteVariables(c.value, context),
-    });
-  const whenTrue: string[] = [];
-  const whenFalse: string[] = [];
+  const any = Array.isArray(conditions) ? undefined : conditions.any;
+  const all = Array.isArray(conditions) ? conditions : conditions.all;
+  // Messages are collected only when a condition has one: most have none.
+  let whenTrue: string[] | undefined;
+  let whenFalse: string[] | undefined;
   let anyHolds = true;
-  if (block.any !== undefined) {
+  if (any !== undefined) {
     anyHolds = false;
-    for (const c of block.any) {
-      if (run(c)) {
+    for (const c of any) {
+      if (run(c, context)) {
         anyHolds = true;
-        if (c.message) whenTrue.push(c.message);
+        if (c.message) (whenTrue ??= []).push(c.message);
         break;
       }
-      if (c.message) whenFalse.push(c.message);
+      if (c.message) (whenFalse ??= []).push(c.message);
     }
   }
   let allHold = true;
-  for (const c of block.all ?? []) {
-    if (!run(c)) {
+  for (const c of all ?? []) {
+    if (!run(c, context)) {
       allHold = false;
-      if (c.message) whenFalse.push(c.message);
+      if (c.message) (whenFalse ??= []).push(c.message);
       break;
     }
-    if (c.message) whenTrue.push(c.message);
+    if (c.message) (whenTrue ??= []).push(c.message);
   }
-  const holds = anyHolds && allHold;
-  return { holds, messages: holds ? whenTrue : whenFalse };
+  const holdsAll = anyHolds && allHold;
+  return {
+    holds: holdsAll,
+    messages: (holdsAll ? whenTrue : whenFalse) ?? [],
+  };
+}
+
+function run(c: Condition, context: object): boolean {
+  const key = substituteVariables(c.key, context);
+  const value = substituteVariables(c.value, context);
+  return holds(c.operator, key, value);
 }

@@ -5,13 +5,13 @@ import { blockMatches, Operation } from './match';
 import { matchPattern } from './pattern';
 import { CompiledPolicy, CompiledRule } from './policies';
 import { FailureAction, RuleStatus } from './types';
-import type { AdmissionInput } from './celValidation';
 import { VariableError } from './variables';
 import {
   EvaluationLimits,
   refuseForbiddenKey,
+  enterLimits,
+  leaveLimits,
   RuleAbortedError,
-  withinLimits,
 } from './limits';
 import { evaluateForEach } from './foreach';
 import { missResult, ruleIndex, Subject, subjectOf } from './ruleIndex';
@@ -126,10 +126,12 @@ function evaluateValidate(
   rule: CompiledRule,
   object: KubernetesObject,
   context: Context,
-  admission: AdmissionInput,
+  operation: Operation,
+  namespaceLabels: Record<string, string> | undefined,
 ): Outcome {
   const validate = rule.definition.validate!;
-  if (rule.celValidate) return rule.celValidate(admission);
+  if (rule.celValidate)
+    return rule.celValidate({ object, operation, namespaceLabels });
   if (validate.deny)
     return denyOutcome(rule, context, validate.deny.conditions);
   if (validate.pattern !== undefined || validate.anyPattern) {
@@ -154,6 +156,28 @@ function evaluateValidate(
   return evaluateForEach(rule, validate.foreach ?? [], context, 0);
 }
 
+/** `applies` is left out when it is `!noResponse`, to spare a copy of every outcome. */
+type RuleOutcome = Outcome & { applies?: boolean };
+
+const notApplied = (message: string): RuleOutcome => ({
+  result: 'skip',
+  message,
+  applies: false,
+});
+
+// The `images` of a resource, computed once for all the rules that read it (foreach reads
+// it when copying the context). Not shared when test values may write into the context.
+const imagesByObject = new WeakMap<object, ReturnType<typeof imagesOf>>();
+
+function sharedImagesOf(object: KubernetesObject): ReturnType<typeof imagesOf> {
+  let images = imagesByObject.get(object);
+  if (!images) {
+    images = imagesOf(object);
+    imagesByObject.set(object, images);
+  }
+  return images;
+}
+
 function evaluateRule(
   policy: CompiledPolicy,
   rule: CompiledRule,
@@ -161,24 +185,15 @@ function evaluateRule(
   operation: Operation,
   values: Record<string, unknown> | undefined,
   namespaceLabels: NamespaceLabels | undefined,
-): Outcome & { applies: boolean } {
-  const admission: AdmissionInput = {
-    object,
-    operation,
-    namespaceLabels: namespaceLabels?.(namespaceOf(object)),
-  };
-  if (rule.evaluate) return rule.evaluate(admission);
-  const notApplied = (message: string) => ({
-    result: 'skip' as const,
-    message,
-    applies: false,
-  });
+): RuleOutcome {
+  const labels = namespaceLabels?.(namespaceOf(object));
+  if (rule.evaluate)
+    return rule.evaluate({ object, operation, namespaceLabels: labels });
   if (policy.namespace && object.metadata.namespace !== policy.namespace) {
     return notApplied(
       `Policy ${policy.namespace}/${policy.name} applies only to namespace ${policy.namespace}`,
     );
   }
-  const labels = admission.namespaceLabels;
   if (
     !blockMatches(rule.definition.match, object, operation, {
       labels,
@@ -202,7 +217,7 @@ function evaluateRule(
   const context: Context = {
     request: { operation, object, namespace: object.metadata.namespace ?? '' },
     get images() {
-      return (images ??= imagesOf(object));
+      return (images ??= values ? imagesOf(object) : sharedImagesOf(object));
     },
   };
   if (values)
@@ -244,8 +259,16 @@ function evaluateRule(
     }
   }
   try {
-    const outcome = evaluateValidate(rule, object, context, admission);
-    return { ...outcome, applies: !outcome.noResponse };
+    const outcome: RuleOutcome = evaluateValidate(
+      rule,
+      object,
+      context,
+      operation,
+      labels,
+    );
+    return outcome.applies === undefined
+      ? outcome
+      : { ...outcome, applies: !outcome.noResponse };
   } catch (error) {
     if (error instanceof VariableError || error instanceof ConditionError) {
       const message =
@@ -267,10 +290,17 @@ function evaluateRuleSafely(
   values: Record<string, unknown> | undefined,
   limits: EvaluationLimits | undefined,
   namespaceLabels: NamespaceLabels | undefined,
-): Outcome & { applies: boolean } {
+): RuleOutcome {
+  // withinLimits without its closure: this runs for every rule on every resource.
+  const outer = enterLimits(limits);
   try {
-    return withinLimits(limits, () =>
-      evaluateRule(policy, rule, object, operation, values, namespaceLabels),
+    return evaluateRule(
+      policy,
+      rule,
+      object,
+      operation,
+      values,
+      namespaceLabels,
     );
   } catch (error) {
     // Hostile input can also exhaust the stack or the maximum string length.
@@ -281,6 +311,8 @@ function evaluateRuleSafely(
       }`,
       applies: true,
     };
+  } finally {
+    leaveLimits(outer);
   }
 }
 
@@ -301,7 +333,8 @@ function resultOf(
     options.limits,
     namespaceLabels,
   );
-  if (options.onlyApplicable && !outcome.applies) return undefined;
+  const applies = outcome.applies ?? !outcome.noResponse;
+  if (options.onlyApplicable && !applies) return undefined;
   const result: PolicyCheckResult = {
     policy: policy.name,
     rule: rule.name,
@@ -313,7 +346,7 @@ function resultOf(
     path: outcome.path,
     failureAction: rule.failureAction,
     scored: policy.scored,
-    applies: outcome.applies,
+    applies,
   };
   // Present only when there are some, as before.
   if (outcome.auditAnnotations)
@@ -365,6 +398,24 @@ export function checkResources(
   const namespaceLabels = namespaceLabelsOf(resources, options.namespaceLabels);
   const rules = ruleIndex(policies);
   const results: PolicyCheckResult[] = [];
+  // Without the generator when only applicable results are wanted: a step of it per result
+  // cost as much as building the result.
+  if (options.onlyApplicable) {
+    for (const entry of resources) {
+      const subject = subjectOf(entry);
+      for (const { policy, rule } of rules.forObject(entry.object).candidates) {
+        const result = resultOf(
+          policy,
+          rule,
+          subject,
+          options,
+          namespaceLabels,
+        );
+        if (result) results.push(result);
+      }
+    }
+    return results;
+  }
   for (const entry of resources)
     for (const result of resultsFor(entry, rules, options, namespaceLabels))
       results.push(result);

@@ -14,9 +14,18 @@ import {
   variableValue,
 } from './outcomes';
 
+// A rule's lists are the same for every resource: each path is worked out once.
+const listPaths = new Map<string, string>();
+
 function listPath(list: string): string {
-  const match = /^request\.object\.([\w.]+)$/.exec(list.trim());
-  return match ? `/${match[1].replace(/\./g, '/')}/` : '';
+  let path = listPaths.get(list);
+  if (path === undefined) {
+    const match = /^request\.object\.([\w.]+)$/.exec(list.trim());
+    path = match ? `/${match[1].replace(/\./g, '/')}/` : '';
+    if (listPaths.size >= 10_000) listPaths.clear();
+    listPaths.set(list, path);
+  }
+  return path;
 }
 
 /** Kyverno's foreach: the first failing element decides; no applicable element, no response. */
@@ -28,6 +37,8 @@ export function evaluateForEach(
 ): Outcome {
   let applied = 0;
   let listError: string | undefined;
+  const elementKey = `element${nesting}`;
+  const indexKey = `elementIndex${nesting}`;
   for (const foreach of entries) {
     let list: unknown;
     try {
@@ -49,8 +60,8 @@ export function evaluateForEach(
         ...context,
         element,
         elementIndex: index,
-        [`element${nesting}`]: element,
-        [`elementIndex${nesting}`]: index,
+        [elementKey]: element,
+        [indexKey]: index,
       };
       const scoped =
         foreach.elementScope ??

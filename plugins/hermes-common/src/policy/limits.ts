@@ -59,7 +59,7 @@ export function isForbiddenKey(key: string): boolean {
   return FORBIDDEN_KEYS.has(key);
 }
 
-interface Budget {
+export interface Budget {
   limits: Required<EvaluationLimits>;
   deadline: number;
   work: number;
@@ -94,6 +94,21 @@ export function withinLimits<T>(
   limits: EvaluationLimits | undefined,
   evaluate: () => T,
 ): T {
+  const outer = enterLimits(limits);
+  try {
+    return evaluate();
+  } finally {
+    leaveLimits(outer);
+  }
+}
+
+/**
+ * withinLimits without a closure, for the engine's hot loop: starts a budget and returns
+ * the one it replaces, which must be passed to leaveLimits (in a `finally`).
+ */
+export function enterLimits(
+  limits: EvaluationLimits | undefined,
+): Budget | undefined {
   const resolved = resolveLimits(limits);
   const outer = current;
   current = {
@@ -102,11 +117,11 @@ export function withinLimits<T>(
     work: 0,
     produced: 0,
   };
-  try {
-    return evaluate();
-  } finally {
-    current = outer;
-  }
+  return outer;
+}
+
+export function leaveLimits(outer: Budget | undefined): void {
+  current = outer;
 }
 
 /** Counts work; every so often checks the clock (checking on every step would cost more). */
@@ -196,6 +211,16 @@ function sizeOf(value: unknown, limit: number): number {
 export function checkValueSize(value: unknown, what: string): void {
   const limit = maxValueSize();
   if (sizeOf(value, limit) > limit) throw tooLarge(what);
+}
+
+/** The size of a value as checkValueSize counts it, however large. */
+export function measureSize(value: unknown): number {
+  return sizeOf(value, Infinity);
+}
+
+/** checkValueSize for a value whose size (see measureSize) is known. */
+export function checkMeasuredSize(size: number, what: string): void {
+  if (size > maxValueSize()) throw tooLarge(what);
 }
 
 /** Throws before building a string of `length` characters when that is over the limit. */

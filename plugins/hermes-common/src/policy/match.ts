@@ -155,6 +155,36 @@ function namespaceSelectorMatches(
     : selectorMatches(selector, {});
 }
 
+// Whether a filter's kinds select an apiVersion and kind, remembered per filter: resources
+// of a few kinds meet the same filters again and again.
+const kindResults = new WeakMap<object, Map<string, Map<string, boolean>>>();
+
+function kindsMatch(
+  description: ResourceDescription,
+  kinds: string[],
+  object: KubernetesObject,
+): boolean {
+  const { apiVersion, kind } = object;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string')
+    return kinds.some(k => kindMatches(k, object));
+  let byVersion = kindResults.get(description);
+  if (!byVersion) {
+    byVersion = new Map();
+    kindResults.set(description, byVersion);
+  }
+  let byKind = byVersion.get(apiVersion);
+  if (!byKind) {
+    byKind = new Map();
+    byVersion.set(apiVersion, byKind);
+  }
+  let result = byKind.get(kind);
+  if (result === undefined) {
+    result = kinds.some(k => kindMatches(k, object));
+    byKind.set(kind, result);
+  }
+  return result;
+}
+
 function resourceDescriptionMatches(
   description: ResourceDescription,
   object: KubernetesObject,
@@ -164,7 +194,7 @@ function resourceDescriptionMatches(
   const { kinds, name, names, namespaces, annotations, selector, operations } =
     description;
   const objectName = object.metadata.name ?? '';
-  if (kinds?.length && !kinds.some(k => kindMatches(k, object))) return false;
+  if (kinds?.length && !kindsMatch(description, kinds, object)) return false;
   if (name && !wildcardMatch(name, objectName)) return false;
   if (names?.length && !names.some(n => wildcardMatch(n, objectName)))
     return false;
@@ -215,9 +245,11 @@ export function blockMatches(
   if (!block) return false;
   const { filters, requireAll } = filtersOf(block);
   if (filters.length === 1 && !filters[0].resources) return false;
-  return requireAll
-    ? filters.every(f => filterMatches(f, object, operation, namespace))
-    : filters.some(f => filterMatches(f, object, operation, namespace));
+  for (const filter of filters) {
+    if (filterMatches(filter, object, operation, namespace) !== requireAll)
+      return !requireAll;
+  }
+  return requireAll;
 }
 
 /**

@@ -26,10 +26,17 @@ export interface Outcome {
 
 export type Context = Record<string, unknown>;
 
-export const passed = (rule: CompiledRule): Outcome => ({
-  result: 'pass',
-  message: `validation rule '${rule.name}' passed.`,
-});
+// Most results are passes: each rule's message is built once and shared by its results.
+const passMessages = new WeakMap<CompiledRule, string>();
+
+export const passed = (rule: CompiledRule): Outcome => {
+  let message = passMessages.get(rule);
+  if (message === undefined) {
+    message = `validation rule '${rule.name}' passed.`;
+    passMessages.set(rule, message);
+  }
+  return { result: 'pass', message };
+};
 
 /** The rule message with variables resolved in the current context (element included). */
 export function ruleMessage(rule: CompiledRule, context: Context): string {

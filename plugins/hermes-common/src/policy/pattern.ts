@@ -130,11 +130,25 @@ function checkCondition(
 
 function handleAnchor(
   resource: Record<string, unknown>,
-  { rawKey, key, anchor }: KeyPlan,
+  plan: KeyPlan,
   value: unknown,
   path: string,
 ): Walk {
-  const childPath = `${path}${key}/`;
+  const { rawKey, key, anchor } = plan;
+  if (anchor === undefined || anchor === 'add') {
+    // Plain keys (and "+(key)", which only mutate rules use).
+    if (value === '*') {
+      return resource[rawKey] !== undefined && resource[rawKey] !== null
+        ? PASS
+        : { status: 'fail', path, reason: `${path}${rawKey} not found` };
+    }
+    return walk(
+      has(resource, rawKey) ? resource[rawKey] : undefined,
+      value,
+      path + plan.rawStep,
+    );
+  }
+  const childPath = path + plan.keyStep;
   switch (anchor) {
     case 'condition':
       if (!has(resource, key)) {
@@ -186,23 +200,10 @@ function handleAnchor(
       }
       return PASS;
     }
-    case 'global':
+    default:
       return has(resource, key)
         ? checkCondition(resource[key], value, childPath, 'global')
         : PASS;
-    default: {
-      // Plain keys (and "+(key)", which only mutate rules use).
-      if (value === '*') {
-        return resource[rawKey] !== undefined && resource[rawKey] !== null
-          ? PASS
-          : { status: 'fail', path, reason: `${path}${rawKey} not found` };
-      }
-      return walk(
-        has(resource, rawKey) ? resource[rawKey] : undefined,
-        value,
-        `${path}${rawKey}/`,
-      );
-    }
   }
 }
 
@@ -210,6 +211,9 @@ interface KeyPlan {
   rawKey: string;
   key: string;
   anchor?: AnchorKind;
+  /** What a path gains below the key: `rawKey/` for plain keys, `key/` for anchors. */
+  rawStep: string;
+  keyStep: string;
 }
 
 /** How a pattern map is checked, the same for every resource: worked out once per map. */
@@ -244,10 +248,10 @@ function hasMetadataWildcards(pattern: Record<string, unknown>): boolean {
 function planOf(pattern: Record<string, unknown>): MapPlan {
   let plan = plans.get(pattern);
   if (plan) return plan;
-  const keyPlan = (rawKey: string): KeyPlan => ({
-    rawKey,
-    ...parseKey(rawKey),
-  });
+  const keyPlan = (rawKey: string): KeyPlan => {
+    const { key, anchor } = parseKey(rawKey);
+    return { rawKey, key, anchor, rawStep: `${rawKey}/`, keyStep: `${key}/` };
+  };
   const isPhaseOne = ({ anchor }: KeyPlan) =>
     anchor === 'condition' ||
     anchor === 'equality' ||
@@ -280,21 +284,22 @@ function validateMap(
   }
 
   // Phase 1: conditional, equality, negation and existence anchors, in byte order of the key.
-  const skips: Array<Extract<Walk, { status: 'skip' }>> = [];
+  // Allocated only when an anchor skips: most maps have no anchor that does.
+  let skips: Array<Extract<Walk, { status: 'skip' }>> | undefined;
   let applied = 0;
   for (const key of plan.phaseOne) {
     const outcome = handleAnchor(resource, key, pattern[key.rawKey], path);
     if (outcome.status === 'skip') {
-      skips.push(outcome);
+      (skips ??= []).push(outcome);
       continue;
     }
     if (outcome.status === 'fail') {
-      if (skips.some(s => s.direct)) continue; // a failed condition at this level wins
+      if (skips?.some(s => s.direct)) continue; // a failed condition at this level wins
       return outcome;
     }
     applied++;
   }
-  if (skips.length && (applied === 0 || skips.some(s => s.direct))) {
+  if (skips && (applied === 0 || skips.some(s => s.direct))) {
     return {
       status: 'skip',
       path,
@@ -324,15 +329,15 @@ function validateArray(
   const head = pattern[0];
   if (isMap(head)) {
     // Each element must match the first map; elements whose conditions do not hold are skipped.
-    const skips: string[] = [];
+    let skips: string[] | undefined;
     let applied = 0;
     for (let i = 0; i < resource.length; i++) {
       const outcome = walk(resource[i], head, `${path}${i}/`);
       if (outcome.status === 'fail') return outcome;
-      if (outcome.status === 'skip') skips.push(outcome.reason);
+      if (outcome.status === 'skip') (skips ??= []).push(outcome.reason);
       else applied++;
     }
-    if (applied === 0 && skips.length)
+    if (applied === 0 && skips)
       return { status: 'skip', path, reason: skips.join('; '), direct: false };
     return PASS;
   }
@@ -378,10 +383,7 @@ function walk(resource: unknown, pattern: unknown, path: string): Walk {
     }
     return validateArray(resource, pattern, path);
   }
-  const ok = Array.isArray(resource)
-    ? resource.every(element => matchesScalarPattern(element, pattern))
-    : matchesScalarPattern(resource, pattern);
-  if (ok) return PASS;
+  if (scalarMatches(resource, pattern)) return PASS;
   return {
     status: 'fail',
     path,
@@ -389,6 +391,13 @@ function walk(resource: unknown, pattern: unknown, path: string): Walk {
       pattern,
     )}' at path ${path}`,
   };
+}
+
+function scalarMatches(resource: unknown, pattern: unknown): boolean {
+  if (!Array.isArray(resource)) return matchesScalarPattern(resource, pattern);
+  for (const element of resource)
+    if (!matchesScalarPattern(element, pattern)) return false;
+  return true;
 }
 
 /** Matches a resource against a pattern; paths look like `/spec/containers/0/image/`. */

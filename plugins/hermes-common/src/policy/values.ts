@@ -40,95 +40,95 @@ function compare(a: number, b: number, operator: Operator): boolean {
   }
 }
 
-/** A pattern operand with its readings as a duration and a quantity, worked out once. */
-interface Operand {
-  duration?: number;
-  quantity?: number;
-}
+type Check = (value: unknown) => boolean;
 
-// Patterns are the same for every resource, so each operand and pattern text is parsed once.
-const operands = new Map<string, Operand>();
-const alternatives = new Map<string, string[][]>();
-const CACHE_LIMIT = 10_000;
-
-function remember<T>(cache: Map<string, T>, key: string, value: T): T {
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, value);
-  return value;
-}
-
-function operandOf(text: string): Operand {
-  return (
-    operands.get(text) ??
-    remember(operands, text, {
-      duration: parseDuration(text),
-      quantity: parseQuantity(text),
-    })
-  );
-}
-
-/** Kyverno's interpretation order: duration, then quantity, then (for equality) wildcard text. */
-function compareWithOperand(
-  value: unknown,
-  operand: string,
-  operator: Operator,
-): boolean {
-  const text = numericText(value);
-  if (text !== undefined) {
-    const { duration, quantity } = operandOf(operand);
-    if (duration !== undefined) {
-      const valueDuration = parseDuration(text);
-      if (valueDuration !== undefined)
-        return compare(valueDuration, duration, operator);
+/**
+ * A comparison with one operand, in Kyverno's interpretation order: duration, then quantity,
+ * then (for equality) wildcard text. The operand's readings are worked out once.
+ */
+function comparison(operand: string, operator: Operator): Check {
+  const duration = parseDuration(operand);
+  const quantity = parseQuantity(operand);
+  return value => {
+    const text = numericText(value);
+    if (text !== undefined) {
+      if (duration !== undefined) {
+        const valueDuration = parseDuration(text);
+        if (valueDuration !== undefined)
+          return compare(valueDuration, duration, operator);
+      }
+      if (quantity !== undefined) {
+        const valueQuantity = parseQuantity(text);
+        if (valueQuantity !== undefined)
+          return compare(valueQuantity, quantity, operator);
+      }
     }
-    if (quantity !== undefined) {
-      const valueQuantity = parseQuantity(text);
-      if (valueQuantity !== undefined)
-        return compare(valueQuantity, quantity, operator);
-    }
-  }
-  const str = stringText(value);
-  if (str === undefined) return false;
-  if (operator === '==') return wildcardMatch(operand, str);
-  if (operator === '!=') return !wildcardMatch(operand, str);
-  return false; // ordering needs durations or quantities
+    const str = stringText(value);
+    if (str === undefined) return false;
+    if (operator === '==') return wildcardMatch(operand, str);
+    if (operator === '!=') return !wildcardMatch(operand, str);
+    return false; // ordering needs durations or quantities
+  };
 }
+
+const PREFIXES = [
+  ['>=', '>='],
+  ['<=', '<='],
+  ['>', '>'],
+  ['<', '<'],
+  ['!', '!='],
+] as const;
 
 /** One condition: an operator form, a range, or a (wildcard) literal. */
-function matchesCondition(value: unknown, condition: string): boolean {
+function conditionCheck(condition: string): Check {
   if (condition.length >= 2) {
-    for (const [prefix, operator] of [
-      ['>=', '>='],
-      ['<=', '<='],
-      ['>', '>'],
-      ['<', '<'],
-      ['!', '!='],
-    ] as const) {
-      if (condition.startsWith(prefix)) {
-        return compareWithOperand(
-          value,
-          condition.slice(prefix.length).trim(),
-          operator,
-        );
-      }
+    for (const [prefix, operator] of PREFIXES) {
+      if (condition.startsWith(prefix))
+        return comparison(condition.slice(prefix.length).trim(), operator);
     }
     const outside = NOT_IN_RANGE.exec(condition);
     if (outside) {
-      return (
-        matchesCondition(value, `<${outside[1]}`) ||
-        matchesCondition(value, `>${outside[2]}`)
-      );
+      const below = conditionCheck(`<${outside[1]}`);
+      const above = conditionCheck(`>${outside[2]}`);
+      return value => below(value) || above(value);
     }
     const inside = IN_RANGE.exec(condition);
     if (inside) {
-      return (
-        matchesCondition(value, `>=${inside[1]}`) &&
-        matchesCondition(value, `<=${inside[2]}`)
-      );
+      const from = conditionCheck(`>=${inside[1]}`);
+      const to = conditionCheck(`<=${inside[2]}`);
+      return value => from(value) && to(value);
     }
   }
-  return compareWithOperand(value, condition, '==');
+  return comparison(condition, '==');
 }
+
+/** `|` separates alternatives, `&` joins conditions that must all hold. */
+function patternCheck(pattern: string): Check {
+  const alternatives = pattern.split('|').map(alternative =>
+    alternative
+      .trim()
+      .split('&')
+      .map(condition => conditionCheck(condition.trim())),
+  );
+  if (alternatives.length === 1 && alternatives[0].length === 1)
+    return alternatives[0][0];
+  return value => {
+    for (const conditions of alternatives) {
+      let all = true;
+      for (const check of conditions) {
+        if (!check(value)) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return true;
+    }
+    return false;
+  };
+}
+
+// Patterns are the same for every resource: each pattern text is compiled once.
+const checks = new Map<string, Check>();
 
 /**
  * Kyverno's comparison of a resource value with a string pattern: `|` separates
@@ -136,21 +136,13 @@ function matchesCondition(value: unknown, condition: string): boolean {
  */
 export function matchesStringPattern(value: unknown, pattern: string): boolean {
   if (typeof value === 'string' && value === pattern) return true;
-  const parsed =
-    alternatives.get(pattern) ??
-    remember(
-      alternatives,
-      pattern,
-      pattern.split('|').map(alternative =>
-        alternative
-          .trim()
-          .split('&')
-          .map(condition => condition.trim()),
-      ),
-    );
-  return parsed.some(conditions =>
-    conditions.every(condition => matchesCondition(value, condition)),
-  );
+  let check = checks.get(pattern);
+  if (!check) {
+    check = patternCheck(pattern);
+    if (checks.size >= 10_000) checks.clear();
+    checks.set(pattern, check);
+  }
+  return check(value);
 }
 
 /** A scalar pattern (string, number, boolean or null) against a resource value. */

@@ -1,6 +1,13 @@
 import { compile, TreeInterpreter } from '@jmespath-community/jmespath';
 import { installKyvernoJmespath } from './functions';
-import { checkValueSize, produceText, RuleAbortedError, spend } from './limits';
+import {
+  checkMeasuredSize,
+  checkValueSize,
+  measureSize,
+  produceText,
+  RuleAbortedError,
+  spend,
+} from './limits';
 
 /** A `{{ }}` expression that could not be evaluated. */
 export class VariableError extends Error {
@@ -15,18 +22,26 @@ export class VariableError extends Error {
 const FIELD_PATH = /^[A-Za-z_@][\w]*(?:\.(?:"[^"]*"|[A-Za-z_][\w]*)|\[\d+\])*$/;
 const ONLY_VARIABLE = /^\{\{(.+?)\}\}$/s;
 
-// A policy's expressions are evaluated for every resource: each is parsed once.
-const compiled = new Map<string, ReturnType<typeof compile>>();
+/** A parsed expression, with what evaluating it needs to know, worked out once. */
+interface Expression {
+  text: string;
+  ast: ReturnType<typeof compile>;
+  fieldPath: boolean;
+}
 
-/** `search` of the JMESPath library, with the parsed expression kept. */
-function search(data: object, expression: string): unknown {
-  let ast = compiled.get(expression);
-  if (!ast) {
-    ast = compile(expression);
+// A policy's expressions are evaluated for every resource: each is parsed once.
+const compiled = new Map<string, Expression>();
+
+/** The parsed expression; throws what the JMESPath parser throws for an invalid one. */
+function expressionOf(raw: string): Expression {
+  let expression = compiled.get(raw);
+  if (!expression) {
+    const text = raw.trim();
+    expression = { text, ast: compile(text), fieldPath: FIELD_PATH.test(text) };
     if (compiled.size >= 10_000) compiled.clear();
-    compiled.set(expression, ast);
+    compiled.set(raw, expression);
   }
-  return TreeInterpreter.search(ast, data as any);
+  return expression;
 }
 
 /** Evaluates one JMESPath expression against the context, Kyverno style. */
@@ -35,9 +50,11 @@ export function evaluateExpression(
   context: object,
 ): unknown {
   installKyvernoJmespath();
+  let parsed: Expression | undefined;
   let value: unknown;
   try {
-    value = search(context, expression.trim());
+    parsed = expressionOf(expression);
+    value = TreeInterpreter.search(parsed.ast, context as any);
   } catch (error) {
     if (error instanceof RuleAbortedError)
       throw error.expression
@@ -48,12 +65,9 @@ export function evaluateExpression(
       `is not valid JMESPath: ${(error as Error).message}`,
     );
   }
-  if (
-    (value === null || value === undefined) &&
-    FIELD_PATH.test(expression.trim())
-  ) {
+  if ((value === null || value === undefined) && parsed.fieldPath) {
     throw new VariableError(
-      expression.trim(),
+      parsed.text,
       'could not be resolved: no such field',
     );
   }
@@ -169,17 +183,39 @@ function substituteNested(text: string, context: object): unknown {
   return value.replace(ESCAPED_VARIABLE, '$1');
 }
 
+/** How a string with `{{` is substituted, worked out once per string of a policy. */
+type Template =
+  | { kind: 'nested' }
+  | { kind: 'only'; expression: string }
+  | { kind: 'parts'; parts: VariableMatch[] };
+
+const templates = new Map<string, Template>();
+
+function templateOf(text: string): Template {
+  let template = templates.get(text);
+  if (!template) {
+    const only = ONLY_VARIABLE.exec(text);
+    if (hasNestedVariables(text)) template = { kind: 'nested' };
+    else if (only && !only[1].includes('{{'))
+      template = { kind: 'only', expression: only[1] };
+    else template = { kind: 'parts', parts: [...variablesIn(text)] };
+    if (templates.size >= 10_000) templates.clear();
+    templates.set(text, template);
+  }
+  return template;
+}
+
 function substituteString(text: string, context: object): unknown {
   spend();
   // Most strings of a policy hold no variable: nothing below would change them.
   if (!text.includes('{{')) return text;
-  if (hasNestedVariables(text)) return substituteNested(text, context);
-  const only = ONLY_VARIABLE.exec(text);
-  if (only && !only[1].includes('{{'))
-    return evaluateExpression(only[1], context);
+  const template = templateOf(text);
+  if (template.kind === 'nested') return substituteNested(text, context);
+  if (template.kind === 'only')
+    return evaluateExpression(template.expression, context);
   let out = '';
   let copied = 0;
-  for (const match of variablesIn(text)) {
+  for (const match of template.parts) {
     out += text.slice(copied, match.start);
     if (match.escaped) out += text.slice(match.start + 1, match.end);
     else {
@@ -201,6 +237,12 @@ function substituteString(text: string, context: object): unknown {
 export function substituteVariables(value: unknown, context: object): unknown {
   if (typeof value === 'string') return substituteString(value, context);
   if (!value || typeof value !== 'object') return value;
+  const constant = constantSize(value);
+  if (constant !== undefined) {
+    // A copy would be equal: the value itself is used (nothing changes values of a policy).
+    checkMeasuredSize(constant, 'a value built from variables');
+    return value;
+  }
   let out: unknown;
   if (Array.isArray(value))
     out = value.map(v => substituteVariables(v, context));
@@ -219,6 +261,20 @@ export function substituteVariables(value: unknown, context: object): unknown {
   // Variables that each stand for a large value can make a value larger than any of them.
   checkValueSize(out, 'a value built from variables');
   return out;
+}
+
+// A policy's values are the same objects for every resource: whether one holds variables,
+// and its size when it does not, are worked out once.
+const constantSizes = new WeakMap<object, number | false>();
+
+/** The size of a value that holds no variable; undefined when it holds some. */
+function constantSize(value: object): number | undefined {
+  let known = constantSizes.get(value);
+  if (known === undefined) {
+    known = hasVariables(value) ? false : measureSize(value);
+    constantSizes.set(value, known);
+  }
+  return known === false ? undefined : known;
 }
 
 /** Whether a value contains any `{{ }}` variable (so substitution can be skipped). */

@@ -78,14 +78,27 @@ function findPiece(
 export function wildcardMatch(pattern: string, value: string): boolean {
   spend(); // callers compare lists with lists
   if (!hasWildcard(pattern)) return pattern === value;
-  const pieces = pattern.split('*');
+  const pieces = piecesOf(pattern);
   if (pieces.length === 1) return matchFrom(pattern, value, 0) === value.length;
   let position = matchFrom(pieces[0], value, 0);
   const tailStart = matchUpTo(pieces[pieces.length - 1], value, value.length);
   if (position < 0 || tailStart < position) return false;
-  for (const piece of pieces.slice(1, -1)) {
-    position = findPiece(piece, value, position, tailStart);
+  for (let i = 1; i < pieces.length - 1; i++) {
+    position = findPiece(pieces[i], value, position, tailStart);
     if (position < 0) return false;
   }
   return true;
+}
+
+// Policies compare the same few patterns with every resource: each is split once.
+const splitPatterns = new Map<string, string[]>();
+
+function piecesOf(pattern: string): string[] {
+  let pieces = splitPatterns.get(pattern);
+  if (!pieces) {
+    pieces = pattern.split('*');
+    if (splitPatterns.size >= 10_000) splitPatterns.clear();
+    splitPatterns.set(pattern, pieces);
+  }
+  return pieces;
 }
