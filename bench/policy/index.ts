@@ -1,7 +1,7 @@
 // Policy engine benchmark: 10,000 generated manifests against 20 policies, then against the
 // same intents written as CEL ValidatingPolicies. Prints evaluations per second of each, peak
-// memory, the cost of checking relative to parsing the same YAML (target: ratio <= 1.0), our
-// parse beside a js-yaml-only parse, CEL beside pattern rules (target: within 2x), and
+// memory, the cost of checking relative to parsing the same YAML, our parse beside a
+// js-yaml-only parse, CEL beside pattern rules (target: within 2x), and
 // `hermes policy check` end to end beside a js-yaml-only parse process (target: within 2x).
 //
 // Run: yarn bench:policy [--manifests N] [--write-input DIR]
@@ -11,6 +11,8 @@ import {
   checkResources,
   compilePolicies,
   parseKubernetesYaml,
+  PolicyCheckResult,
+  SourcedObject,
 } from '@hermes-backstage/plugin-hermes-common';
 import { loadAll } from 'js-yaml';
 import { spawnSync } from 'node:child_process';
@@ -110,6 +112,11 @@ spec:
 `;
 }
 
+const IN_PROCESS_ROUNDS = 3;
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
@@ -129,31 +136,44 @@ function main() {
     '---\n',
   );
 
-  const parseStart = process.hrtime.bigint();
-  const { objects, problems: parseProblems } = parseKubernetesYaml(
-    text,
-    'bench.yaml',
-    { maxBytes: 1e9 },
-  );
-  const parseTime = seconds(parseStart);
-  if (parseProblems.length || objects.length !== count) {
-    throw new Error(
-      `expected ${count} manifests, parsed ${objects.length}: ${JSON.stringify(
-        parseProblems[0],
-      )}`,
-    );
+  // In-process figures are medians of IN_PROCESS_ROUNDS runs, taking turns: a portal checks
+  // again and again, so these are warm (the end-to-end run below is a cold process).
+  const parseTimes: number[] = [];
+  const jsYamlTimes: number[] = [];
+  let objects: SourcedObject[] = [];
+  for (let round = 0; round < IN_PROCESS_ROUNDS; round++) {
+    const parseStart = process.hrtime.bigint();
+    const parsed = parseKubernetesYaml(text, 'bench.yaml', { maxBytes: 1e9 });
+    parseTimes.push(seconds(parseStart));
+    if (parsed.problems.length || parsed.objects.length !== count) {
+      throw new Error(
+        `expected ${count} manifests, parsed ${
+          parsed.objects.length
+        }: ${JSON.stringify(parsed.problems[0])}`,
+      );
+    }
+    objects = parsed.objects;
+    const jsYamlStart = process.hrtime.bigint();
+    loadAll(text);
+    jsYamlTimes.push(seconds(jsYamlStart));
   }
+  const parseTime = median(parseTimes);
+  const jsYamlTime = median(jsYamlTimes);
 
-  const jsYamlStart = process.hrtime.bigint();
-  loadAll(text);
-  const jsYamlTime = seconds(jsYamlStart);
-
-  const checkStart = process.hrtime.bigint();
-  const results = checkResources(policies, objects);
-  const checkTime = seconds(checkStart);
-  const celStart = process.hrtime.bigint();
-  const celResults = checkResources(celPolicies, objects);
-  const celTime = seconds(celStart);
+  const checkTimes: number[] = [];
+  const celTimes: number[] = [];
+  let results: PolicyCheckResult[] = [];
+  let celResults: PolicyCheckResult[] = [];
+  for (let round = 0; round < IN_PROCESS_ROUNDS; round++) {
+    const checkStart = process.hrtime.bigint();
+    results = checkResources(policies, objects);
+    checkTimes.push(seconds(checkStart));
+    const celStart = process.hrtime.bigint();
+    celResults = checkResources(celPolicies, objects);
+    celTimes.push(seconds(celStart));
+  }
+  const checkTime = median(checkTimes);
+  const celTime = median(celTimes);
   clearInterval(sample);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
@@ -178,7 +198,10 @@ function main() {
   line('peak RSS', `${(peakRss / 2 ** 20).toFixed(0)} MiB`);
   line(
     'check time / parse time',
-    `${(checkTime / parseTime).toFixed(2)} (target <= 1.0)`,
+    // Issue 3 asked for <= 1.0 against the `yaml` package's parse (4.4 s then, with a 1.48 s
+    // check: 0.34). The parse is js-yaml's now, ten times faster; the end-to-end ratio below
+    // is the target that replaced it (issue 14).
+    `${(checkTime / parseTime).toFixed(2)} (was 0.34 against a 4.4 s parse)`,
   );
   const celApplied = celResults.filter(r => r.applies);
   const patternRate = results.length / checkTime;
@@ -293,8 +316,6 @@ function endToEnd(text: string) {
       times.json.push(run(bin, [...check, '--output', 'json']));
       jsonBytes = fs.statSync(report).size;
     }
-    const median = (values: number[]) =>
-      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     return {
       text: median(times.text),
       json: median(times.json),

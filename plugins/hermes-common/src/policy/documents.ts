@@ -75,6 +75,8 @@ export function sizeProblem(
   source: string,
   maxBytes = DEFAULT_MAX_BYTES,
 ): DocumentProblem | undefined {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: a text this short is not counted.
+  if (text.length * 3 <= maxBytes) return undefined;
   const size = utf8Length(text);
   return size > maxBytes
     ? {

@@ -64,6 +64,11 @@ describe('hostile CEL expressions', () => {
       /evaluation took longer than 100 ms/,
     ],
     [
+      'nested quantifiers whose steps build nothing (work counted per iteration)',
+      `${thousand}.all(a, ${thousand}.all(b, ${thousand}.all(c, c >= 0 && !(a < 0))))`,
+      /evaluation took longer than 100 ms/,
+    ],
+    [
       'a huge range',
       'lists.range(100000000).size() > 0',
       /lists\.range\(100000000\) would have 100000000 elements, more than the limit of 1048576/,

@@ -9,7 +9,7 @@ export function toCel(value: unknown): unknown {
   const known = converted.get(value);
   if (known !== undefined) return known;
   const out = convert(value, new Map());
-  if (out !== value) converted.set(value, out);
+  converted.set(value, out);
   return out;
 }
 
@@ -17,7 +17,9 @@ export function toCel(value: unknown): unknown {
  * Converts a value. `seen` holds the objects of this conversion already converted: YAML
  * aliases share them, and converting each occurrence anew could take exponential time. (A
  * Map for one conversion: remembering every nested object in a WeakMap cost more than
- * converting it.)
+ * converting it.) A list or object with no number inside is already what CEL sees and is
+ * used as it is: copying every resource cost more than most expressions did. (Expressions
+ * never change the values they are given.)
  */
 function convert(value: unknown, seen?: Map<object, unknown>): unknown {
   if (typeof value === 'number')
@@ -28,32 +30,73 @@ function convert(value: unknown, seen?: Map<object, unknown>): unknown {
   if (known !== undefined) return known;
   let out: unknown;
   if (Array.isArray(value)) {
-    const list = new Array(value.length);
-    for (let i = 0; i < value.length; i++) list[i] = convert(value[i], seen);
-    out = list;
-  } else if (
-    Object.getPrototypeOf(value) === Object.prototype ||
-    Object.getPrototypeOf(value) === null
-  ) {
-    const map: Record<string, unknown> = {};
-    for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
-      const item = convert((value as Record<string, unknown>)[key], seen);
-      // Assigned (defining every key made conversion the costliest part of a CEL check),
-      // except __proto__, which is defined so that it stays an ordinary key.
-      if (key === '__proto__')
-        Object.defineProperty(map, key, {
-          value: item,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      else map[key] = item;
+    let list: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = convert(value[i], seen);
+      if (list) list[i] = item;
+      else if (item !== value[i]) {
+        list = value.slice(0, i);
+        list.length = value.length;
+        list[i] = item;
+      }
     }
-    out = map;
+    out = list ?? value;
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    out = convertObject(value as Record<string, unknown>, seen!);
+  } else if (Object.getPrototypeOf(value) === null) {
+    // Copied even when unchanged: CEL's maps are objects with the ordinary prototype.
+    out = copyObject(value as Record<string, unknown>, seen!, undefined);
   } else return value;
   seen!.set(value, out);
   return out;
+}
+
+/** The object itself when nothing in it changes, else a converted copy. */
+function convertObject(
+  value: Record<string, unknown>,
+  seen: Map<object, unknown>,
+): Record<string, unknown> {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = convert(value[key], seen);
+    if (item !== value[key]) return copyObject(value, seen, key, item);
+  }
+  return value;
+}
+
+/**
+ * A copy of `value` with its items converted; the items before `changed` are unchanged and
+ * `changed` converts to `item`.
+ */
+function copyObject(
+  value: Record<string, unknown>,
+  seen: Map<object, unknown>,
+  changed: string | undefined,
+  item?: unknown,
+): Record<string, unknown> {
+  const map: Record<string, unknown> = {};
+  let before = changed !== undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    let copied: unknown;
+    if (before) {
+      if (key === changed) {
+        before = false;
+        copied = item;
+      } else copied = value[key];
+    } else copied = convert(value[key], seen);
+    // Assigned (defining every key made conversion the costliest part of a CEL check),
+    // except __proto__, which is defined so that it stays an ordinary key.
+    if (key === '__proto__')
+      Object.defineProperty(map, key, {
+        value: copied,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else map[key] = copied;
+  }
+  return map;
 }
 
 /** A CEL result as a plain value (ints as numbers, Maps as objects), for messages and params. */
