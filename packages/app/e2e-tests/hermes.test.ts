@@ -103,11 +103,18 @@ test('the model endpoint template stops a latest image without limits at the pol
   const error = page.getByRole('alert');
   await expect(
     error.getByText(
-      'Error: Policy pre-check failed: 2 violations (failOn: enforce)',
+      'Error: Policy pre-check failed: 4 violations (failOn: enforce)',
     ),
   ).toBeVisible();
+  // Two ClusterPolicy rules, and their ValidatingPolicy (CEL) versions.
   const violations = error.getByRole('listitem');
-  await expect(violations).toHaveCount(2);
+  await expect(violations).toHaveCount(4);
+  await expect(
+    violations.filter({ hasText: 'disallow-latest-predictor-image-cel' }),
+  ).toContainText('The predictor image nginx:latest must be pinned');
+  await expect(
+    violations.filter({ hasText: 'require-predictor-resources-cel' }),
+  ).toContainText('The predictor must set CPU and memory');
   await expect(violations.nth(0)).toContainText(
     'disallow-latest-tag/pin-predictor-image: The predictor image nginx:latest',
   );

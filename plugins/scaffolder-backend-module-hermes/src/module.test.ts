@@ -15,9 +15,9 @@ import { scaffolderModuleHermes } from './module';
 
 const examples = path.resolve(__dirname, '../../../examples');
 const templateDir = path.join(examples, 'templates/model-endpoint');
-const policiesDir = path.join(
-  examples,
-  'gitops/infrastructure/kyverno/policies',
+// As app-config.yaml: the ClusterPolicies the cluster enforces and their CEL versions.
+const policySources = ['policies', 'validating-policies'].map(dir =>
+  path.join(examples, 'gitops/infrastructure/kyverno', dir),
 );
 
 function templateFiles(
@@ -58,7 +58,7 @@ describe('hermes:policy:precheck in the real scaffolder', () => {
         scaffolderModuleHermes,
         catalogServiceMock.factory(),
         mockServices.rootConfig.factory({
-          data: { hermes: { policies: { sources: [policiesDir] } } },
+          data: { hermes: { policies: { sources: policySources } } },
         }),
       ],
     });
@@ -81,14 +81,16 @@ describe('hermes:policy:precheck in the real scaffolder', () => {
   it('passes a compliant model endpoint and reports the check in the output', async () => {
     const { response, log } = await dryRun(compliant);
     expect(response.status).toBe(200);
-    expect(log).toMatch(/Checking 1 resources from 2 files against 5 policies/);
+    expect(log).toMatch(
+      /Checking 1 resources from 2 files against 10 policies/,
+    );
     expect(log).not.toMatch(/Policy pre-check failed/);
     expect(response.body.output.text[0].content).toMatch(
       /All applicable policy rules pass/,
     );
   });
 
-  it('fails on a latest image without limits, naming both violations', async () => {
+  it('fails on a latest image without limits, naming the violations of both policy forms', async () => {
     const { cpu, memory, ...withoutResources } = compliant;
     const { response } = await dryRun({
       ...withoutResources,
@@ -98,13 +100,20 @@ describe('hermes:policy:precheck in the real scaffolder', () => {
     expect(response.status).toBe(500);
     const message: string = response.body.error.message;
     expect(message).toMatch(
-      /^Policy pre-check failed: 2 violations \(failOn: enforce\)/,
+      /^Policy pre-check failed: 4 violations \(failOn: enforce\)/,
     );
     expect(message).toContain(
       '- InferenceService serving-stack/fraud-detector-v4 (inferenceservice.yaml): disallow-latest-tag/pin-predictor-image: The predictor image nginx:latest must be pinned',
     );
     expect(message).toContain(
       '- InferenceService serving-stack/fraud-detector-v4 (inferenceservice.yaml): require-resource-limits/require-predictor-resources: validation error:',
+    );
+    // The ValidatingPolicy versions of the same two rules.
+    expect(message).toContain(
+      '- InferenceService serving-stack/fraud-detector-v4 (inferenceservice.yaml): disallow-latest-predictor-image-cel/disallow-latest-predictor-image-cel: The predictor image nginx:latest must be pinned',
+    );
+    expect(message).toContain(
+      '- InferenceService serving-stack/fraud-detector-v4 (inferenceservice.yaml): require-predictor-resources-cel/require-predictor-resources-cel: The predictor must set CPU and memory',
     );
   });
 });
@@ -136,7 +145,7 @@ describe('the template publishing to the local Git repository', () => {
         mockServices.rootConfig.factory({
           data: {
             hermes: {
-              policies: { sources: [policiesDir] },
+              policies: { sources: policySources },
               demo: { gitRepository: repository },
             },
           },
@@ -228,7 +237,8 @@ describe('the template publishing to the local Git repository', () => {
       repository,
     );
     expect(result.message).toBe('Run completed with status: failed');
-    expect(result.log).toContain('Policy pre-check failed: 1 violation');
+    // The ClusterPolicy and its ValidatingPolicy version.
+    expect(result.log).toContain('Policy pre-check failed: 2 violations');
     expect(result.log).toContain(
       'Skipping step commit because a previous step failed',
     );
