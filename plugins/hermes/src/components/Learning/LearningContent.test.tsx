@@ -95,6 +95,34 @@ describe('LearningContent candidates', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('shows a rule that leaves drift to a person as such, with the split history', async () => {
+    const leave: LearningCandidate = {
+      ...knativeCandidate,
+      id: 'c3',
+      skill: 'learned-prod-deployment-image-people-decide',
+      rule: {
+        match: {
+          kinds: ['Deployment'],
+          paths: ['/spec/template/spec/containers/0/image'],
+          managerClasses: ['human'],
+        },
+        classify: 'unknown',
+        reason:
+          'people decide both ways (12 labelled: committed 6, reverted 6)',
+      },
+      evidence: {
+        ...knativeCandidate.evidence,
+        summary:
+          '12 labelled (committed 6, reverted 6): people decide both ways',
+      },
+    };
+    await render(learningApi({ listCandidates: jest.fn(async () => [leave]) }));
+    const [card] = await screen.findAllByRole('article');
+    expect(card).toHaveTextContent('→ leave to a person:unknown');
+    expect(card).not.toHaveTextContent('→ classify');
+    expect(card).toHaveTextContent('people decide both ways');
+  });
+
   it('approves a rule: the call is sent and the rule shows approved', async () => {
     const approveCandidate = jest.fn(async (id: string) =>
       decided({ ...knativeCandidate, id }, 'approved'),
