@@ -30,12 +30,18 @@ export function decidedBothWays(
   return strong.length >= 2;
 }
 
-/** "committed 12, reverted 14" */
-export function countLabels(items: Array<{ label: Resolution }>): string {
+/** How many of the items carry each label, by label name. */
+function labelCounts(
+  items: Array<{ label: Resolution }>,
+): Array<[Resolution, number]> {
   const counts = new Map<Resolution, number>();
   for (const i of items) counts.set(i.label, (counts.get(i.label) ?? 0) + 1);
-  return [...counts]
-    .sort((a, b) => a[0].localeCompare(b[0]))
+  return [...counts].sort((x, y) => x[0].localeCompare(y[0]));
+}
+
+/** "committed 12, reverted 14" */
+export function countLabels(items: Array<{ label: Resolution }>): string {
+  return labelCounts(items)
     .map(([label, n]) => `${label} ${n}`)
     .join(', ');
 }
@@ -115,11 +121,9 @@ function checkMinSupport(minSupport: number): void {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** "12 committed, 1 critical" */
 function byLabel(counter: CandidateEvidence['counterExamples']): string {
-  const counts = new Map<Resolution, number>();
-  for (const c of counter) counts.set(c.label, (counts.get(c.label) ?? 0) + 1);
-  return [...counts]
-    .sort((a, b) => a[0].localeCompare(b[0]))
+  return labelCounts(counter)
     .map(([label, n]) => `${n} ${label}`)
     .join(', ');
 }

@@ -1,66 +1,20 @@
 import { triageFinding, TriageRule } from '../drift/triage';
-import type { DriftFinding, DriftType, ManagerClass } from '../drift/types';
 import {
   candidateRule,
   contradictedBy,
   countLabels,
-  decidedBothWays,
   ruleMatchesFinding,
 } from './gate';
 import { labelClass } from './labels';
-import type { LabelClass, LabelledFinding, TriageRuleInput } from './types';
-
-type Verdict = 'harmless' | 'critical';
-type Match = TriageRuleInput['match'];
+import { leftToPeople } from './leftToPeople';
+import { describeScope, skillName } from './naming';
+import type { LabelledFinding, TriageRuleInput } from './types';
+import { Context, Match, specific, Unit, unitsOf, Verdict } from './units';
 
 // How many distinct values the evidence must span before a constraint is widened. A wrong
 // harmless rule hides an incident while a wrong critical one only asks for a look, so
 // critical rules generalise sooner, and only they may drop the path altogether.
 const GENERALISE_AFTER: Record<Verdict, number> = { harmless: 3, critical: 2 };
-
-/** One changed field of a labelled finding: what a rule matches. */
-interface Unit {
-  item: LabelledFinding;
-  label: LabelClass;
-  kind: string;
-  type: DriftType;
-  cluster: string;
-  namespace: string;
-  path?: string;
-  managerClass?: ManagerClass;
-  manager?: string;
-  /** The finding cut down to this field, as triage sees it. */
-  alone: DriftFinding;
-}
-
-interface Context {
-  labelled: Array<{ item: LabelledFinding; label: LabelClass }>;
-  active: TriageRule[];
-  minSupport: number;
-}
-
-function unitsOf(item: LabelledFinding): Unit[] {
-  const finding = item.finding;
-  const label = labelClass(item.label);
-  const targets = finding.changes.length > 0 ? finding.changes : [undefined];
-  return targets.map(change => {
-    const attribution = change?.attribution ?? finding.attribution;
-    return {
-      item,
-      label,
-      kind: finding.resource.kind,
-      type: finding.type,
-      cluster: finding.cluster,
-      namespace: finding.resource.namespace ?? '',
-      path: change?.path,
-      managerClass: attribution?.class,
-      manager: attribution?.manager,
-      alone: { ...finding, changes: change ? [change] : [] },
-    };
-  });
-}
-
-const distinct = (values: string[]) => [...new Set(values)].sort();
 
 /** What the rule matches, split by how each label relates to `verdict`. */
 function replay(match: Match, verdict: Verdict, ctx: Context) {
@@ -90,21 +44,6 @@ function disagreeing(match: Match, verdict: Verdict, ctx: Context) {
 
 const adds = (wider: Set<string>, narrower: Set<string>) =>
   [...wider].some(id => !narrower.has(id));
-
-/** The narrowest rule that matches all the units: every value seen, listed. */
-function specific(units: Unit[], paths: string[] | undefined): Match {
-  const [first] = units;
-  const match: Match = { kinds: [first.kind], types: [first.type] };
-  if (paths) match.paths = paths;
-  if (first.managerClass) match.managerClasses = [first.managerClass];
-  const managers = units.map(u => u.manager);
-  if (managers.every((m): m is string => !!m))
-    match.managers = distinct(managers);
-  const namespaces = distinct(units.map(u => u.namespace));
-  if (namespaces.some(n => n !== '')) match.namespaces = namespaces;
-  match.clusters = distinct(units.map(u => u.cluster));
-  return match;
-}
 
 /**
  * Settles each listed constraint: dropped once the evidence spans enough values and dropping
@@ -236,43 +175,16 @@ function matchesForGroup(
   return perPath;
 }
 
-const TYPE_WORDS: Record<DriftType, string> = {
-  modified: 'changes',
-  missing: 'missing from the cluster',
-  extra: 'not in Git',
-};
-
-const WRITERS: Record<ManagerClass, string> = {
-  controller: 'a controller',
-  human: 'a person',
-  gitops: 'GitOps',
-};
-
 /** The evidence in words, e.g. "In serving-stack, Service /x written by a controller: 12 of 12 labelled harmless". */
 function describe(
   match: Match,
   verdict: Verdict,
   r: ReturnType<typeof replay>,
 ): string {
-  const where = [
-    match.namespaces ? `In ${match.namespaces.join(', ')}` : '',
-    match.clusters ? `on cluster ${match.clusters.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-  const type = match.types?.[0];
-  const what = match.paths
-    ? match.paths.join(', ')
-    : TYPE_WORDS[type ?? 'modified'];
-  const writer = match.managerClasses
-    ? ` written by ${WRITERS[match.managerClasses[0]]}`
-    : '';
-  const managers = match.managers ? ` (${match.managers.join(', ')})` : '';
   const matched = r.agreeing.length + r.neutral.length + r.against.length;
   const detail = verdict === 'critical' ? ` (${countLabels(r.agreeing)})` : '';
   const neutral = r.neutral.length ? `; ${r.neutral.length} committed` : '';
-  const head = where ? `${where[0].toUpperCase()}${where.slice(1)}, ` : '';
-  return `${head}${match.kinds?.join(', ')} ${what}${writer}${managers}: ${
+  return `${describeScope(match)}: ${
     r.agreeing.length
   } of ${matched} labelled ${verdict}${detail}${neutral}`;
 }
@@ -284,44 +196,6 @@ function recommendation(r: ReturnType<typeof replay>): string {
   const base = 'Revert the in-cluster change or commit it to Git';
   if (done === 0) return `${base}.`;
   return `${base}, as people did ${done === 1 ? 'once' : `${done} times`}.`;
-}
-
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/~[01]/g, '-')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-
-/** e.g. `learned-serving-stack-service-autoscaling-knative-dev`; unique among `taken`. */
-function skillName(
-  match: Match,
-  verdict: Verdict | 'unknown',
-  taken: Set<string>,
-) {
-  const parts = ['learned'];
-  if (match.namespaces?.length === 1) parts.push(match.namespaces[0]);
-  else if (match.clusters?.length === 1) parts.push(match.clusters[0]);
-  parts.push(match.kinds?.[0] ?? 'drift');
-  if (match.paths?.length === 1) {
-    const field = match.paths[0]
-      .split('/')
-      .map(s => s.replace(/\*$/, ''))
-      .filter(s => s && !/^\d+$/.test(s) && s !== '-')
-      .pop();
-    parts.push(field ?? 'fields');
-    if (verdict === 'unknown') parts.push('people-decide');
-  } else if (!match.paths) {
-    const writer = match.managerClasses?.[0];
-    parts.push(writer ? `${writer}-${verdict}` : verdict);
-  }
-  const base = slug(parts.join('-')).slice(0, 64).replace(/-+$/, '');
-  let name = base;
-  for (let n = 2; taken.has(name); n++) {
-    name = `${base.slice(0, 64 - `-${n}`.length).replace(/-+$/, '')}-${n}`;
-  }
-  taken.add(name);
-  return name;
 }
 
 /**
@@ -392,81 +266,5 @@ export function induceRules(
     }
   }
   out.push(...leftToPeople(labelled.flatMap(unitsOf), ctx, taken));
-  return out;
-}
-
-/**
- * Rules that leave drift to a person (`classify: unknown`): one per kind, drift type, writer
- * class and field that people decided both ways (`decidedBothWays`), across namespaces and
- * writers, where the active rules still send some of it to the model. The model is not asked
- * about such drift once approved: history says a guess would be a coin toss.
- */
-function leftToPeople(
-  units: Unit[],
-  ctx: Context,
-  taken: Set<string>,
-): Array<{ rule: TriageRuleInput; skill: string }> {
-  const groups = new Map<string, Unit[]>();
-  for (const unit of units) {
-    const key = JSON.stringify([
-      unit.kind,
-      unit.type,
-      unit.managerClass ?? '',
-      unit.path ?? '',
-    ]);
-    groups.set(key, [...(groups.get(key) ?? []), unit]);
-  }
-  const out: Array<{ rule: TriageRuleInput; skill: string }> = [];
-  for (const key of [...groups.keys()].sort()) {
-    const group = groups.get(key)!;
-    const { namespaces, managers, ...match } = specific(
-      group,
-      group[0].path === undefined ? undefined : [group[0].path],
-    );
-    const rule = candidateRule({
-      match,
-      classify: 'unknown',
-      reason: 'replay',
-    });
-    const matched = ctx.labelled.filter(({ item }) =>
-      ruleMatchesFinding(rule, item.finding),
-    );
-    if (
-      !decidedBothWays(
-        matched.map(m => m.label),
-        ctx.minSupport,
-      )
-    )
-      continue;
-    const leftToModel = group.some(
-      u =>
-        triageFinding(u.alone, ctx.active, u.alone.labels ?? {}).skill ===
-        undefined,
-    );
-    if (!leftToModel) continue;
-    const items = matched.map(m => m.item);
-    const writer = match.managerClasses
-      ? ` written by ${WRITERS[match.managerClasses[0]]}`
-      : '';
-    const what = match.paths?.[0] ?? TYPE_WORDS[group[0].type];
-    const where = match.clusters
-      ? `On cluster ${match.clusters.join(', ')}, `
-      : '';
-    out.push({
-      rule: {
-        match,
-        classify: 'unknown',
-        reason: `${where}${match.kinds?.join(
-          ', ',
-        )} ${what}${writer}: people decide both ways (${
-          items.length
-        } labelled: ${countLabels(items)}); the audit model is not asked`,
-        recommend: `Decide from the change itself: ${countLabels(
-          items,
-        )} so far.`,
-      },
-      skill: skillName(match, 'unknown', taken),
-    });
-  }
   return out;
 }
