@@ -355,7 +355,7 @@ export interface Config {
      */
     approvals?: {
       rules?: Array<{
-        /** Tool name, `*` as wildcard: e.g. `memory`, `skill_*`, `action_call`. */
+        /** Tool name, `*` as wildcard (`?` for one character): e.g. `memory`, `skill_*`, `action_call`. */
         tool: string;
         /** For calls about a cluster, namespace or kind; unset matches any. */
         cluster?: string;

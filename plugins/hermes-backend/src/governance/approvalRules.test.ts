@@ -67,6 +67,30 @@ describe('approval rules', () => {
     );
   });
 
+  it('matches a many-star pattern against a long name from a request without backtracking', () => {
+    const starry = readApprovalRules(
+      new ConfigReader({
+        hermes: {
+          approvals: {
+            rules: [
+              { tool: '*', namespace: 'a*a*a*a*a*a*a*a*a*b', effect: 'deny' },
+              { tool: '*', effect: 'allow' },
+            ],
+          },
+        },
+      }),
+    );
+    // A RegExp with `.*` per star takes minutes to reject this; the matcher is linear.
+    const namespace = 'a'.repeat(20_000);
+    expect(decideApproval(starry, 'kubernetes_get', { namespace }).effect).toBe(
+      'allow',
+    );
+    expect(
+      decideApproval(starry, 'kubernetes_get', { namespace: `${namespace}b` })
+        .effect,
+    ).toBe('deny');
+  });
+
   it('fails start-up on an unknown effect, naming the entry', () => {
     expect(() =>
       readApprovalRules(

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { wildcardMatch } from '@hermes-backstage/plugin-hermes-common';
 import { createHash } from 'node:crypto';
 
 export type ApprovalEffect = 'allow' | 'deny' | 'require-approval';
@@ -30,16 +31,11 @@ export interface ApprovalDecisionResult {
 
 const EFFECTS: ApprovalEffect[] = ['allow', 'deny', 'require-approval'];
 
+// Kyverno's wildcard matcher: linear time whatever the pattern (a RegExp with `.*` per star
+// backtracks), as triage rules and policies already match.
 function glob(pattern: string, value: string | undefined): boolean {
   if (pattern === '*') return true;
-  if (value === undefined) return false;
-  const regex = new RegExp(
-    `^${pattern
-      .split('*')
-      .map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return regex.test(value);
+  return value !== undefined && wildcardMatch(pattern, value);
 }
 
 /** Reads `hermes.approvals.rules`, failing start-up with the key of a bad entry. */

@@ -7,4 +7,5 @@ export type { Operation } from './match';
 export * from './report';
 export * from './exemptions';
 export { DEFAULT_EVALUATION_LIMITS } from './limits';
+export { wildcardMatch } from './wildcard';
 export type { EvaluationLimits } from './limits';
