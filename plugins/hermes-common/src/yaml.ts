@@ -83,25 +83,69 @@ export function parseYaml(
   });
 }
 
-// Text the quick reader leaves to the positional parser, because js-yaml would read it
-// differently or could not bound it: tags, anchors (alias bombs), directives, null keys
-// ("" in the `yaml` package), signed hex and binary numbers (strings in YAML 1.2 core).
+// A document the quick reader leaves to the positional parser, because js-yaml would read it
+// differently: null keys ("" in the `yaml` package), signed hex and binary numbers (strings
+// in YAML 1.2 core).
 const NOT_QUICK =
-  /(?:^|[\s:[{,-])[!&]|^%|[-+]0x|(?:^|[^\w.])0b[01]|(?:^|[\s{,?-])(?:~|null|Null|NULL)\s*:(?:\s|$)/m;
+  /[-+]0x|(?:^|[^\w.])0b[01]|(?:^|[\s{,?-])(?:~|null|Null|NULL)\s*:(?:\s|$)/m;
+// Text that may hold a tag or an anchor, or only looks so: `&&` and `!has(...)` in a CEL
+// expression, `a && b` in a container's shell command. Of such a document, data that an alias
+// shares is left to the positional parser, which bounds alias bombs; a tag js-yaml's core
+// schema does not know fails the read, and the ones it knows read alike.
+const MAYBE_PROPERTY = /(?:^|[\s:[{,-])[!&]/m;
+// Directives apply to the document after them: a text with any is read whole, precisely.
+const DIRECTIVE = /^%/m;
 const MARKER = /^(---|\.\.\.)(?=\s|$)(.*?)\r?$/;
 const BLANK = /^\s*(#.*?)?\r?$/;
 
-/**
- * Every document of `text` as plain data with the line its content starts on, read by
- * js-yaml (about ten times faster than the `yaml` package on large inputs), or undefined when
- * the quick reader cannot vouch for the text: any YAML error, duplicate key, tag, anchor or
- * directive. The caller then reads it with `parseYamlDocuments`, which says where and why.
- */
-export function quickYamlDocuments(
-  text: string,
-): Array<{ value: unknown; line: number }> | undefined {
+/** Whether some list or map is reached twice in `value`: js-yaml reads an alias as the same object. */
+function sharesObjects(value: unknown): boolean {
+  const seen = new Set<object>();
+  const pending = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null) continue;
+    if (seen.has(next)) return true;
+    seen.add(next);
+    for (const item of Object.values(next)) pending.push(item);
+  }
+  return false;
+}
+
+/** A document's data, or undefined when the quick reader cannot vouch for it. */
+function quickRead(text: string): { value: unknown } | undefined {
   if (NOT_QUICK.test(text)) return undefined;
-  const documents: Array<{ value: unknown; line: number }> = [];
+  let value: unknown;
+  try {
+    value = load(text, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  return MAYBE_PROPERTY.test(text) && sharesObjects(value)
+    ? undefined
+    : { value };
+}
+
+/**
+ * A document of a text: its data and the line its content starts on, or, when the quick
+ * reader cannot vouch for it, its text and the line that text starts on in the whole, for
+ * the positional parser.
+ */
+export type QuickDocument =
+  | { value: unknown; line: number }
+  | { text: string; line: number };
+
+/**
+ * Every non-empty document of `text`, read by js-yaml (about ten times faster than the
+ * `yaml` package on large inputs) where the quick reader can vouch for it; a document with
+ * a YAML error, duplicate key, anchor, unknown tag or a scalar js-yaml reads differently is
+ * left as text, for `parseYamlDocuments` to say where and why. One such document no longer
+ * costs the whole file the slow parser. Undefined when the text cannot be split quickly:
+ * directives, or content on a document marker line.
+ */
+export function quickYamlDocuments(text: string): QuickDocument[] | undefined {
+  if (DIRECTIVE.test(text)) return undefined;
+  const documents: QuickDocument[] = [];
   // The document between offsets [from, to) of the text, whose first line is `line` (0-based).
   // The text is walked line by line without splitting it: an 11 MB file has 500,000 lines.
   const flush = (from: number, to: number, firstLine: number) => {
@@ -109,10 +153,13 @@ export function quickYamlDocuments(
       const newline = text.indexOf('\n', start);
       const end = newline < 0 || newline > to ? to : newline;
       if (!BLANK.test(text.slice(start, end))) {
-        documents.push({
-          value: load(text.slice(from, to), { schema: CORE_SCHEMA }),
-          line: line + 1,
-        });
+        const slice = text.slice(from, to);
+        const read = quickRead(slice);
+        documents.push(
+          read
+            ? { value: read.value, line: line + 1 }
+            : { text: slice, line: firstLine + 1 },
+        );
         return;
       }
       start = end + 1;
@@ -121,29 +168,23 @@ export function quickYamlDocuments(
   let from = 0;
   let fromLine = 0;
   let start = 0;
-  try {
-    for (let line = 0; ; line++) {
-      const newline = text.indexOf('\n', start);
-      const end = newline < 0 ? text.length : newline;
-      const first = text.charCodeAt(start);
-      // Only a line starting with "-" or "." can be a marker.
-      const marker =
-        first === 45 || first === 46
-          ? MARKER.exec(text.slice(start, end))
-          : null;
-      if (marker) {
-        // Content on the marker line itself (`--- {a: 1}`, `--- |`) is rare: read it precisely.
-        if (!BLANK.test(marker[2])) return undefined;
-        if (start > from) flush(from, start - 1, fromLine);
-        from = end + 1;
-        fromLine = line + 1;
-      }
-      if (newline < 0) break;
-      start = newline + 1;
+  for (let line = 0; ; line++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const first = text.charCodeAt(start);
+    // Only a line starting with "-" or "." can be a marker.
+    const marker =
+      first === 45 || first === 46 ? MARKER.exec(text.slice(start, end)) : null;
+    if (marker) {
+      // Content on the marker line itself (`--- {a: 1}`, `--- |`) is rare: read it precisely.
+      if (!BLANK.test(marker[2])) return undefined;
+      if (start > from) flush(from, start - 1, fromLine);
+      from = end + 1;
+      fromLine = line + 1;
     }
-    if (from <= text.length) flush(from, text.length, fromLine);
-  } catch {
-    return undefined;
+    if (newline < 0) break;
+    start = newline + 1;
   }
+  if (from <= text.length) flush(from, text.length, fromLine);
   return documents;
 }

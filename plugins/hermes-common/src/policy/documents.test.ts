@@ -46,6 +46,38 @@ describe('parseKubernetesYaml', () => {
     expect(problems[0].line).toBeGreaterThanOrEqual(6);
   });
 
+  it('reads every other document of a file quickly when one is malformed, naming the line in the file', () => {
+    const pod = (name: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: { name: ${name} }\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      command: [sh, -c, "test -f /ready && exec serve"]\n`;
+    const text = [
+      pod('first'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: twice }\ndata:\n  a: "1"\n  a: "2"\n',
+      pod('last'),
+    ].join('---\n');
+    const { objects, problems } = parseKubernetesYaml(text, 'mixed.yaml');
+    expect(objects.map(o => [o.object.metadata.name, o.line])).toEqual([
+      ['first', 1],
+      ['last', 17],
+    ]);
+    expect(objects[1].object.spec).toEqual({
+      containers: [
+        {
+          name: 'c',
+          image: 'busybox:1.36',
+          command: ['sh', '-c', 'test -f /ready && exec serve'],
+        },
+      ],
+    });
+    expect(problems).toEqual([
+      {
+        source: 'mixed.yaml',
+        line: 15,
+        column: 3,
+        message: 'invalid YAML: Map keys must be unique at line 15, column 3',
+      },
+    ]);
+  });
+
   it.each([
     [
       'a scalar document',

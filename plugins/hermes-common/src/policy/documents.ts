@@ -113,9 +113,16 @@ export function parseKubernetesYaml(
   const tooLarge = sizeProblem(text, source, options.maxBytes);
   if (tooLarge) return { objects, problems: [tooLarge] };
 
-  // The quick reader takes plain manifests; anything else is read with positions.
-  const documents =
-    quickYamlDocuments(text) ?? readPrecisely(text, source, options, problems);
+  // The quick reader takes plain manifests; a document it cannot vouch for is read with
+  // positions (and a text it cannot split, whole).
+  const quick = quickYamlDocuments(text);
+  const documents = quick
+    ? quick.flatMap(doc =>
+        'value' in doc
+          ? [doc]
+          : readPrecisely(doc.text, source, options, problems, doc.line - 1),
+      )
+    : readPrecisely(text, source, options, problems, 0);
   for (const { value, line } of documents) {
     // An empty document, e.g. after a trailing "---".
     if (value === null || value === undefined) continue;
@@ -155,28 +162,41 @@ export function parseKubernetesYaml(
   return { objects, problems };
 }
 
-/** Documents read with the `yaml` package: each YAML error becomes a problem with its place. */
+/**
+ * Documents read with the `yaml` package: each YAML error becomes a problem with its place.
+ * `text` starts `lineOffset` lines into the source.
+ */
 function readPrecisely(
   text: string,
   source: string,
   options: ParseOptions,
   problems: DocumentProblem[],
+  lineOffset: number,
 ): Array<{ value: unknown; line: number }> {
   const documents: Array<{ value: unknown; line: number }> = [];
   const lineOf = lineCounter(text);
   for (const doc of parseYamlDocuments(text)) {
-    const line = lineOf(
-      (doc.contents as { range?: number[] } | null)?.range?.[0] ??
-        doc.range?.[0] ??
-        0,
-    );
+    const line =
+      lineOffset +
+      lineOf(
+        (doc.contents as { range?: number[] } | null)?.range?.[0] ??
+          doc.range?.[0] ??
+          0,
+      );
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
+      const errorLine = error.linePos?.[0].line;
       problems.push({
         source,
-        line: error.linePos?.[0].line ?? line,
+        line: errorLine === undefined ? line : lineOffset + errorLine,
         column: error.linePos?.[0].col,
-        message: `invalid YAML: ${error.message.split('\n')[0]}`,
+        // The message names the line too, counted in `text`: in the source here.
+        message: `invalid YAML: ${error.message
+          .split('\n')[0]
+          .replace(
+            /\bat line (\d+)/,
+            (_, n) => `at line ${lineOffset + Number(n)}`,
+          )}`,
       });
       continue;
     }

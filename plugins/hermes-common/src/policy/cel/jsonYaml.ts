@@ -84,12 +84,12 @@ function parseBounded(
 /** One YAML document: read quickly when the quick reader can vouch for it, else precisely. */
 function parseOneYaml(text: string): unknown {
   const quick = quickYamlDocuments(text);
-  if (quick) {
+  if (quick?.every(doc => 'value' in doc)) {
     if (quick.length > 1)
       throw new Error(
         `the text holds ${quick.length} documents, yaml.parse reads one`,
       );
-    return quick.length ? quick[0].value : null;
+    return quick.length ? (quick[0] as { value: unknown }).value : null;
   }
   if (text.length > MAX_PRECISE_YAML_TEXT)
     throw new RuleAbortedError(
