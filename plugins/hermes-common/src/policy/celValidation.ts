@@ -8,6 +8,7 @@ import {
   celToString,
   compileCel,
   toCel,
+  toCelOnce,
 } from './cel';
 import { KubernetesObject } from './documents';
 import { groupVersionOf, resourceOf } from './celMatch';
@@ -112,41 +113,47 @@ export interface AdmissionInput {
   params?: unknown;
 }
 
-/** Bindings last built for an object, reused while operation, namespace labels and params are the same. */
-const bindingsCache = new WeakMap<
-  KubernetesObject,
-  {
-    operation: Operation;
-    namespaceLabels?: Record<string, string>;
-    params: unknown;
-    bindings: Record<string, unknown>;
-  }
->();
+/**
+ * The bindings last built, for the object they were built for. One is enough: the engine
+ * checks a resource against all its rules before the next, and keeping every resource's
+ * converted copy to the end of a large check cost more in garbage collection than it saved.
+ */
+let lastBindings:
+  | {
+      object: KubernetesObject;
+      operation: Operation;
+      namespaceLabels?: Record<string, string>;
+      params: unknown;
+      bindings: Record<string, unknown>;
+    }
+  | undefined;
 
 /**
  * The variables an admission expression sees: object, oldObject, request, namespaceObject,
- * params. Built once per object (every CEL rule checking it shares them): converting a
- * resource for CEL costs more than most expressions do. Expressions never change them.
+ * params. Built once per object (every CEL rule checking it in turn shares them): converting
+ * a resource for CEL costs more than most expressions do. Expressions never change them.
  */
 export function admissionBindings(
   input: AdmissionInput,
 ): Record<string, unknown> {
   const params = input.params ?? null;
-  const known = bindingsCache.get(input.object);
+  const known = lastBindings;
   if (
     known &&
+    known.object === input.object &&
     known.operation === input.operation &&
     known.namespaceLabels === input.namespaceLabels &&
     known.params === params
   )
     return known.bindings;
   const bindings = buildBindings(input);
-  bindingsCache.set(input.object, {
+  lastBindings = {
+    object: input.object,
     operation: input.operation,
     namespaceLabels: input.namespaceLabels,
     params,
     bindings,
-  });
+  };
   return bindings;
 }
 
@@ -177,11 +184,14 @@ function buildBindings(input: AdmissionInput): Record<string, unknown> {
         metadata: { name: namespace, labels: input.namespaceLabels ?? {} },
       }
     : null;
+  // The resource and its namespace are converted for this resource's rules only; params are
+  // shared by every resource, and their conversion is remembered.
+  const converted = toCelOnce(object);
   return {
-    object: toCel(operation === 'DELETE' ? null : object),
-    oldObject: toCel(operation === 'CREATE' ? null : object),
+    object: operation === 'DELETE' ? null : converted,
+    oldObject: operation === 'CREATE' ? null : converted,
     request,
-    namespaceObject: toCel(namespaceObject),
+    namespaceObject: toCelOnce(namespaceObject),
     params: toCel(input.params ?? null),
   };
 }

@@ -165,17 +165,17 @@ const notApplied = (message: string): RuleOutcome => ({
   applies: false,
 });
 
-// The `images` of a resource, computed once for all the rules that read it (foreach reads
-// it when copying the context). Not shared when test values may write into the context.
-const imagesByObject = new WeakMap<object, ReturnType<typeof imagesOf>>();
+// The `images` of the resource last checked, shared by its rules (foreach reads it when
+// copying the context); the engine checks a resource against all its rules before the next.
+// Not shared when test values may write into the context.
+let lastImages:
+  | { object: KubernetesObject; images: ReturnType<typeof imagesOf> }
+  | undefined;
 
 function sharedImagesOf(object: KubernetesObject): ReturnType<typeof imagesOf> {
-  let images = imagesByObject.get(object);
-  if (!images) {
-    images = imagesOf(object);
-    imagesByObject.set(object, images);
-  }
-  return images;
+  if (lastImages?.object !== object)
+    lastImages = { object, images: imagesOf(object) };
+  return lastImages.images;
 }
 
 function evaluateRule(

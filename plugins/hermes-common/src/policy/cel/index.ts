@@ -5,4 +5,4 @@ export {
   CelUnsupportedError,
 } from './environment';
 export type { CelProgram } from './environment';
-export { toCel, fromCel, celToString } from './values';
+export { toCel, toCelOnce, fromCel, celToString } from './values';

@@ -10,7 +10,7 @@ import {
   RuleAbortedError,
   spend,
 } from '../limits';
-import { toCel } from './values';
+import { toCelOnce } from './values';
 
 /**
  * Longest text json.unmarshal and yaml.parse read, in characters: what Kubernetes allows for
@@ -78,7 +78,7 @@ function parseBounded(
     );
   spend(1 + (text.length >> 4));
   checkValueSize(value, `the value ${what} read`);
-  return toCel(value);
+  return toCelOnce(value);
 }
 
 /** One YAML document: read quickly when the quick reader can vouch for it, else precisely. */

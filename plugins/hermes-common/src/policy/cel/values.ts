@@ -13,6 +13,13 @@ export function toCel(value: unknown): unknown {
   return out;
 }
 
+/** {@link toCel} for a value used once: its conversion is not remembered. */
+export function toCelOnce(value: unknown): unknown {
+  return typeof value === 'object' && value !== null
+    ? convert(value, new Map())
+    : convert(value);
+}
+
 /**
  * Converts a value. `seen` holds the objects of this conversion already converted: YAML
  * aliases share them, and converting each occurrence anew could take exponential time. (A
