@@ -129,6 +129,34 @@ describe('checkResources', () => {
     });
   });
 
+  it('reports a malformed containers field through the rule that checks it, not as an error of every rule', () => {
+    const results = check(
+      clusterPolicy([
+        podRule({
+          message: 'Images must be pinned',
+          pattern: { spec: { containers: [{ image: '!*:latest' }] } },
+        }),
+        {
+          ...podRule({
+            message: 'An owner label is required',
+            pattern: { metadata: { labels: { owner: '?*' } } },
+          }),
+          name: 'owner',
+        },
+      ]),
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'odd', labels: { owner: 'team-a' } },
+        spec: { containers: { web: { image: 'nginx:latest' } } },
+      },
+    );
+    expect(results.map(r => [r.rule, r.result, r.path])).toEqual([
+      ['r', 'fail', '/spec/containers/'],
+      ['owner', 'pass', undefined],
+    ]);
+  });
+
   it('uses the rule failureAction over the policy validationFailureAction', () => {
     const results = check(
       clusterPolicy(

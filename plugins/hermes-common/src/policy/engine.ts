@@ -165,9 +165,9 @@ const notApplied = (message: string): RuleOutcome => ({
   applies: false,
 });
 
-// The `images` of the resource last checked, shared by its rules (foreach reads it when
-// copying the context); the engine checks a resource against all its rules before the next.
-// Not shared when test values may write into the context.
+// The `images` of the resource last checked, shared by its rules; the engine checks a
+// resource against all its rules before the next. Not shared when test values may write
+// into the context.
 let lastImages:
   | { object: KubernetesObject; images: ReturnType<typeof imagesOf> }
   | undefined;
@@ -211,14 +211,12 @@ function evaluateRule(
   if (rule.unsupported)
     return { result: 'skip', message: rule.unsupported, applies: true };
 
-  // Images are computed once, when first used: foreach copies the context for every element.
-  // (A getter in the literal: defining it afterwards made every context a slow object.)
-  let images: ReturnType<typeof imagesOf> | undefined;
+  // A plain data property: a getter computing images on first use made every context a new
+  // closure and accessor, and each check of a large set about a third slower. Images are
+  // worked out once per resource, for all its rules.
   const context: Context = {
     request: { operation, object, namespace: object.metadata.namespace ?? '' },
-    get images() {
-      return (images ??= values ? imagesOf(object) : sharedImagesOf(object));
-    },
+    images: values ? imagesOf(object) : sharedImagesOf(object),
   };
   if (values)
     for (const [key, value] of Object.entries(values))

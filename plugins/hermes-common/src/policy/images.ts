@@ -72,7 +72,10 @@ export function imagesOf(
       'initContainers',
       'ephemeralContainers',
     ]) {
-      for (const container of (spec[field] as Containers) ?? []) {
+      const containers = spec[field] as Containers;
+      // Anything but a list holds no images: the rules that check the field say what is wrong.
+      if (!Array.isArray(containers)) continue;
+      for (const container of containers) {
         if (
           typeof container?.image !== 'string' ||
           typeof container.name !== 'string'
