@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseYamlDocuments, quickYamlDocuments } from './yaml';
+import { isRead, parseYamlDocuments, quickYamlDocuments } from './yaml';
 
 /** What the positional parser reads: each non-empty document's data and its first line. */
 function precisely(text: string) {
@@ -24,7 +24,7 @@ function quicklyThenPrecisely(text: string) {
   const quick = quickYamlDocuments(text);
   if (!quick) return precisely(text);
   return quick.flatMap(doc =>
-    'value' in doc
+    isRead(doc)
       ? [doc]
       : precisely(doc.text).map(({ value, line }) => ({
           value,
@@ -37,7 +37,7 @@ function quicklyThenPrecisely(text: string) {
 function allQuick(text: string) {
   const quick = quickYamlDocuments(text);
   expect(quick).toBeDefined();
-  expect(quick!.filter(doc => !('value' in doc))).toEqual([]);
+  expect(quick!.filter(doc => !isRead(doc))).toEqual([]);
   return quick;
 }
 

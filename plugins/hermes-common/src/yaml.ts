@@ -135,6 +135,11 @@ export type QuickDocument =
   | { value: unknown; line: number }
   | { text: string; line: number };
 
+/** Whether the quick reader read the document itself. */
+export const isRead = (
+  doc: QuickDocument,
+): doc is { value: unknown; line: number } => 'value' in doc;
+
 /**
  * Every non-empty document of `text`, read by js-yaml (about ten times faster than the
  * `yaml` package on large inputs) where the quick reader can vouch for it; a document with

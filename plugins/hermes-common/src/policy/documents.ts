@@ -1,5 +1,6 @@
 import {
   DEFAULT_MAX_ALIAS_COUNT,
+  isRead,
   isScalar,
   parseYamlDocuments,
   quickYamlDocuments,
@@ -118,7 +119,7 @@ export function parseKubernetesYaml(
   const quick = quickYamlDocuments(text);
   const documents = quick
     ? quick.flatMap(doc =>
-        'value' in doc
+        isRead(doc)
           ? [doc]
           : readPrecisely(doc.text, source, options, problems, doc.line - 1),
       )

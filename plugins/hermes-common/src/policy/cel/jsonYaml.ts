@@ -3,7 +3,7 @@
 // interrupted, so the text is bounded first; YAML is read by the project's reader (alias
 // expansion bounded), and what comes out is measured like any value an expression builds.
 import type { Environment } from '@marcbachmann/cel-js';
-import { parseYaml, quickYamlDocuments } from '../../yaml';
+import { isRead, parseYaml, quickYamlDocuments } from '../../yaml';
 import {
   checkStringLength,
   checkValueSize,
@@ -84,12 +84,12 @@ function parseBounded(
 /** One YAML document: read quickly when the quick reader can vouch for it, else precisely. */
 function parseOneYaml(text: string): unknown {
   const quick = quickYamlDocuments(text);
-  if (quick?.every(doc => 'value' in doc)) {
+  if (quick?.every(isRead)) {
     if (quick.length > 1)
       throw new Error(
         `the text holds ${quick.length} documents, yaml.parse reads one`,
       );
-    return quick.length ? (quick[0] as { value: unknown }).value : null;
+    return quick.length ? quick[0].value : null;
   }
   if (text.length > MAX_PRECISE_YAML_TEXT)
     throw new RuleAbortedError(

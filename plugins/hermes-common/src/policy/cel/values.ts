@@ -8,7 +8,7 @@ export function toCel(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return convert(value);
   const known = converted.get(value);
   if (known !== undefined) return known;
-  const out = convert(value, new Map());
+  const out = toCelOnce(value);
   converted.set(value, out);
   return out;
 }
