@@ -1,4 +1,11 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test, TestInfo } from '@playwright/test';
+
+/** A full-page screenshot, attached to the test's report as `<name>.png`. */
+async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
 
 async function signInAsGuest(page: Page) {
   await page.goto('/');
@@ -38,12 +45,7 @@ test('a guest opens the Hermes page and sees the live backend status', async ({
   await expect(skills.getByText('3 skills loaded')).toBeVisible();
   await expect(skills.getByText('kyverno-drift-response')).toBeVisible();
 
-  const screenshot = testInfo.outputPath('hermes-status.png');
-  await page.screenshot({ path: screenshot, fullPage: true });
-  await testInfo.attach('hermes-status', {
-    path: screenshot,
-    contentType: 'image/png',
-  });
+  await attachScreenshot(page, testInfo, 'hermes-status');
 });
 
 test('a guest opens a demo model endpoint in the catalog', async ({
@@ -63,12 +65,7 @@ test('a guest opens a demo model endpoint in the catalog', async ({
       .first(),
   ).toBeVisible();
 
-  const screenshot = testInfo.outputPath('fraud-detector.png');
-  await page.screenshot({ path: screenshot, fullPage: true });
-  await testInfo.attach('fraud-detector', {
-    path: screenshot,
-    contentType: 'image/png',
-  });
+  await attachScreenshot(page, testInfo, 'fraud-detector');
 });
 
 test('the model endpoint template stops a latest image without limits at the policy pre-check', async ({
@@ -141,12 +138,7 @@ test('the model endpoint template stops a latest image without limits at the pol
       .first(),
   ).toBeVisible();
 
-  const screenshot = testInfo.outputPath('policy-precheck.png');
-  await page.screenshot({ path: screenshot, fullPage: true });
-  await testInfo.attach('policy-precheck', {
-    path: screenshot,
-    contentType: 'image/png',
-  });
+  await attachScreenshot(page, testInfo, 'policy-precheck');
 });
 
 test("a model endpoint's Drift tab shows the attributed findings of the demo audit", async ({
@@ -202,12 +194,7 @@ test("a model endpoint's Drift tab shows the attributed findings of the demo aud
     ),
   ).toBeVisible();
 
-  const screenshot = testInfo.outputPath('drift-tab.png');
-  await page.screenshot({ path: screenshot, fullPage: true });
-  await testInfo.attach('drift-tab', {
-    path: screenshot,
-    contentType: 'image/png',
-  });
+  await attachScreenshot(page, testInfo, 'drift-tab');
 });
 
 test('the cluster-wide Drift view holds at 1280 and 1920 px: no header wraps letter by letter', async ({
@@ -229,12 +216,7 @@ test('the cluster-wide Drift view holds at 1280 and 1920 px: no header wraps let
     for (const header of await runs.getByRole('columnheader').all()) {
       expect((await header.boundingBox())!.height).toBeLessThan(45);
     }
-    const shot = testInfo.outputPath(`drift-view-${width}.png`);
-    await page.screenshot({ path: shot, fullPage: true });
-    await testInfo.attach(`drift-view-${width}`, {
-      path: shot,
-      contentType: 'image/png',
-    });
+    await attachScreenshot(page, testInfo, `drift-view-${width}`);
   }
 });
 
@@ -353,12 +335,7 @@ test('in the cluster-wide Drift view a guest resolves an unmapped finding, silen
   for (const width of [1280, 1920]) {
     await page.setViewportSize({ width, height: 1000 });
     await card.scrollIntoViewIfNeeded();
-    const shot = testInfo.outputPath(`drift-report-${width}.png`);
-    await page.screenshot({ path: shot, fullPage: true });
-    await testInfo.attach(`drift-report-${width}`, {
-      path: shot,
-      contentType: 'image/png',
-    });
+    await attachScreenshot(page, testInfo, `drift-report-${width}`);
   }
   await card.getByRole('link', { name: 'kyverno-drift-response' }).click();
   await expect(page).toHaveURL(/tab=skills&skill=kyverno-drift-response/);
@@ -389,12 +366,7 @@ test('a guest asks the Agent tab of a model endpoint and sees the streamed answe
     page.getByText('component:default/fraud-detector').first(),
   ).toBeVisible();
 
-  const screenshot = testInfo.outputPath('agent-tab.png');
-  await page.screenshot({ path: screenshot, fullPage: true });
-  await testInfo.attach('agent-tab', {
-    path: screenshot,
-    contentType: 'image/png',
-  });
+  await attachScreenshot(page, testInfo, 'agent-tab');
 });
 
 test('a guest schedules a drift audit on the Tasks tab, runs it now and sees its report and delivery', async ({
@@ -448,12 +420,7 @@ test('a guest schedules a drift audit on the Tasks tab, runs it now and sees its
     timeout: 60_000,
   });
 
-  const screenshot = testInfo.outputPath('task-run.png');
-  await page.screenshot({ path: screenshot, fullPage: true });
-  await testInfo.attach('task-run', {
-    path: screenshot,
-    contentType: 'image/png',
-  });
+  await attachScreenshot(page, testInfo, 'task-run');
 
   // Back on the list, the task shows its last run and, beside it, the delivery.
   await page.getByRole('link', { name: '← All tasks' }).click();
@@ -509,10 +476,5 @@ test('a guest labels a finding harmless, approves the rule Hermes learns, and th
   await expect(classified.getByText('harmless', { exact: true })).toBeVisible();
   await expect(classified.getByText(/skill learned-/)).toBeVisible();
 
-  const screenshot = testInfo.outputPath('learned-rule.png');
-  await page.screenshot({ path: screenshot, fullPage: true });
-  await testInfo.attach('learned-rule', {
-    path: screenshot,
-    contentType: 'image/png',
-  });
+  await attachScreenshot(page, testInfo, 'learned-rule');
 });
