@@ -14,8 +14,10 @@ export type PolicyEngine = Pick<
   typeof Common,
   | 'parseKubernetesYaml'
   | 'compilePolicies'
-  | 'checkResources'
-  | 'summarizeResults'
+  | 'visitResults'
+  | 'emptySummary'
+  | 'countResult'
+  | 'isFinding'
   | 'findingsOf'
   | 'resultLabel'
   | 'describeResource'

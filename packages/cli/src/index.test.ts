@@ -93,6 +93,42 @@ describe('hermes policy check', () => {
     );
   });
 
+  it('counts every result in the text report, the passes it does not list included', async () => {
+    // The demo test suites' manifests against the demo ClusterPolicies and
+    // ValidatingPolicies: passes, failures and skips of both kinds of policy.
+    const args = [
+      'policy',
+      'check',
+      path.join(kyverno, 'tests'),
+      '--policies',
+      path.join(kyverno, 'policies'),
+      '--policies',
+      path.join(kyverno, 'validating-policies'),
+      '--fail-on',
+      'never',
+    ];
+    const json = JSON.parse((await run(...args, '--output', 'json')).out);
+    const count = (...results: string[]) =>
+      json.results.filter((r: any) => results.includes(r.result)).length;
+    const findings = count('fail', 'warn', 'error');
+    expect(count('pass')).toBeGreaterThan(0);
+    expect(findings).toBeGreaterThan(0);
+    const text = await run(...args);
+    const [, passed, failed, warned, errors, skipped] = text.out
+      .split('\n')
+      .pop()!
+      .match(
+        /^(\d+) passed, (\d+) failed \(\d+ enforced\), (\d+) warnings, (\d+) errors, (\d+) skipped$/,
+      )!
+      .map(Number);
+    expect({ passed, findings: failed + warned + errors, skipped }).toEqual({
+      passed: count('pass'),
+      findings,
+      skipped: count('skip'),
+    });
+    expect(text.out.match(/^(FAIL|WARN|ERROR)/gm)).toHaveLength(findings);
+  });
+
   it('writes one JSON document with every result and exits 0 when only audit rules fail', async () => {
     fs.writeFileSync(
       path.join(dir, 'isvc.yaml'),

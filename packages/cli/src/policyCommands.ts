@@ -1,6 +1,7 @@
 import type {
   DocumentProblem,
   FailOn,
+  PolicyCheckResult,
   SourcedObject,
 } from '@hermes-backstage/plugin-hermes-common';
 import fs from 'node:fs/promises';
@@ -120,11 +121,12 @@ export async function policyCheck(options: {
     );
   if (policyInputs.length === 0)
     throw new Error('--policies <dir|file> is required');
+  const engine = policyEngine();
   const problems: DocumentProblem[] = [];
   const policyFiles = await readTexts(await collectFiles(policyInputs, isYaml));
   const policyObjects = parseTexts(policyFiles, problems, maxBytes);
   const { policies, problems: policyProblems } =
-    policyEngine().compilePolicies(policyObjects);
+    engine.compilePolicies(policyObjects);
   problems.push(...policyProblems);
   if (policies.length === 0)
     throw new Error(
@@ -137,11 +139,20 @@ export async function policyCheck(options: {
   );
   const files = await readTexts(await collectFiles(inputs, isYaml));
   const resources = parseTexts(files, problems, maxBytes);
-  // Rules that do not apply are reported nowhere: they are not even built.
-  const results = policyEngine().checkResources(policies, resources, {
-    onlyApplicable: true,
+  // Rules that do not apply are reported nowhere: they are not even built. Every result is
+  // counted, but a text report shows only findings and audit annotations, so only those are
+  // kept; JSON lists every result.
+  const summary = engine.emptySummary();
+  const results: PolicyCheckResult[] = [];
+  engine.visitResults(policies, resources, { onlyApplicable: true }, result => {
+    engine.countResult(summary, result);
+    if (
+      output === 'json' ||
+      result.auditAnnotations ||
+      engine.isFinding(result)
+    )
+      results.push(result);
   });
-  const summary = policyEngine().summarizeResults(results);
   const { print, flush } = chunked(options.print);
 
   if (output === 'json') {
@@ -156,14 +167,14 @@ export async function policyCheck(options: {
     );
     for (const w of warnings) print(`warning: ${w}`);
     for (const p of problems) print(`problem: ${where(p)}: ${p.message}`);
-    const findings = policyEngine().findingsOf(results);
+    const findings = engine.findingsOf(results);
     for (const r of findings) {
-      const label = policyEngine()
+      const label = engine
         .resultLabel(r)
         .replace(/^\w+/, word => word.toUpperCase());
       print('');
       print(
-        `${label}  ${policyEngine().describeResource(r)}  ${r.source ?? ''}${
+        `${label}  ${engine.describeResource(r)}  ${r.source ?? ''}${
           r.line ? `:${r.line}` : ''
         }`,
       );
@@ -176,7 +187,7 @@ export async function policyCheck(options: {
       print('Audit annotations (recorded, not enforced):');
       for (const r of annotated)
         for (const [key, value] of Object.entries(r.auditAnnotations!))
-          print(`  ${policyEngine().describeResource(r)}  ${key}: ${value}`);
+          print(`  ${engine.describeResource(r)}  ${key}: ${value}`);
     }
     print('');
     print(
@@ -187,7 +198,7 @@ export async function policyCheck(options: {
   flush();
   // Input that could not be read makes the check incomplete: that outranks the findings.
   if (problems.length > 0) return 2;
-  return policyEngine().failingResults(results, failOn).length > 0 ? 1 : 0;
+  return engine.failingResults(results, failOn).length > 0 ? 1 : 0;
 }
 
 function table(rows: string[][]): string[] {

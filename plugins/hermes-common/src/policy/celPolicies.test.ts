@@ -162,6 +162,65 @@ spec:
   });
 });
 
+describe('ValidatingPolicy variables', () => {
+  const policy = (variables: string, expression: string) => `
+apiVersion: policies.kyverno.io/v1
+kind: ValidatingPolicy
+metadata: {name: replicas}
+spec:
+  validationActions: [Deny]
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}
+  variables:
+${variables}
+  validations:
+    - expression: "${expression}"
+      messageExpression: "'replicas ' + string(variables.replicas)"
+`;
+  const variables = `    - {name: replicas, expression: "object.spec.replicas"}
+    - {name: broken, expression: "object.spec.missing"}`;
+
+  it('evaluates a variable only when an expression reads it, for each resource anew', () => {
+    const { results } = run(policy(variables, 'variables.replicas <= 2'), [
+      deployment('small', 1),
+      deployment('big', 5),
+      deployment('medium', 2),
+    ]);
+    expect(results.map(r => [r.resource.name, r.result, r.message])).toEqual([
+      ['small', 'pass', 'success'],
+      ['big', 'fail', 'replicas 5'],
+      ['medium', 'pass', 'success'],
+    ]);
+  });
+
+  it('makes the expression that reads a failing variable an error naming it', () => {
+    const { results } = run(policy(variables, 'variables.broken <= 2'), [
+      deployment('small', 1),
+    ]);
+    expect(results[0]).toMatchObject({
+      result: 'error',
+      message: expect.stringMatching(/variable "broken"/),
+    });
+  });
+
+  it('reports a policy that declares a variable name twice as an error naming it', () => {
+    const { results } = run(
+      policy(
+        `${variables}\n    - {name: replicas, expression: "1"}`,
+        'variables.replicas <= 2',
+      ),
+      [deployment('small', 1)],
+    );
+    expect(results[0]).toMatchObject({
+      result: 'error',
+      message: expect.stringMatching(
+        /^spec: variables: the name "replicas" is declared twice$/,
+      ),
+    });
+  });
+});
+
 describe('ValidatingAdmissionPolicy', () => {
   const vap = `
 apiVersion: admissionregistration.k8s.io/v1

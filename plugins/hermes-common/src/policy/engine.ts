@@ -159,9 +159,25 @@ export function checkResources(
   resources: SourcedObject[],
   options: CheckOptions = {},
 ): PolicyCheckResult[] {
+  const results: PolicyCheckResult[] = [];
+  visitResults(policies, resources, options, result => results.push(result));
+  return results;
+}
+
+/**
+ * {@link checkResources} without the list: `visit` gets each result in the same order, and
+ * nothing is kept. A report that only counts the passes need not hold them: on 10,000
+ * manifests, holding every result made the check a third slower (the young generation
+ * copied each one before promoting it).
+ */
+export function visitResults(
+  policies: CompiledPolicy[],
+  resources: SourcedObject[],
+  options: CheckOptions,
+  visit: (result: PolicyCheckResult) => void,
+): void {
   const namespaceLabels = namespaceLabelsOf(resources, options.namespaceLabels);
   const rules = ruleIndex(policies);
-  const results: PolicyCheckResult[] = [];
   // Without the generator when only applicable results are wanted: a step of it per result
   // cost as much as building the result.
   if (options.onlyApplicable) {
@@ -175,15 +191,14 @@ export function checkResources(
           options,
           namespaceLabels,
         );
-        if (result) results.push(result);
+        if (result) visit(result);
       }
     }
-    return results;
+    return;
   }
   for (const entry of resources)
     for (const result of resultsFor(entry, rules, options, namespaceLabels))
-      results.push(result);
-  return results;
+      visit(result);
 }
 
 /**

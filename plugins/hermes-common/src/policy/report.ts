@@ -14,9 +14,9 @@ export interface CheckSummary {
   skipped: number;
 }
 
-/** Counts the results of rules that apply to their resource. */
-export function summarizeResults(results: ExemptedResult[]): CheckSummary {
-  const summary: CheckSummary = {
+/** A summary with nothing counted yet, for {@link countResult}. */
+export function emptySummary(): CheckSummary {
+  return {
     passed: 0,
     exempted: 0,
     failed: 0,
@@ -25,31 +25,40 @@ export function summarizeResults(results: ExemptedResult[]): CheckSummary {
     errors: 0,
     skipped: 0,
   };
-  for (const r of results) {
-    if (!r.applies) continue;
-    if (r.exemption) summary.exempted++;
-    else if (r.result === 'pass') summary.passed++;
-    else if (
-      r.result === 'warn' ||
-      (r.result === 'fail' && (!r.scored || r.failureAction === 'Warn'))
-    )
-      summary.warned++;
-    else if (r.result === 'fail') {
-      summary.failed++;
-      if (r.failureAction === 'Enforce') summary.enforcedFailures++;
-    } else if (r.result === 'error') summary.errors++;
-    else summary.skipped++;
-  }
+}
+
+/** Counts one result into `summary`, as {@link summarizeResults} does; results that do not apply are not counted. */
+export function countResult(summary: CheckSummary, r: ExemptedResult): void {
+  if (!r.applies) return;
+  if (r.exemption) summary.exempted++;
+  else if (r.result === 'pass') summary.passed++;
+  else if (
+    r.result === 'warn' ||
+    (r.result === 'fail' && (!r.scored || r.failureAction === 'Warn'))
+  )
+    summary.warned++;
+  else if (r.result === 'fail') {
+    summary.failed++;
+    if (r.failureAction === 'Enforce') summary.enforcedFailures++;
+  } else if (r.result === 'error') summary.errors++;
+  else summary.skipped++;
+}
+
+/** Counts the results of rules that apply to their resource. */
+export function summarizeResults(results: ExemptedResult[]): CheckSummary {
+  const summary = emptySummary();
+  for (const r of results) countResult(summary, r);
   return summary;
 }
 
+/** Whether a person must act on the result: a failure, warning or error of a rule that applies. */
+export const isFinding = (r: ExemptedResult): boolean =>
+  r.applies &&
+  (r.result === 'fail' || r.result === 'warn' || r.result === 'error');
+
 /** Results a person must act on: failures, warnings and errors. */
 export function findingsOf(results: ExemptedResult[]): ExemptedResult[] {
-  return results.filter(
-    r =>
-      r.applies &&
-      (r.result === 'fail' || r.result === 'warn' || r.result === 'error'),
-  );
+  return results.filter(isFinding);
 }
 
 /** `fail (Enforce)`, `warn (unscored policy)`, `warn (Warn action)`, `exempted: <reason>`, or the status. */
