@@ -70,6 +70,8 @@ export interface Budget {
    * that catches errors and carries on (CEL's `exists`, `||`) cannot keep the rule running.
    */
   aborted?: RuleAbortedError;
+  /** Deep sizes of the objects measured so far in this evaluation (see sizeOf). */
+  sizes?: Map<object, number>;
 }
 
 // One budget at a time: rule evaluation is synchronous, and JMESPath's custom functions
@@ -164,10 +166,6 @@ export function checkListLength(length: number, what: string): void {
 }
 
 /** The largest value (elements plus characters) an expression may build. */
-export function valueSizeLimit(): number {
-  return maxValueSize();
-}
-
 function maxValueSize(): number {
   return (current?.limits ?? DEFAULT_EVALUATION_LIMITS).maxValueSize;
 }
@@ -178,31 +176,56 @@ function tooLarge(what: string): RuleAbortedError {
   );
 }
 
-// Sizes of objects already measured. Shared references count each time they occur, as they
-// would once serialised (`[@,@]` doubles the size without copying anything); remembering
-// each object's size keeps measuring linear in the number of distinct objects. Values are
-// not changed once measured (an evaluation context gains entries, each measured itself).
-const sizes = new WeakMap<object, number>();
+// Sizes of objects already measured in this evaluation. Shared references count each time
+// they occur, as they would once serialised (`[@,@]` doubles the size without copying
+// anything); remembering each object's size keeps measuring linear in the number of distinct
+// objects. Values are not changed once measured. Kept per evaluation, not in one WeakMap for
+// the process: most measured values are built by the evaluation and die with it, and a
+// WeakMap's entries carried them through V8's young generation (the CEL check of 10,000
+// manifests took a tenth longer). A policy's own values are measured once, in variables.ts.
 const REMEMBERED_SIZE = 64;
 
-function sizeOf(value: unknown, limit: number): number {
+function rememberedSizes(): Map<object, number> {
+  return current ? (current.sizes ??= new Map()) : new Map();
+}
+
+/**
+ * The size of a value as JSON elements plus characters (a string or key counts its length
+ * and one), counting no further than just past `limit`.
+ */
+function sizeOf(
+  value: unknown,
+  limit: number,
+  sizes: Map<object, number>,
+): number {
   if (typeof value === 'string') return 1 + value.length;
   if (typeof value !== 'object' || value === null) return 1;
   const known = sizes.get(value);
   if (known !== undefined) return known;
   let total = 1;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      total += sizeOf(item, limit);
+  if (value instanceof Uint8Array) total += value.length;
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      total += sizeOf(value[i], limit, sizes);
+      if (total > limit) return total;
+    }
+  } else if (value instanceof Map) {
+    for (const [key, item] of value) {
+      total += sizeOf(key, limit, sizes) + sizeOf(item, limit, sizes);
       if (total > limit) return total;
     }
   } else {
-    for (const [key, item] of Object.entries(value)) {
-      total += key.length + sizeOf(item, limit);
+    // Own enumerable string keys, as Object.entries gives them, without its pairs.
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      total +=
+        1 +
+        keys[i].length +
+        sizeOf((value as Record<string, unknown>)[keys[i]], limit, sizes);
       if (total > limit) return total;
     }
   }
-  // Small values are cheaper to measure again than to remember (a WeakMap entry each).
+  // Small values are cheaper to measure again than to remember.
   if (total >= REMEMBERED_SIZE) sizes.set(value, total);
   return total;
 }
@@ -210,12 +233,12 @@ function sizeOf(value: unknown, limit: number): number {
 /** Throws when a value a policy built (`what`) is over the size limit. */
 export function checkValueSize(value: unknown, what: string): void {
   const limit = maxValueSize();
-  if (sizeOf(value, limit) > limit) throw tooLarge(what);
+  if (sizeOf(value, limit, rememberedSizes()) > limit) throw tooLarge(what);
 }
 
 /** The size of a value as checkValueSize counts it, however large. */
 export function measureSize(value: unknown): number {
-  return sizeOf(value, Infinity);
+  return sizeOf(value, Infinity, rememberedSizes());
 }
 
 /** checkValueSize for a value whose size (see measureSize) is known. */

@@ -6,9 +6,8 @@
 import {
   checkListLength,
   checkStringLength,
-  RuleAbortedError,
+  checkValueSize,
   spend,
-  valueSizeLimit,
 } from '../limits';
 
 type Evaluate = (ev: unknown, ast: unknown, ctx: unknown) => unknown;
@@ -41,45 +40,6 @@ const ACCUMULATOR_OPS = new Set(['accuPush', 'accuValue', 'accuInc', '?:']);
 // measuring the whole resource each time `object` is named would cost more than the rule.
 const SELECTION_OPS = new Set(['id', 'value', '.', '.?', '[]', '[?]']);
 
-// Deep sizes of finished values. Shared references count each time they occur, as they
-// would when compared or printed (`[a, a, a]`); remembering sizes keeps measuring linear.
-const sizes = new WeakMap<object, number>();
-const REMEMBERED_SIZE = 64;
-
-function deepSize(value: unknown, limit: number): number {
-  if (typeof value === 'string') return 1 + value.length;
-  if (typeof value !== 'object' || value === null) return 1;
-  const known = sizes.get(value);
-  if (known !== undefined) return known;
-  let total = 1;
-  if (value instanceof Uint8Array) total += value.length;
-  else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      total += deepSize(value[i], limit);
-      if (total > limit) return total;
-    }
-  } else if (value instanceof Map) {
-    for (const [key, item] of value) {
-      total += deepSize(key, limit);
-      if (total > limit) return total;
-      total += deepSize(item, limit);
-      if (total > limit) return total;
-    }
-  } else {
-    // Own enumerable string keys, as Object.entries gives them, without its pairs.
-    const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) {
-      total += 1 + keys[i].length;
-      if (total > limit) return total;
-      total += deepSize((value as Record<string, unknown>)[keys[i]], limit);
-      if (total > limit) return total;
-    }
-  }
-  // Small values are cheaper to measure again than to remember (a WeakMap entry each).
-  if (total >= REMEMBERED_SIZE) sizes.set(value, total);
-  return total;
-}
-
 function checkResult(node: Node, value: unknown): void {
   if (typeof value === 'string') {
     checkStringLength(value.length, 'a string built by the expression');
@@ -94,13 +54,8 @@ function checkResult(node: Node, value: unknown): void {
     typeof value === 'object' &&
     value !== null &&
     !ACCUMULATOR_OPS.has(node.op)
-  ) {
-    const limit = valueSizeLimit();
-    if (deepSize(value, limit) > limit)
-      throw new RuleAbortedError(
-        `a value built by the expression is larger than the limit of ${limit} elements and characters`,
-      );
-  }
+  )
+    checkValueSize(value, 'a value built by the expression');
 }
 
 // Nodes that cannot build a value: they give a bool, or hand on a value some other node
