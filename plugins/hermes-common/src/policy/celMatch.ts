@@ -129,21 +129,30 @@ function restMatches(
 // resource take it (null when one of them cannot be judged). Every resource of a kind asks.
 const rulesByKind = new WeakMap<
   ResourceRule[],
-  Map<string, ResourceRule[] | null>
+  Map<string, Map<string, ResourceRule[] | null>>
 >();
+/** Kinds remembered per list of rules and apiVersion, so that odd input cannot grow it without end. */
+const REMEMBERED_KINDS = 256;
 
 function kindRules(
   rules: ResourceRule[],
   apiVersion: string,
   kind: string,
 ): ResourceRule[] | null {
-  let known = rulesByKind.get(rules);
-  if (!known) {
-    known = new Map();
-    rulesByKind.set(rules, known);
+  let byVersion = rulesByKind.get(rules);
+  if (!byVersion) {
+    byVersion = new Map();
+    rulesByKind.set(rules, byVersion);
   }
-  const key = `${apiVersion}\n${kind}`;
-  let found = known.get(key);
+  // Two levels rather than one key joining both: that string was built for every resource
+  // and rule.
+  let byKind = byVersion.get(apiVersion);
+  if (!byKind) {
+    if (byVersion.size >= REMEMBERED_KINDS) byVersion.clear();
+    byKind = new Map();
+    byVersion.set(apiVersion, byKind);
+  }
+  let found = byKind.get(kind);
   if (found === undefined) {
     try {
       const { group, version } = groupVersionOf({
@@ -155,8 +164,8 @@ function kindRules(
     } catch {
       found = null;
     }
-    if (known.size >= 256) known.clear();
-    known.set(key, found);
+    if (byKind.size >= REMEMBERED_KINDS) byKind.clear();
+    byKind.set(kind, found);
   }
   return found;
 }

@@ -5,7 +5,13 @@ import { Operation } from './match';
 import { CompiledPolicy, CompiledRule } from './policies';
 import { FailureAction, RuleStatus } from './types';
 import { EvaluationLimits } from './limits';
-import { missResult, ruleIndex, Subject, subjectOf } from './ruleIndex';
+import {
+  missResult,
+  ruleIndex,
+  RuleRef,
+  Subject,
+  subjectOf,
+} from './ruleIndex';
 import { evaluateRuleSafely, NamespaceLabels } from './ruleEvaluation';
 
 /** One (policy, rule, resource) result, as Kyverno reports it. */
@@ -118,34 +124,44 @@ function resultOf(
   return result;
 }
 
-/** The results of every rule on one resource, in rule order; rules that cannot apply are not evaluated. */
-function* resultsFor(
+/**
+ * The rules to go through for one resource, in rule order, and the result of each in turn
+ * (undefined: left out). Rules whose kinds cannot select the resource are not evaluated; with
+ * `onlyApplicable` they are not even gone through. (A step function rather than a generator:
+ * a generator step per result cost as much as building the result.)
+ */
+function rulesFor(
   entry: SourcedObject,
   rules: ReturnType<typeof ruleIndex>,
   options: CheckOptions,
   namespaceLabels: NamespaceLabels,
-): Generator<PolicyCheckResult> {
+): {
+  refs: RuleRef[];
+  resultFor: (ref: RuleRef) => PolicyCheckResult | undefined;
+} {
   const subject = subjectOf(entry);
   const { candidates, celMisses } = rules.forObject(entry.object);
-  if (options.onlyApplicable) {
-    for (const { policy, rule } of candidates) {
-      const result = resultOf(policy, rule, subject, options, namespaceLabels);
-      if (result) yield result;
-    }
-    return;
-  }
+  if (options.onlyApplicable)
+    return {
+      refs: candidates,
+      resultFor: ({ policy, rule }) =>
+        resultOf(policy, rule, subject, options, namespaceLabels),
+    };
+  // Candidates come in rule order: the next one is the only one the next rule can be.
   let next = 0;
-  for (const ref of rules.all) {
-    if (candidates[next] === ref) {
+  return {
+    refs: rules.all,
+    resultFor: ref => {
+      if (candidates[next] !== ref)
+        return missResult(
+          ref,
+          subject,
+          celMisses.size ? celMisses.get(ref) : undefined,
+        );
       next++;
-      yield resultOf(ref.policy, ref.rule, subject, options, namespaceLabels)!;
-    } else
-      yield missResult(
-        ref,
-        subject,
-        celMisses.size ? celMisses.get(ref) : undefined,
-      );
-  }
+      return resultOf(ref.policy, ref.rule, subject, options, namespaceLabels);
+    },
+  };
 }
 
 /**
@@ -178,27 +194,18 @@ export function visitResults(
 ): void {
   const namespaceLabels = namespaceLabelsOf(resources, options.namespaceLabels);
   const rules = ruleIndex(policies);
-  // Without the generator when only applicable results are wanted: a step of it per result
-  // cost as much as building the result.
-  if (options.onlyApplicable) {
-    for (const entry of resources) {
-      const subject = subjectOf(entry);
-      for (const { policy, rule } of rules.forObject(entry.object).candidates) {
-        const result = resultOf(
-          policy,
-          rule,
-          subject,
-          options,
-          namespaceLabels,
-        );
-        if (result) visit(result);
-      }
+  for (const entry of resources) {
+    const { refs, resultFor } = rulesFor(
+      entry,
+      rules,
+      options,
+      namespaceLabels,
+    );
+    for (let i = 0; i < refs.length; i++) {
+      const result = resultFor(refs[i]);
+      if (result) visit(result);
     }
-    return;
   }
-  for (const entry of resources)
-    for (const result of resultsFor(entry, rules, options, namespaceLabels))
-      visit(result);
 }
 
 /**
@@ -216,13 +223,21 @@ export async function checkResourcesAsync(
   const rules = ruleIndex(policies);
   const results: PolicyCheckResult[] = [];
   let sliceStart = performance.now();
-  for (const entry of resources)
-    for (const result of resultsFor(entry, rules, options, namespaceLabels)) {
-      results.push(result);
+  for (const entry of resources) {
+    const { refs, resultFor } = rulesFor(
+      entry,
+      rules,
+      options,
+      namespaceLabels,
+    );
+    for (const ref of refs) {
+      const result = resultFor(ref);
+      if (result) results.push(result);
       if (performance.now() - sliceStart >= yieldEveryMs) {
         await new Promise(resolve => setTimeout(resolve, 0));
         sliceStart = performance.now();
       }
     }
+  }
   return results;
 }

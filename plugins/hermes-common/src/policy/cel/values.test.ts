@@ -18,6 +18,16 @@ describe('toCel', () => {
     expect(deepest).toEqual({ leaf: 1n });
   });
 
+  it('gives an object reached twice the same value at both places', () => {
+    const probe = { port: 8080, path: '/ready' };
+    const converted = toCel({
+      readinessProbe: probe,
+      livenessProbe: probe,
+    }) as Record<string, unknown>;
+    expect(converted.readinessProbe).toEqual({ port: 8080n, path: '/ready' });
+    expect(converted.livenessProbe).toEqual(converted.readinessProbe);
+  });
+
   it('keeps a __proto__ key an ordinary key', () => {
     const value = JSON.parse('{"__proto__": {"polluted": 1}, "x": 2}');
     const converted = toCel(value) as Record<string, unknown>;

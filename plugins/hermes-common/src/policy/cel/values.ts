@@ -15,53 +15,70 @@ export function toCel(value: unknown): unknown {
 
 /** {@link toCel} for a value used once: its conversion is not remembered. */
 export function toCelOnce(value: unknown): unknown {
-  return typeof value === 'object' && value !== null
-    ? convert(value, new Map())
-    : convert(value);
+  if (typeof value !== 'object' || value === null) return convert(value);
+  nodesLeft = TREE_NODES;
+  try {
+    return convert(value, undefined);
+  } catch (error) {
+    if (error !== LARGER_THAN_A_TREE) throw error;
+    return convert(value, new Map());
+  }
 }
 
+// A resource is converted first as a tree, each object as often as it is reached: keeping a
+// map of the objects converted cost a tenth of a CEL check. YAML aliases can make one object
+// reached again and again (exponentially, nested), so past TREE_NODES objects, more than
+// a large manifest holds, the conversion starts over remembering them, which keeps it linear
+// in the distinct objects.
+const TREE_NODES = 100_000;
+let nodesLeft = 0;
+const LARGER_THAN_A_TREE = new Error(
+  'more objects than a tree conversion takes',
+);
+
 /**
- * Converts a value. `seen` holds the objects of this conversion already converted: YAML
- * aliases share them, and converting each occurrence anew could take exponential time. (A
- * Map for one conversion: remembering every nested object in a WeakMap cost more than
- * converting it.) A list or object with no number inside is already what CEL sees and is
- * used as it is: copying every resource cost more than most expressions did. (Expressions
- * never change the values they are given.)
+ * Converts a value. `seen`, when given, holds the objects of this conversion already
+ * converted; without it, objects are counted against `nodesLeft`. A list or object with no
+ * number inside is already what CEL sees and is used as it is: copying every resource cost
+ * more than most expressions did. (Expressions never change the values they are given.)
  */
 function convert(value: unknown, seen?: Map<object, unknown>): unknown {
-  if (typeof value === 'number')
-    return Number.isInteger(value) ? BigInt(value) : value;
-  if (typeof value !== 'object' || value === null) return value;
-  if (value instanceof Uint8Array || value instanceof Date) return value;
-  const known = seen!.get(value);
-  if (known !== undefined) return known;
-  let out: unknown;
+  // Leaves first: most of a resource is strings.
+  if (typeof value !== 'object')
+    return typeof value === 'number' && Number.isInteger(value)
+      ? BigInt(value)
+      : value;
+  if (value === null) return value;
+  if (seen) {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+  } else if (--nodesLeft < 0) throw LARGER_THAN_A_TREE;
+  let out: unknown = value;
   if (Array.isArray(value)) {
-    let list: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = convert(value[i], seen);
-      if (list) list[i] = item;
-      else if (item !== value[i]) {
-        list = value.slice(0, i);
-        list.length = value.length;
-        list[i] = item;
-      }
+      if (item === value[i]) continue;
+      if (out === value) out = value.slice();
+      (out as unknown[])[i] = item;
     }
-    out = list ?? value;
-  } else if (Object.getPrototypeOf(value) === Object.prototype) {
-    out = convertObject(value as Record<string, unknown>, seen!);
-  } else if (Object.getPrototypeOf(value) === null) {
+  } else {
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype === Object.prototype)
+      out = convertObject(value as Record<string, unknown>, seen);
     // Copied even when unchanged: CEL's maps are objects with the ordinary prototype.
-    out = copyObject(value as Record<string, unknown>, seen!, undefined);
-  } else return value;
-  seen!.set(value, out);
+    else if (prototype === null)
+      out = copyObject(value as Record<string, unknown>, seen, undefined);
+    // Anything else (bytes, timestamps) is a CEL value already.
+    else return value;
+  }
+  seen?.set(value, out);
   return out;
 }
 
 /** The object itself when nothing in it changes, else a converted copy. */
 function convertObject(
   value: Record<string, unknown>,
-  seen: Map<object, unknown>,
+  seen: Map<object, unknown> | undefined,
 ): Record<string, unknown> {
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
@@ -77,7 +94,7 @@ function convertObject(
  */
 function copyObject(
   value: Record<string, unknown>,
-  seen: Map<object, unknown>,
+  seen: Map<object, unknown> | undefined,
   changed: string | undefined,
   item?: unknown,
 ): Record<string, unknown> {
