@@ -13,6 +13,17 @@ export function toCel(value: unknown): unknown {
   return out;
 }
 
+// A resource is converted first as a tree, each object as often as it is reached: keeping a
+// map of the objects converted cost a tenth of a CEL check. YAML aliases can make one object
+// reached again and again (exponentially, nested), so past TREE_NODES objects, more than
+// a large manifest holds, the conversion starts over remembering them, which keeps it linear
+// in the distinct objects.
+const TREE_NODES = 100_000;
+let nodesLeft = 0;
+const LARGER_THAN_A_TREE = new Error(
+  'more objects than a tree conversion takes',
+);
+
 /** {@link toCel} for a value used once: its conversion is not remembered. */
 export function toCelOnce(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return convert(value);
@@ -24,17 +35,6 @@ export function toCelOnce(value: unknown): unknown {
     return convert(value, new Map());
   }
 }
-
-// A resource is converted first as a tree, each object as often as it is reached: keeping a
-// map of the objects converted cost a tenth of a CEL check. YAML aliases can make one object
-// reached again and again (exponentially, nested), so past TREE_NODES objects, more than
-// a large manifest holds, the conversion starts over remembering them, which keeps it linear
-// in the distinct objects.
-const TREE_NODES = 100_000;
-let nodesLeft = 0;
-const LARGER_THAN_A_TREE = new Error(
-  'more objects than a tree conversion takes',
-);
 
 /**
  * Converts a value. `seen`, when given, holds the objects of this conversion already
