@@ -40,10 +40,13 @@ interface CompiledValidation {
 
 export interface ValidationSet {
   matchConditions: Array<{ name: string; program: CelProgram }>;
-  /** Makes the `variables` of one evaluation, each computed on first use. */
-  variables: (scope: Record<string, unknown>) => Record<string, unknown>;
-  /** Whether the set declares any variables. */
-  hasVariables: boolean;
+  /**
+   * The scope the set's expressions see for these bindings: the bindings and `variables`,
+   * each computed on first use. Undefined when the set declares no variables.
+   */
+  scopeWithVariables?: (
+    bindings: Record<string, unknown>,
+  ) => Record<string, unknown>;
   validations: CompiledValidation[];
   auditAnnotations: Array<{ key: string; program: CelProgram }>;
   /** Prefix of audit annotation keys: the policy's name. */
@@ -76,7 +79,7 @@ export function compileValidationSet(
         name: String(c?.name ?? `matchConditions[${i}]`),
         program: compileCel(c?.expression),
       })),
-      ...lazyVariables(
+      scopeWithVariables: lazyVariables(
         list(spec.variables).map(v => ({
           name: String(v?.name ?? ''),
           program: compileCel(v?.expression),
@@ -205,57 +208,50 @@ class VariableFailure {
   constructor(readonly message: string) {}
 }
 
-/** Where a `variables` object keeps its scope and the values computed so far. */
-const STATE = Symbol('variables state');
 const UNSET = Symbol('not evaluated');
 
-interface VariablesState {
-  scope: Record<string, unknown>;
-  values: unknown[];
-}
-
 /**
- * `variables.<name>` of a set: each an own, enumerable getter (CEL reads own properties)
- * that evaluates the variable on first use and remembers it. The getters are made once per
- * set and shared: getters closing over one evaluation gave every `variables` object a hidden
- * class of its own, which V8 keeps in the old generation, and through it each resource's
- * converted copy outlived the young generation (the CEL check of 10,000 manifests spent a
- * fifth of its time collecting them).
+ * The scopes of a set with variables: `variables.<name>` is an own, enumerable getter (CEL
+ * reads own properties) that evaluates the variable on first use and remembers it for the
+ * bindings. One scope and one `variables` object per set, made once and brought up to date
+ * when the bindings change: a new `variables` object for every rule and resource, with
+ * getters of its own, cost a tenth of a CEL check, and getters closing over one evaluation
+ * gave each object a hidden class of its own, kept by V8 in the old generation, through
+ * which every resource's converted copy outlived the young generation. Evaluations of a set
+ * never overlap (each runs to its end), and nothing keeps a scope past one.
  */
 function lazyVariables(
   variables: Array<{ name: string; program: CelProgram }>,
-): Pick<ValidationSet, 'variables' | 'hasVariables'> {
-  const descriptors: PropertyDescriptorMap = {};
+): ValidationSet['scopeWithVariables'] {
+  if (variables.length === 0) return undefined;
+  const values: unknown[] = variables.map(() => UNSET);
+  const lazy: Record<string, unknown> = {};
+  let scope: Record<string, unknown> = { variables: lazy };
   variables.forEach(({ name, program }, index) => {
-    if (Object.hasOwn(descriptors, name))
+    if (Object.hasOwn(lazy, name))
       throw new Error(`variables: the name "${name}" is declared twice`);
-    descriptors[name] = {
+    Object.defineProperty(lazy, name, {
       enumerable: true,
-      get(this: { [STATE]: VariablesState }) {
-        const state = this[STATE];
-        let value = state.values[index];
+      get() {
+        let value = values[index];
         if (value === UNSET) {
-          value = evaluateOrFailure(name, program, state.scope);
-          state.values[index] = value;
+          value = evaluateOrFailure(name, program, scope);
+          values[index] = value;
         }
         if (value instanceof VariableFailure)
           throw new Error(`variable "${name}": ${value.message}`);
         return value;
       },
-    };
+    });
   });
-  return {
-    hasVariables: variables.length > 0,
-    variables: scope =>
-      Object.defineProperties(
-        {
-          [STATE]: {
-            scope,
-            values: variables.map(() => UNSET),
-          } as VariablesState,
-        },
-        descriptors,
-      ),
+  let current: Record<string, unknown> | undefined;
+  return bindings => {
+    if (bindings !== current) {
+      current = bindings;
+      scope = { ...bindings, variables: lazy };
+      values.fill(UNSET);
+    }
+    return scope;
   };
 }
 
@@ -285,14 +281,10 @@ function scopeOf(
   set: ValidationSet,
   bindings: Record<string, unknown>,
 ): Record<string, unknown> {
-  if (!set.hasVariables) {
-    if (lastPlainScope?.bindings !== bindings)
-      lastPlainScope = { bindings, scope: { ...bindings, variables: {} } };
-    return lastPlainScope.scope;
-  }
-  const scope = { ...bindings };
-  scope.variables = set.variables(scope);
-  return scope;
+  if (set.scopeWithVariables) return set.scopeWithVariables(bindings);
+  if (lastPlainScope?.bindings !== bindings)
+    lastPlainScope = { bindings, scope: { ...bindings, variables: {} } };
+  return lastPlainScope.scope;
 }
 
 const errorOutcome = (message: string): Outcome => ({
