@@ -125,7 +125,7 @@ spec:
           command: [sh, -c, "test -f /cache/ready && exit 0; fetch-models /cache"]
 `;
 
-const IN_PROCESS_ROUNDS = 3;
+const IN_PROCESS_ROUNDS = 5;
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
