@@ -215,7 +215,7 @@ const UNSET = Symbol('not evaluated');
  * reads own properties) that evaluates the variable on first use and remembers it for the
  * bindings. One scope and one `variables` object per set, made once and brought up to date
  * when the bindings change: a new `variables` object for every rule and resource, with
- * getters of its own, cost a tenth of a CEL check, and getters closing over one evaluation
+ * getters of its own, cost 7% of a CEL check, and getters closing over one evaluation
  * gave each object a hidden class of its own, kept by V8 in the old generation, through
  * which every resource's converted copy outlived the young generation. Evaluations of a set
  * never overlap (each runs to its end), and nothing keeps a scope past one.

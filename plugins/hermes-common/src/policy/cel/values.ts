@@ -14,10 +14,10 @@ export function toCel(value: unknown): unknown {
 }
 
 // A resource is converted first as a tree, each object as often as it is reached: keeping a
-// map of the objects converted cost a tenth of a CEL check. YAML aliases can make one object
-// reached again and again (exponentially, nested), so past TREE_NODES objects, more than
-// a large manifest holds, the conversion starts over remembering them, which keeps it linear
-// in the distinct objects.
+// map of the objects converted cost about a twentieth of a CEL check. YAML aliases can make
+// one object reached again and again (exponentially, nested), so past TREE_NODES objects,
+// more than a large manifest holds, the conversion starts over remembering them, which keeps
+// it linear in the distinct objects.
 const TREE_NODES = 100_000;
 let nodesLeft = 0;
 const LARGER_THAN_A_TREE = new Error(
