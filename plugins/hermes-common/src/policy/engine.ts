@@ -164,6 +164,17 @@ function rulesFor(
   };
 }
 
+/** What every resource of a check shares: its rules gone through by {@link rulesFor}. */
+function checkPlan(
+  policies: CompiledPolicy[],
+  resources: SourcedObject[],
+  options: CheckOptions,
+): (entry: SourcedObject) => ReturnType<typeof rulesFor> {
+  const namespaceLabels = namespaceLabelsOf(resources, options.namespaceLabels);
+  const rules = ruleIndex(policies);
+  return entry => rulesFor(entry, rules, options, namespaceLabels);
+}
+
 /**
  * Evaluates every rule of every policy against every resource. Rules Kyverno would give no
  * response for are included with `applies: false` (left out, and not even built, with
@@ -192,15 +203,9 @@ export function visitResults(
   options: CheckOptions,
   visit: (result: PolicyCheckResult) => void,
 ): void {
-  const namespaceLabels = namespaceLabelsOf(resources, options.namespaceLabels);
-  const rules = ruleIndex(policies);
+  const rulesOf = checkPlan(policies, resources, options);
   for (const entry of resources) {
-    const { refs, resultFor } = rulesFor(
-      entry,
-      rules,
-      options,
-      namespaceLabels,
-    );
+    const { refs, resultFor } = rulesOf(entry);
     for (let i = 0; i < refs.length; i++) {
       const result = resultFor(refs[i]);
       if (result) visit(result);
@@ -219,17 +224,11 @@ export async function checkResourcesAsync(
   options: AsyncCheckOptions = {},
 ): Promise<PolicyCheckResult[]> {
   const yieldEveryMs = options.yieldEveryMs ?? 20;
-  const namespaceLabels = namespaceLabelsOf(resources, options.namespaceLabels);
-  const rules = ruleIndex(policies);
+  const rulesOf = checkPlan(policies, resources, options);
   const results: PolicyCheckResult[] = [];
   let sliceStart = performance.now();
   for (const entry of resources) {
-    const { refs, resultFor } = rulesFor(
-      entry,
-      rules,
-      options,
-      namespaceLabels,
-    );
+    const { refs, resultFor } = rulesOf(entry);
     for (const ref of refs) {
       const result = resultFor(ref);
       if (result) results.push(result);
